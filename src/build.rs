@@ -1,0 +1,92 @@
+//! The `build` pipeline: load the config, plan the pack, render it in memory, write it.
+//! Each step is its own module; this one only wires them together in the order of the
+//! data flow in DESIGN.md, so a reader can follow a build top to bottom here.
+
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use crate::catalogue::Catalogue;
+use crate::config::{self, LoadedConfig};
+use crate::error::Error;
+use crate::output::{self, WriteOptions, WriteReport};
+use crate::plan::Plan;
+use crate::render::{RenderedPack, Renderer};
+use crate::templates::TemplateSet;
+
+/// Output formats. Markdown is always produced: the other formats are made from it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Markdown,
+}
+
+impl Format {
+    /// Parses the `--format` list, e.g. `md`.
+    pub fn parse_list(list: &str) -> Result<Vec<Format>, Error> {
+        let mut formats = Vec::new();
+        for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+            let format = match name {
+                "md" | "markdown" => Format::Markdown,
+                other => {
+                    return Err(Error::Usage {
+                        message: format!("unknown format `{other}`"),
+                        hint: "this version produces `md` (Markdown)".to_owned(),
+                    });
+                }
+            };
+            if !formats.contains(&format) {
+                formats.push(format);
+            }
+        }
+        if formats.is_empty() {
+            formats.push(Format::Markdown);
+        }
+        Ok(formats)
+    }
+}
+
+/// Everything `build` needs, resolved from the command line.
+#[derive(Debug, Clone)]
+pub struct BuildOptions {
+    pub config: PathBuf,
+    pub out: PathBuf,
+    pub formats: Vec<Format>,
+    pub templates: Option<PathBuf>,
+    pub dry_run: bool,
+    pub force: bool,
+}
+
+/// What a build did.
+#[derive(Debug, Clone)]
+pub struct BuildOutcome {
+    pub documents: usize,
+    pub report: WriteReport,
+    pub elapsed: Duration,
+}
+
+/// Loads the config and template set, and plans and renders the pack, without writing.
+pub fn prepare(config_path: &Path, templates_override: Option<&Path>) -> Result<(LoadedConfig, Plan, RenderedPack), Error> {
+    let loaded = config::load(config_path)?;
+    let overlay = templates_override
+        .map(Path::to_owned)
+        .or_else(|| loaded.config.pack.templates.as_ref().map(|dir| loaded.base_dir().join(dir)));
+    let templates = match &overlay {
+        Some(dir) => TemplateSet::with_overlay(dir)?,
+        None => TemplateSet::builtin(),
+    };
+    let plan = Plan::new(&loaded.config, &templates.documents()?, Catalogue::builtin())?;
+    let rendered = Renderer::new(&loaded.config, &plan, &templates)?.render_all()?;
+    Ok((loaded, plan, rendered))
+}
+
+pub fn build(options: &BuildOptions) -> Result<BuildOutcome, Error> {
+    let started = Instant::now();
+    let (loaded, plan, rendered) = prepare(&options.config, options.templates.as_deref())?;
+    let files: Vec<_> = rendered.documents.into_iter().chain(rendered.extras).collect();
+    let report = output::write_pack(
+        &options.out,
+        &files,
+        &loaded.text,
+        &WriteOptions { force: options.force, dry_run: options.dry_run },
+    )?;
+    Ok(BuildOutcome { documents: plan.documents.len(), report, elapsed: started.elapsed() })
+}

@@ -1,0 +1,116 @@
+//! The FitSM-1 (3.0) requirement catalogue: groups (GR1–GR7, PR1–PR14) and their 82
+//! requirements, read from `templates/requirements.toml`.
+//!
+//! The catalogue is data, not code: IDs, titles and process codes are FitSM's facts, the
+//! statements are our own words. It is embedded in the binary and parsed once.
+
+use std::sync::OnceLock;
+
+use serde::{Deserialize, Serialize};
+
+const BUILTIN: &str = include_str!("../templates/requirements.toml");
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Catalogue {
+    pub groups: Vec<Group>,
+    pub requirements: Vec<Requirement>,
+}
+
+/// A general requirement group (GR) or a process (PR).
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Group {
+    pub id: String,
+    pub title: String,
+    pub acronym: String,
+    pub kind: GroupKind,
+    /// The FitSM process code, for process groups.
+    pub process: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum GroupKind {
+    General,
+    Process,
+}
+
+#[derive(Debug, Clone, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+pub struct Requirement {
+    pub id: String,
+    pub group: String,
+    pub topic: String,
+    pub statement: String,
+    #[serde(default)]
+    pub iso20000: Vec<String>,
+}
+
+/// A FitSM process, as the rest of the crate sees it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Process {
+    pub code: String,
+    pub name: String,
+    pub group: String,
+}
+
+impl Catalogue {
+    /// The catalogue shipped with this version of fitsm-pack.
+    pub fn builtin() -> &'static Catalogue {
+        static CATALOGUE: OnceLock<Catalogue> = OnceLock::new();
+        // The file is part of the binary and checked by the tests below, so a parse
+        // failure here is a build defect, not a user error.
+        CATALOGUE.get_or_init(|| toml::from_str(BUILTIN).expect("built-in requirement catalogue is valid"))
+    }
+
+    /// The 14 FitSM processes in catalogue order (PR1 … PR14).
+    pub fn processes(&self) -> impl Iterator<Item = Process> + '_ {
+        self.groups.iter().filter_map(|group| {
+            group.process.as_ref().map(|code| Process { code: code.clone(), name: group.title.clone(), group: group.id.clone() })
+        })
+    }
+
+    pub fn requirement(&self, id: &str) -> Option<&Requirement> {
+        self.requirements.iter().find(|r| r.id == id)
+    }
+
+    pub fn group(&self, id: &str) -> Option<&Group> {
+        self.groups.iter().find(|g| g.id == id)
+    }
+
+    /// Requirements of one group, in order.
+    pub fn requirements_of<'a>(&'a self, group: &'a str) -> impl Iterator<Item = &'a Requirement> + 'a {
+        self.requirements.iter().filter(move |r| r.group == group)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeSet;
+
+    use super::*;
+
+    #[test]
+    fn has_all_82_requirements_once() {
+        let catalogue = Catalogue::builtin();
+        let ids: BTreeSet<&str> = catalogue.requirements.iter().map(|r| r.id.as_str()).collect();
+        assert_eq!(ids.len(), 82);
+        assert_eq!(catalogue.requirements.len(), 82);
+        let general = catalogue.requirements.iter().filter(|r| r.id.starts_with("GR")).count();
+        assert_eq!(general, 17);
+        for requirement in &catalogue.requirements {
+            assert!(catalogue.group(&requirement.group).is_some(), "{}", requirement.id);
+            assert!(requirement.id.starts_with(&format!("{}.", requirement.group)), "{}", requirement.id);
+        }
+    }
+
+    #[test]
+    fn has_the_14_processes_in_order() {
+        let codes: Vec<String> = Catalogue::builtin().processes().map(|p| p.code).collect();
+        assert_eq!(
+            codes,
+            ["SPM", "SLM", "SRM", "SACM", "CAPM", "ISM", "CRM", "SUPPM", "ISRM", "PM", "CONFM", "CHM", "RDM", "CSI"]
+        );
+    }
+}

@@ -1,0 +1,230 @@
+//! Reading `sms.toml` into a [`Config`], collecting every structural problem in one pass.
+//!
+//! serde stops at the first error. To report all of them together we parse the file once
+//! into toml's spanned document tree, then deserialize, and whenever deserialization fails
+//! we record the error, cut the offending entry out of the tree, and try again. Each round
+//! removes one entry, so the loop ends; what is reported is the same message serde would
+//! have given, plus the location and a hint.
+
+use std::ops::Range;
+
+use serde::Deserialize;
+use toml::Spanned;
+use toml::de::{DeTable, DeValue, ValueDeserializer};
+
+use super::Config;
+use crate::diagnostic::{Diagnostic, did_you_mean};
+
+/// Upper bound on recovery rounds: far more than any real file needs, and a guard
+/// against a deserializer that reports the same error for ever.
+const MAX_ROUNDS: usize = 200;
+
+/// Parses and deserializes the config text. `Err` holds every problem found.
+pub(super) fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
+    let document = match DeTable::parse(text) {
+        Ok(document) => document,
+        Err(error) => return Err(vec![syntax_error(&error)]),
+    };
+    let document_span = document.span();
+    let mut root = Spanned::new(document_span.clone(), DeValue::Table(document.into_inner()));
+    let mut problems: Vec<Diagnostic> = Vec::new();
+    for _ in 0..MAX_ROUNDS {
+        match Config::deserialize(ValueDeserializer::from(root.clone())) {
+            Ok(config) if problems.is_empty() => return Ok(config),
+            Ok(_) => return Err(problems),
+            Err(error) => {
+                let span = error.span();
+                let diagnostic = explain(error.message(), span.clone());
+                if problems.contains(&diagnostic) {
+                    break;
+                }
+                problems.push(diagnostic);
+                let removable = span.filter(|s| *s != document_span);
+                match removable {
+                    Some(span) if remove_entry_at(&mut root, &span) => continue,
+                    _ => break,
+                }
+            }
+        }
+    }
+    Err(problems)
+}
+
+fn syntax_error(error: &toml::de::Error) -> Diagnostic {
+    let message = error.message().trim().trim_end_matches('.');
+    Diagnostic::new(format!("invalid TOML: {}", first_line(message)), error.span())
+        .with_hint("check quotes, brackets and `key = value` pairs on this line; strings need double quotes")
+}
+
+fn first_line(text: &str) -> &str {
+    text.lines().next().unwrap_or(text)
+}
+
+/// Turns serde's message into ours: the same facts, the words a config author uses
+/// ("key" rather than "field"), and a hint.
+fn explain(message: &str, span: Option<Range<usize>>) -> Diagnostic {
+    let message = first_line(message.trim());
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        let (key, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        let allowed = backticked(expected);
+        let hint = match did_you_mean(key, allowed.iter().copied()) {
+            Some(candidate) => format!("did you mean `{candidate}`?"),
+            None if allowed.is_empty() => "this table takes no keys".to_owned(),
+            None => format!("keys allowed here: {}", allowed.join(", ")),
+        };
+        return Diagnostic::new(format!("unknown key `{key}`"), span).with_hint(hint);
+    }
+    if let Some(rest) = message.strip_prefix("missing field `") {
+        let key = rest.split('`').next().unwrap_or(rest);
+        return Diagnostic::new(format!("missing key `{key}`"), span)
+            .with_hint(format!("add `{key} = …` to this table"));
+    }
+    if let Some(rest) = message.strip_prefix("invalid type: ") {
+        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, "another type"));
+        let hint = type_hint(expected);
+        return Diagnostic::new(format!("wrong type: found {found}, expected {}", plain_type(expected)), span)
+            .with_hint(hint);
+    }
+    Diagnostic::new(message.to_owned(), span)
+}
+
+/// serde names Rust types; users know TOML's.
+fn plain_type(expected: &str) -> &str {
+    match expected {
+        "f64" | "f32" => "a number",
+        "i64" | "i32" | "u32" | "u64" | "usize" => "a whole number",
+        "a sequence" => "a list",
+        "a map" | "struct" => "a table",
+        other if other.starts_with("struct ") => "a table",
+        other => other,
+    }
+}
+
+fn type_hint(expected: &str) -> String {
+    match plain_type(expected) {
+        "a string" => "put text in double quotes, e.g. name = \"Compute cloud\"".to_owned(),
+        "a number" => "write a plain number without quotes or a % sign, e.g. 99.5".to_owned(),
+        "a whole number" => "write a whole number without quotes, e.g. 12".to_owned(),
+        "a list" => "write a list in square brackets, e.g. customers = [\"physics\", \"chemistry\"]".to_owned(),
+        "a table" => "this must be a table: a [section] or { key = value } pairs".to_owned(),
+        "a boolean" => "write true or false, without quotes".to_owned(),
+        other if other.contains("datetime") => "write a date without quotes, e.g. 2026-01-15".to_owned(),
+        other => format!("expected {other}"),
+    }
+}
+
+/// The names between backticks in serde's "expected one of `a`, `b`" text.
+fn backticked(text: &str) -> Vec<&str> {
+    text.split('`').skip(1).step_by(2).collect()
+}
+
+/// Removes the innermost table entry or array element whose key or value covers `span`.
+/// Returns false when nothing smaller than the whole document covers it.
+fn remove_entry_at(value: &mut Spanned<DeValue<'_>>, span: &Range<usize>) -> bool {
+    match value.get_mut() {
+        DeValue::Table(table) => {
+            let mut hit = None;
+            for (key, entry) in table.iter_mut() {
+                let key_hit = covers(&key.span(), span);
+                if key_hit || covers(&entry.span(), span) {
+                    if !key_hit && remove_entry_at(entry, span) {
+                        return true;
+                    }
+                    hit = Some(key.clone());
+                    break;
+                }
+            }
+            match hit {
+                Some(key) => table.remove(&key).is_some(),
+                None => false,
+            }
+        }
+        DeValue::Array(array) => {
+            let position = array.iter().position(|item| covers(&item.span(), span));
+            match position {
+                Some(index) => {
+                    if !remove_entry_at(&mut array.as_mut()[index], span) {
+                        // DeArray has no `remove`; rebuild it without the element.
+                        let kept = std::mem::replace(array, toml::de::DeArray::new())
+                            .into_iter()
+                            .enumerate()
+                            .filter(|(i, _)| *i != index)
+                            .map(|(_, item)| item);
+                        *array = kept.collect();
+                    }
+                    true
+                }
+                None => false,
+            }
+        }
+        _ => false,
+    }
+}
+
+fn covers(outer: &Range<usize>, inner: &Range<usize>) -> bool {
+    outer.start <= inner.start && inner.end <= outer.end && outer.end > outer.start
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn problems(text: &str) -> Vec<Diagnostic> {
+        parse(text).err().unwrap_or_default()
+    }
+
+    #[test]
+    fn minimal_config_parses() {
+        let config = parse("[organisation]\nname = \"Acme\"\n").expect("valid");
+        assert_eq!(config.organisation.name, "Acme");
+        assert_eq!(config.pack.review_interval_months.into_inner(), 12);
+    }
+
+    #[test]
+    fn unknown_key_gets_did_you_mean_and_points_at_the_key() {
+        let text = "[organisation]\nnmae = \"Acme\"\n";
+        let found = problems(text);
+        assert_eq!(found[0].message, "unknown key `nmae`");
+        assert_eq!(found[0].hint.as_deref(), Some("did you mean `name`?"));
+        let span = found[0].span.clone().expect("span");
+        assert_eq!(&text[span], "nmae");
+    }
+
+    #[test]
+    fn several_problems_are_reported_together() {
+        let text = r#"
+[organisation]
+name = "Acme"
+webiste = "https://acme.example"
+
+[[people]]
+id = "ann"
+name = 5
+
+[[services]]
+id = "web"
+name = "Web"
+availability_target = "99.5%"
+ownr = "ann"
+"#;
+        let found = problems(text);
+        let messages: Vec<&str> = found.iter().map(|d| d.message.as_str()).collect();
+        assert!(messages.contains(&"unknown key `webiste`"), "{messages:?}");
+        assert!(messages.iter().any(|m| m.starts_with("wrong type: found integer `5`")), "{messages:?}");
+        assert!(messages.iter().any(|m| m.contains("expected a number")), "{messages:?}");
+        assert!(messages.contains(&"unknown key `ownr`"), "{messages:?}");
+    }
+
+    #[test]
+    fn missing_required_key_is_named() {
+        let found = problems("[organisation]\nwebsite = \"x\"\n");
+        assert_eq!(found[0].message, "missing key `name`");
+    }
+
+    #[test]
+    fn syntax_error_has_a_location() {
+        let found = problems("[organisation]\nname = \"Acme\n");
+        assert!(found[0].message.starts_with("invalid TOML"));
+        assert!(found[0].span.is_some());
+    }
+}

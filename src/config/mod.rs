@@ -1,0 +1,65 @@
+//! Loading `sms.toml`: read the file, parse it (collecting every structural problem),
+//! then check meaning (ids, references, ranges). The result is a [`Config`] that later
+//! steps can trust: every reference resolves, every id is a safe slug.
+
+mod load;
+pub mod model;
+mod validate;
+
+use std::path::{Path, PathBuf};
+
+pub use model::*;
+pub use validate::id_syntax_problem;
+
+use crate::catalogue::Catalogue;
+use crate::diagnostic::Diagnostics;
+use crate::error::Error;
+
+/// A validated config and where it came from.
+#[derive(Debug, Clone)]
+pub struct LoadedConfig {
+    pub path: PathBuf,
+    /// The file's exact text; its hash tells later whether the pack is stale.
+    pub text: String,
+    pub config: Config,
+}
+
+impl LoadedConfig {
+    /// The folder relative paths in the config (like `pack.templates`) are resolved from.
+    pub fn base_dir(&self) -> &Path {
+        self.path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))
+    }
+}
+
+/// Reads, parses and validates a config file. All problems are reported together.
+pub fn load(path: &Path) -> Result<LoadedConfig, Error> {
+    if path.is_dir() {
+        return Err(Error::Usage {
+            message: format!("{} is a folder, not a config file", path.display()),
+            hint: format!("pass the file itself, e.g. `-c {}`", path.join("sms.toml").display()),
+        });
+    }
+    let bytes = std::fs::read(path).map_err(|source| Error::ConfigRead { path: path.to_owned(), source })?;
+    let text = match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(error) => {
+            return Err(Error::ConfigEncoding { path: path.to_owned(), offset: error.utf8_error().valid_up_to() });
+        }
+    };
+    let config = parse_str(&text, path)?;
+    Ok(LoadedConfig { path: path.to_owned(), text, config })
+}
+
+/// Parses and validates config text; `path` is only used in messages.
+pub fn parse_str(text: &str, path: &Path) -> Result<Config, Error> {
+    // A byte-order mark is invisible in editors and harmless; TOML parsers reject it.
+    // Replace it with a space so every byte offset (and so every line:column) stays right.
+    let source = match text.strip_prefix('\u{feff}') {
+        Some(rest) => format!("   {rest}"),
+        None => text.to_owned(),
+    };
+    let invalid = |items| Error::ConfigInvalid(Diagnostics { path: path.to_owned(), source: source.clone(), items });
+    let config = load::parse(&source).map_err(invalid)?;
+    let problems = validate::validate(&config, Catalogue::builtin());
+    if problems.is_empty() { Ok(config) } else { Err(invalid(problems)) }
+}

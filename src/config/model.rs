@@ -1,0 +1,236 @@
+//! The typed shape of `sms.toml`.
+//!
+//! These structs mirror the config file one to one (section and key names are a contract
+//! with users, see DESIGN.md). Ids and references are kept as [`Spanned`] so that the
+//! validator can point at the exact place in the file; everything else is plain data.
+//! Nothing here checks meaning: `validate` does that once the whole file is read.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use serde::Deserialize;
+use toml::Spanned;
+use toml::value::Datetime;
+
+/// A person id, service id, … as written in the file, with its location.
+pub type Id = Spanned<String>;
+
+/// The whole config file, as written.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub organisation: Organisation,
+    #[serde(default)]
+    pub pack: Pack,
+    #[serde(default)]
+    pub scope: Scope,
+    #[serde(default)]
+    pub people: Vec<Person>,
+    #[serde(default)]
+    pub roles: Roles,
+    /// One entry per FitSM process code (`[processes.SLM]`).
+    #[serde(default)]
+    pub processes: BTreeMap<Spanned<String>, ProcessAssignment>,
+    #[serde(default)]
+    pub customers: Vec<Customer>,
+    #[serde(default)]
+    pub suppliers: Vec<Supplier>,
+    #[serde(default)]
+    pub services: Vec<Service>,
+    #[serde(default)]
+    pub improvements: Vec<Improvement>,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Organisation {
+    pub name: String,
+    pub short_name: Option<String>,
+    pub description: Option<String>,
+    pub website: Option<String>,
+    pub contact_email: Option<String>,
+    pub phone: Option<String>,
+    pub address: Option<String>,
+    /// Where users go for help: a portal URL or an email address.
+    pub service_desk: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Pack {
+    #[serde(default = "default_version")]
+    pub version: String,
+    pub effective_date: Option<Spanned<Datetime>>,
+    #[serde(default = "default_review_interval")]
+    pub review_interval_months: Spanned<i64>,
+    #[serde(default = "default_classification")]
+    pub classification: String,
+    #[serde(default = "default_status")]
+    pub status: String,
+    #[serde(default = "default_language")]
+    pub language: String,
+    /// A folder of templates that overlay the built-in ones.
+    pub templates: Option<PathBuf>,
+}
+
+impl Default for Pack {
+    fn default() -> Self {
+        Pack {
+            version: default_version(),
+            effective_date: None,
+            review_interval_months: default_review_interval(),
+            classification: default_classification(),
+            status: default_status(),
+            language: default_language(),
+            templates: None,
+        }
+    }
+}
+
+fn default_version() -> String {
+    "1.0".to_owned()
+}
+fn default_review_interval() -> Spanned<i64> {
+    Spanned::new(0..0, 12)
+}
+fn default_classification() -> String {
+    "internal".to_owned()
+}
+fn default_status() -> String {
+    "draft".to_owned()
+}
+fn default_language() -> String {
+    "en".to_owned()
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Scope {
+    pub statement: Option<String>,
+    #[serde(default)]
+    pub in_scope: Vec<String>,
+    #[serde(default)]
+    pub out_of_scope: Vec<String>,
+    #[serde(default)]
+    pub locations: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Person {
+    pub id: Id,
+    pub name: String,
+    pub email: Option<String>,
+    pub title: Option<String>,
+    pub phone: Option<String>,
+}
+
+/// SMS-level roles of the FitSM-3 role model, each a person id.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Roles {
+    pub sms_owner: Option<Id>,
+    pub sms_manager: Option<Id>,
+    pub information_security_manager: Option<Id>,
+    pub cab_chair: Option<Id>,
+    pub service_desk_lead: Option<Id>,
+}
+
+/// Who is accountable for and who runs one FitSM process.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ProcessAssignment {
+    pub owner: Option<Id>,
+    pub manager: Option<Id>,
+    #[serde(default)]
+    pub staff: Vec<Id>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Customer {
+    pub id: Id,
+    pub name: String,
+    pub description: Option<String>,
+    /// "internal" (same organisation) or "external".
+    pub kind: Option<Spanned<String>>,
+    pub contact_name: Option<String>,
+    pub contact_email: Option<String>,
+    /// Person id of the customer relationship manager (FitSM-3 CRM case owner).
+    pub relationship_manager: Option<Id>,
+    /// How often service reviews with this customer take place, e.g. "every 6 months".
+    pub review_frequency: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Supplier {
+    pub id: Id,
+    pub name: String,
+    pub kind: Spanned<String>,
+    pub description: Option<String>,
+    #[serde(default)]
+    pub provides: Vec<Id>,
+    pub contact_name: Option<String>,
+    pub contact_email: Option<String>,
+    /// Person id of the supplier relationship manager (FitSM-3 SUPPM case owner).
+    pub relationship_manager: Option<Id>,
+    /// Contract or agreement reference, e.g. a purchase order number.
+    pub agreement_ref: Option<String>,
+    pub agreement_end: Option<Spanned<Datetime>>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Service {
+    pub id: Id,
+    pub name: String,
+    pub description: Option<String>,
+    pub owner: Option<Id>,
+    /// Lifecycle stage: "pipeline", "live" or "retired".
+    pub status: Option<Spanned<String>>,
+    pub category: Option<String>,
+    pub url: Option<String>,
+    #[serde(default)]
+    pub customers: Vec<Id>,
+    #[serde(default)]
+    pub suppliers: Vec<Id>,
+    #[serde(default)]
+    pub depends_on: Vec<Id>,
+    /// Service hours, e.g. "24/7" or "Mon–Fri 08:00–18:00 CET".
+    pub hours: Option<String>,
+    /// Support hours, when different from the service hours.
+    pub support_hours: Option<String>,
+    /// Availability target in percent, e.g. 99.5.
+    pub availability_target: Option<Spanned<f64>>,
+    /// Recovery time objective, e.g. "8 hours".
+    pub recovery_time: Option<String>,
+    /// Recovery point objective, e.g. "24 hours".
+    pub recovery_point: Option<String>,
+    #[serde(default)]
+    pub response_times: PriorityTargets,
+    #[serde(default)]
+    pub resolution_times: PriorityTargets,
+}
+
+/// One target per incident priority; any may be left out.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PriorityTargets {
+    pub critical: Option<String>,
+    pub high: Option<String>,
+    pub medium: Option<String>,
+    pub low: Option<String>,
+}
+
+/// An entry of the continual improvement register.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Improvement {
+    pub id: Id,
+    pub title: String,
+    pub source: Option<String>,
+    pub owner: Option<Id>,
+    pub status: Option<String>,
+    pub due: Option<Spanned<Datetime>>,
+}

@@ -1,0 +1,330 @@
+//! Meaning checks on a config that has the right shape: id syntax, duplicates, every
+//! cross-reference resolved, values in range. All problems are collected, not just the
+//! first, and each points at the offending text with a hint listing what does exist.
+
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+use toml::Spanned;
+
+use super::model::{Config, Id};
+use crate::catalogue::Catalogue;
+use crate::diagnostic::{Diagnostic, did_you_mean, list_of_ids};
+
+/// Longest id we accept; ids become file names and document ids.
+const MAX_ID_LEN: usize = 40;
+
+/// Names Windows refuses as file names; ids become file names in a pack that is
+/// often unzipped on Windows laptops.
+const RESERVED_NAMES: &[&str] = &[
+    "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8",
+    "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+];
+
+pub(super) fn validate(config: &Config, catalogue: &Catalogue) -> Vec<Diagnostic> {
+    let mut problems = Vec::new();
+    let mut check = Checker { problems: &mut problems };
+
+    if config.organisation.name.trim().is_empty() {
+        check.report(Diagnostic::new("the organisation name is empty", None).with_hint("set `name` in [organisation]"));
+    }
+
+    let people = check.id_set("person", config.people.iter().map(|p| &p.id));
+    let customers = check.id_set("customer", config.customers.iter().map(|c| &c.id));
+    let suppliers = check.id_set("supplier", config.suppliers.iter().map(|s| &s.id));
+    let services = check.id_set("service", config.services.iter().map(|s| &s.id));
+    check.id_set("improvement", config.improvements.iter().map(|i| &i.id));
+
+    let roles = &config.roles;
+    for role in [&roles.sms_owner, &roles.sms_manager, &roles.information_security_manager, &roles.cab_chair, &roles.service_desk_lead]
+        .into_iter()
+        .flatten()
+    {
+        check.reference("person", role, &people);
+    }
+
+    let process_codes: Vec<String> = catalogue.processes().map(|p| p.code).collect();
+    let codes: Vec<&str> = process_codes.iter().map(String::as_str).collect();
+    for (code, assignment) in &config.processes {
+        if !codes.contains(&code.get_ref().as_str()) {
+            let hint = match did_you_mean(code.get_ref(), codes.iter().copied()) {
+                Some(candidate) => format!("did you mean `{candidate}`? FitSM process codes are {}", codes.join(" ")),
+                None => format!("FitSM process codes are {}", codes.join(" ")),
+            };
+            check.report(Diagnostic::new(format!("unknown process `{}`", code.get_ref()), Some(code.span())).with_hint(hint));
+        }
+        for person in assignment.owner.iter().chain(&assignment.manager).chain(&assignment.staff) {
+            check.reference("person", person, &people);
+        }
+    }
+
+    for customer in &config.customers {
+        check.one_of(customer.kind.as_ref(), "customer kind", &["internal", "external"]);
+        if let Some(manager) = &customer.relationship_manager {
+            check.reference("person", manager, &people);
+        }
+    }
+    for supplier in &config.suppliers {
+        check.one_of(Some(&supplier.kind), "supplier kind", &["external", "internal"]);
+        for service in &supplier.provides {
+            check.reference("service", service, &services);
+        }
+        if let Some(manager) = &supplier.relationship_manager {
+            check.reference("person", manager, &people);
+        }
+        if let Some(end) = &supplier.agreement_end {
+            check.date(end, "agreement_end");
+        }
+    }
+    for service in &config.services {
+        if let Some(owner) = &service.owner {
+            check.reference("person", owner, &people);
+        }
+        for customer in &service.customers {
+            check.reference("customer", customer, &customers);
+        }
+        for supplier in &service.suppliers {
+            check.reference("supplier", supplier, &suppliers);
+        }
+        for dependency in &service.depends_on {
+            if dependency.get_ref() == service.id.get_ref() {
+                check.report(
+                    Diagnostic::new(format!("service `{}` depends on itself", dependency.get_ref()), Some(dependency.span()))
+                        .with_hint("remove it from `depends_on`"),
+                );
+            } else {
+                check.reference("service", dependency, &services);
+            }
+        }
+        check.one_of(service.status.as_ref(), "service status", &["pipeline", "live", "retired"]);
+        if let Some(target) = &service.availability_target {
+            let value = *target.get_ref();
+            if !(0.0..=100.0).contains(&value) || value.is_nan() {
+                check.report(
+                    Diagnostic::new(format!("availability target {value} is not a percentage"), Some(target.span()))
+                        .with_hint("write a number between 0 and 100, e.g. 99.5"),
+                );
+            }
+        }
+    }
+    check.dependency_cycles(config);
+
+    for improvement in &config.improvements {
+        if let Some(owner) = &improvement.owner {
+            check.reference("person", owner, &people);
+        }
+        if let Some(due) = &improvement.due {
+            check.date(due, "due");
+        }
+    }
+
+    let interval = &config.pack.review_interval_months;
+    if !(1..=60).contains(interval.get_ref()) {
+        check.report(
+            Diagnostic::new(format!("review interval of {} months is out of range", interval.get_ref()), Some(interval.span()))
+                .with_hint("use a number of months between 1 and 60; 12 is usual"),
+        );
+    }
+    if let Some(date) = &config.pack.effective_date {
+        check.date(date, "effective_date");
+    }
+    problems
+}
+
+struct Checker<'a> {
+    problems: &'a mut Vec<Diagnostic>,
+}
+
+impl Checker<'_> {
+    fn report(&mut self, diagnostic: Diagnostic) {
+        self.problems.push(diagnostic);
+    }
+
+    /// Checks the syntax and uniqueness of one kind of id and returns the set of ids.
+    fn id_set<'c>(&mut self, kind: &str, ids: impl Iterator<Item = &'c Id>) -> BTreeSet<&'c str> {
+        let mut seen: HashMap<&str, &Id> = HashMap::new();
+        let mut set = BTreeSet::new();
+        for id in ids {
+            if let Some(problem) = id_syntax_problem(id.get_ref()) {
+                self.report(Diagnostic::new(format!("invalid {kind} id `{}`: {problem}", id.get_ref()), Some(id.span())).with_hint(
+                    "ids are short slugs: lowercase letters, digits and single hyphens, starting with a letter, e.g. `hpc-cluster`",
+                ));
+            }
+            if let Some(first) = seen.get(id.get_ref().as_str()) {
+                let (line, _) = (first.span().start, ());
+                self.report(
+                    Diagnostic::new(format!("duplicate {kind} id `{}`", id.get_ref()), Some(id.span()))
+                        .with_hint(format!("{kind} ids must be unique; this one is already used at byte {line} above, rename one of them")),
+                );
+            } else {
+                seen.insert(id.get_ref(), id);
+            }
+            set.insert(id.get_ref().as_str());
+        }
+        set
+    }
+
+    fn reference(&mut self, kind: &str, reference: &Spanned<String>, known: &BTreeSet<&str>) {
+        let name = reference.get_ref().as_str();
+        if known.contains(name) {
+            return;
+        }
+        let plural = plural(kind);
+        let hint = match did_you_mean(name, known.iter().copied()) {
+            Some(candidate) => format!("did you mean `{candidate}`? known {plural}: {}", list_of_ids(known.iter().copied())),
+            None => format!("known {plural}: {}", list_of_ids(known.iter().copied())),
+        };
+        self.report(Diagnostic::new(format!("unknown {kind} `{name}`"), Some(reference.span())).with_hint(hint));
+    }
+
+    fn one_of(&mut self, value: Option<&Spanned<String>>, what: &str, allowed: &[&str]) {
+        let Some(value) = value else { return };
+        if allowed.contains(&value.get_ref().as_str()) {
+            return;
+        }
+        let allowed_list = allowed.iter().map(|a| format!("\"{a}\"")).collect::<Vec<_>>().join(", ");
+        let hint = match did_you_mean(value.get_ref(), allowed.iter().copied()) {
+            Some(candidate) => format!("did you mean \"{candidate}\"? allowed: {allowed_list}"),
+            None => format!("allowed: {allowed_list}"),
+        };
+        self.report(Diagnostic::new(format!("invalid {what} \"{}\"", value.get_ref()), Some(value.span())).with_hint(hint));
+    }
+
+    fn date(&mut self, value: &Spanned<toml::value::Datetime>, key: &str) {
+        let datetime = value.get_ref();
+        if datetime.date.is_none() || datetime.time.is_some() {
+            self.report(
+                Diagnostic::new(format!("`{key}` must be a calendar date"), Some(value.span()))
+                    .with_hint("write a date without quotes or time, e.g. 2026-01-15"),
+            );
+        }
+    }
+
+    /// Services that (transitively) depend on themselves make availability and
+    /// continuity planning meaningless; report each cycle once.
+    fn dependency_cycles(&mut self, config: &Config) {
+        let edges: BTreeMap<&str, Vec<&Spanned<String>>> =
+            config.services.iter().map(|s| (s.id.get_ref().as_str(), s.depends_on.iter().collect())).collect();
+        let mut state: HashMap<&str, Visit> = HashMap::new();
+        let mut stack: Vec<&str> = Vec::new();
+        for start in edges.keys() {
+            self.visit(start, &edges, &mut state, &mut stack);
+        }
+    }
+
+    fn visit<'c>(
+        &mut self,
+        node: &'c str,
+        edges: &BTreeMap<&'c str, Vec<&'c Spanned<String>>>,
+        state: &mut HashMap<&'c str, Visit>,
+        stack: &mut Vec<&'c str>,
+    ) {
+        match state.get(node) {
+            Some(Visit::Done) => return,
+            Some(Visit::Active) => return,
+            None => {}
+        }
+        state.insert(node, Visit::Active);
+        stack.push(node);
+        for next in edges.get(node).into_iter().flatten() {
+            let target = next.get_ref().as_str();
+            if target == node {
+                continue; // reported as a self-reference
+            }
+            if state.get(target) == Some(&Visit::Active) {
+                let from = stack.iter().position(|n| *n == target).unwrap_or(0);
+                let mut cycle: Vec<&str> = stack[from..].to_vec();
+                cycle.push(target);
+                self.report(
+                    Diagnostic::new(format!("services depend on each other in a cycle: {}", cycle.join(" → ")), Some(next.span()))
+                        .with_hint("a service cannot (indirectly) depend on itself; remove one of these `depends_on` entries"),
+                );
+            } else if edges.contains_key(target) {
+                self.visit(target, edges, state, stack);
+            }
+        }
+        stack.pop();
+        state.insert(node, Visit::Done);
+    }
+}
+
+#[derive(Debug, PartialEq, Eq, Clone, Copy)]
+enum Visit {
+    Active,
+    Done,
+}
+
+fn plural(kind: &str) -> String {
+    match kind {
+        "person" => "people".to_owned(),
+        other => format!("{other}s"),
+    }
+}
+
+/// Why `id` is not a valid slug, or `None` if it is.
+pub fn id_syntax_problem(id: &str) -> Option<&'static str> {
+    if id.is_empty() {
+        return Some("it is empty");
+    }
+    if id.len() > MAX_ID_LEN {
+        return Some("it is longer than 40 characters");
+    }
+    if !id.starts_with(|c: char| c.is_ascii_lowercase()) {
+        return Some("it must start with a lowercase letter");
+    }
+    if !id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
+        return Some("only lowercase letters, digits and hyphens are allowed");
+    }
+    if id.ends_with('-') || id.contains("--") {
+        return Some("hyphens must separate words");
+    }
+    if RESERVED_NAMES.contains(&id) {
+        return Some("it is a reserved file name on Windows");
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::load::parse;
+
+    fn problems(text: &str) -> Vec<String> {
+        let config = parse(text).expect("well-formed");
+        validate(&config, Catalogue::builtin()).into_iter().map(|d| d.message).collect()
+    }
+
+    const HEAD: &str = "[organisation]\nname = \"Acme\"\n";
+
+    #[test]
+    fn id_syntax() {
+        assert_eq!(id_syntax_problem("hpc-cluster"), None);
+        assert!(id_syntax_problem("../etc").is_some());
+        assert!(id_syntax_problem("Web").is_some());
+        assert!(id_syntax_problem("").is_some());
+        assert!(id_syntax_problem("con").is_some());
+        assert!(id_syntax_problem("a--b").is_some());
+        assert!(id_syntax_problem("1abc").is_some());
+    }
+
+    #[test]
+    fn dangling_references_and_duplicates() {
+        let found = problems(&format!(
+            "{HEAD}[[people]]\nid = \"ann\"\nname = \"Ann\"\n[[people]]\nid = \"ann\"\nname = \"Ann 2\"\n\
+             [[services]]\nid = \"web\"\nname = \"Web\"\nowner = \"bob\"\ndepends_on = [\"web\", \"db\"]\n\
+             [processes.SLX]\nowner = \"ann\"\n"
+        ));
+        assert!(found.contains(&"duplicate person id `ann`".to_owned()), "{found:?}");
+        assert!(found.contains(&"unknown person `bob`".to_owned()), "{found:?}");
+        assert!(found.contains(&"service `web` depends on itself".to_owned()), "{found:?}");
+        assert!(found.contains(&"unknown service `db`".to_owned()), "{found:?}");
+        assert!(found.contains(&"unknown process `SLX`".to_owned()), "{found:?}");
+    }
+
+    #[test]
+    fn cycles_are_found() {
+        let found = problems(&format!(
+            "{HEAD}[[services]]\nid = \"a\"\nname = \"A\"\ndepends_on = [\"b\"]\n[[services]]\nid = \"b\"\nname = \"B\"\ndepends_on = [\"a\"]\n"
+        ));
+        assert_eq!(found, vec!["services depend on each other in a cycle: a → b → a".to_owned()]);
+    }
+}

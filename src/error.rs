@@ -1,0 +1,109 @@
+//! The library's error type and the exit codes it maps to.
+//!
+//! Variants carry data (paths, template names, line numbers, diagnostics) rather than
+//! pre-formatted strings, so callers and tests can inspect them. Display gives the
+//! user-facing text: lowercase, the cause first, then where, then a hint.
+
+use std::fmt;
+use std::io;
+use std::path::PathBuf;
+
+use crate::diagnostic::Diagnostics;
+use crate::templates::Origin;
+
+/// Exit code: the run worked and found nothing wrong.
+pub const EXIT_OK: i32 = 0;
+/// Exit code: the run worked but found a problem (conflicts, failed checks, stale pack).
+pub const EXIT_PROBLEM: i32 = 1;
+/// Exit code: the input was unusable (bad config, bad template, bad usage, I/O failure).
+pub const EXIT_UNUSABLE: i32 = 2;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("cannot read config file {path}: {source}", path = .path.display())]
+    ConfigRead {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+        // A hint is part of the message so it reaches the user whatever prints it.
+    },
+
+    #[error("config file {path} is not valid UTF-8 text (byte {offset})\n  help: save the file as UTF-8 in your editor", path = .path.display())]
+    ConfigEncoding { path: PathBuf, offset: usize },
+
+    #[error("{0}\n\n{count} problem{s} in {path}; nothing was written", count = .0.items.len(), s = if .0.items.len() == 1 { "" } else { "s" }, path = .0.path.display())]
+    ConfigInvalid(Diagnostics),
+
+    #[error("{0}")]
+    Template(TemplateError),
+
+    #[error("template folder {path} does not exist or is not a folder\n  help: check `--templates` or `pack.templates` (relative paths are relative to the config file)", path = .path.display())]
+    TemplateDir { path: PathBuf },
+
+    #[error("cannot read {path}: {source}", path = .path.display())]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+
+    #[error("cannot write {path}: {source}", path = .path.display())]
+    Write {
+        path: PathBuf,
+        #[source]
+        source: io::Error,
+    },
+
+    #[error("{path} already exists; not overwriting it\n  help: edit it, or run `fitsm-pack init` in another folder", path = .path.display())]
+    InitExists { path: PathBuf },
+
+    #[error("output folder {path} is a file\n  help: choose another folder with `-o`", path = .path.display())]
+    OutputNotDir { path: PathBuf },
+
+    #[error("{message}\n  help: {hint}")]
+    Usage { message: String, hint: String },
+}
+
+impl Error {
+    /// The process exit code for this error (see DESIGN.md).
+    pub fn exit_code(&self) -> i32 {
+        EXIT_UNUSABLE
+    }
+}
+
+/// A problem in a template: its name, where it came from, the line if known, the cause.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TemplateError {
+    pub template: String,
+    pub origin: Origin,
+    pub line: Option<usize>,
+    pub message: String,
+}
+
+impl fmt::Display for TemplateError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let location = match &self.origin {
+            Origin::Builtin => format!("built-in template {}", self.template),
+            Origin::Overlay(path) => path.display().to_string(),
+        };
+        match self.line {
+            Some(line) => write!(f, "template error in {location}:{line}: {}", self.message),
+            None => write!(f, "template error in {location}: {}", self.message),
+        }
+    }
+}
+
+/// Tera 1.x puts the useful part of an error in its `source()` chain ("Failed to render
+/// 'x'" says nothing by itself), so we always flatten the whole chain.
+pub fn tera_chain(error: &tera::Error) -> String {
+    let mut parts = vec![error.to_string()];
+    let mut current: Option<&dyn std::error::Error> = std::error::Error::source(error);
+    while let Some(cause) = current {
+        let text = cause.to_string();
+        if !parts.contains(&text) {
+            parts.push(text);
+        }
+        current = cause.source();
+    }
+    parts.join(": ")
+}

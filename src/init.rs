@@ -1,0 +1,29 @@
+//! `init`: start a new pack with a commented, realistic `sms.toml`.
+//!
+//! The file written is the example organisation shipped in `examples/`, so what a new
+//! user starts from is exactly what the tests build; it is never written over an
+//! existing file.
+
+use std::fs::OpenOptions;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use crate::error::Error;
+
+/// The starter config: the realistic example organisation.
+pub const STARTER_CONFIG: &str = include_str!("../examples/university-computing-centre/sms.toml");
+
+/// Writes `dir/sms.toml` and returns its path. Fails if it already exists.
+pub fn init(dir: &Path) -> Result<PathBuf, Error> {
+    let write_error = |source| Error::Write { path: dir.to_owned(), source };
+    std::fs::create_dir_all(dir).map_err(write_error)?;
+    let path = dir.join("sms.toml");
+    // `create_new` makes "never overwrite" atomic: no check-then-write race.
+    let mut file = match OpenOptions::new().write(true).create_new(true).open(&path) {
+        Ok(file) => file,
+        Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => return Err(Error::InitExists { path }),
+        Err(source) => return Err(Error::Write { path, source }),
+    };
+    file.write_all(STARTER_CONFIG.as_bytes()).map_err(|source| Error::Write { path: path.clone(), source })?;
+    Ok(path)
+}

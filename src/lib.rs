@@ -1,0 +1,23 @@
+//! fitsm-pack: from one config file describing a service organisation, render a
+//! FitSM-style service management documentation pack (Markdown to edit, and later a
+//! static site and a zip), keeping FitSM's CC BY 4.0 attribution and showing which
+//! requirement each document addresses.
+//!
+//! The modules follow the data flow in DESIGN.md:
+//! [`config`] (load + validate) → [`plan`] (which documents, where) → [`render`] (Tera,
+//! pure, in memory) → [`output`] (safe, atomic writes). [`build`] wires them together.
+//! [`templates`] and [`catalogue`] hold the embedded data: document templates and the
+//! FitSM requirement catalogue.
+
+pub mod build;
+pub mod catalogue;
+pub mod config;
+pub mod diagnostic;
+pub mod error;
+pub mod init;
+pub mod output;
+pub mod plan;
+pub mod render;
+pub mod templates;
+
+pub use error::{EXIT_OK, EXIT_PROBLEM, EXIT_UNUSABLE, Error};

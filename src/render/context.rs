@@ -1,0 +1,396 @@
+//! The data templates see.
+//!
+//! The config is turned into plain JSON values once per build, with every reference
+//! resolved (a service's `owner` is the person, not the id), so templates never look
+//! anything up. Per-entity documents get only the shared data plus their own entity,
+//! which keeps each context small however many services a provider has; documents
+//! rendered once also get the full lists.
+
+use std::collections::{BTreeMap, HashMap};
+
+use serde_json::{Map, Value, json};
+
+use crate::catalogue::Catalogue;
+use crate::config::{Config, Id, Person, PriorityTargets};
+use crate::plan::{Plan, PlannedDocument};
+use crate::templates::RenderFor;
+
+/// Data shared by every document of one build.
+pub(super) struct SharedContext {
+    base: Map<String, Value>,
+    /// Only for documents rendered once: services, customers, suppliers, requirements …
+    lists: Map<String, Value>,
+    services: Vec<Value>,
+    suppliers: Vec<Value>,
+    customers: Vec<Value>,
+    processes: HashMap<String, Value>,
+    people: HashMap<String, Value>,
+    pack: PackDates,
+}
+
+struct PackDates {
+    version: String,
+    status: String,
+    classification: String,
+    effective_date: Option<String>,
+    next_review: Option<String>,
+}
+
+impl SharedContext {
+    pub(super) fn new(config: &Config, plan: &Plan, catalogue: &Catalogue) -> Self {
+        let people: HashMap<String, Value> = config.people.iter().map(|p| (p.id.get_ref().clone(), person_value(p))).collect();
+        let person = |id: &Option<Id>| id.as_ref().and_then(|id| people.get(id.get_ref()).cloned()).unwrap_or(Value::Null);
+        let persons = |ids: &[Id]| ids.iter().filter_map(|id| people.get(id.get_ref()).cloned()).collect::<Vec<_>>();
+
+        let effective = config.pack.effective_date.as_ref().and_then(|d| d.get_ref().date).and_then(|d| {
+            jiff::civil::Date::new(i16::try_from(d.year).ok()?, i8::try_from(d.month).ok()?, i8::try_from(d.day).ok()?).ok()
+        });
+        let months = *config.pack.review_interval_months.get_ref();
+        let next_review = effective.and_then(|date| date.checked_add(jiff::Span::new().months(months)).ok());
+        let pack = PackDates {
+            version: config.pack.version.clone(),
+            status: config.pack.status.clone(),
+            classification: config.pack.classification.clone(),
+            effective_date: effective.map(|d| d.to_string()),
+            next_review: next_review.map(|d| d.to_string()),
+        };
+
+        let organisation = &config.organisation;
+        let short_name = organisation.short_name.clone().unwrap_or_else(|| organisation.name.clone());
+        let mut base = Map::new();
+        base.insert(
+            "org".into(),
+            json!({
+                "name": organisation.name,
+                "short_name": short_name,
+                "description": organisation.description,
+                "website": organisation.website,
+                "contact_email": organisation.contact_email,
+                "phone": organisation.phone,
+                "address": organisation.address,
+                "service_desk": organisation.service_desk,
+            }),
+        );
+        base.insert(
+            "pack".into(),
+            json!({
+                "version": pack.version,
+                "status": pack.status,
+                "classification": pack.classification,
+                "language": config.pack.language,
+                "effective_date": pack.effective_date,
+                "next_review": pack.next_review,
+                "review_interval_months": months,
+                "generator": concat!("fitsm-pack ", env!("CARGO_PKG_VERSION")),
+            }),
+        );
+        base.insert(
+            "scope".into(),
+            json!({
+                "statement": config.scope.statement,
+                "in_scope": config.scope.in_scope,
+                "out_of_scope": config.scope.out_of_scope,
+                "locations": config.scope.locations,
+            }),
+        );
+        let roles = &config.roles;
+        base.insert(
+            "roles".into(),
+            json!({
+                "sms_owner": person(&roles.sms_owner),
+                "sms_manager": person(&roles.sms_manager),
+                "information_security_manager": person(&roles.information_security_manager),
+                "cab_chair": person(&roles.cab_chair),
+                "service_desk_lead": person(&roles.service_desk_lead),
+            }),
+        );
+        base.insert("people".into(), Value::Array(config.people.iter().map(person_value).collect()));
+
+        let mut processes = HashMap::new();
+        let mut process_list = Vec::new();
+        for process in catalogue.processes() {
+            let assignment = config.processes.iter().find(|(code, _)| code.get_ref() == &process.code).map(|(_, a)| a);
+            let requirements: Vec<Value> = catalogue.requirements_of(&process.group).map(requirement_value).collect();
+            let value = json!({
+                "code": process.code,
+                "name": process.name,
+                "group": process.group,
+                "owner": assignment.map_or(Value::Null, |a| person(&a.owner)),
+                "manager": assignment.map_or(Value::Null, |a| person(&a.manager)),
+                "staff": assignment.map_or_else(Vec::new, |a| persons(&a.staff)),
+                "key": format!("process-{}", process.code.to_lowercase()),
+                "requirements": requirements,
+            });
+            processes.insert(process.code.clone(), value.clone());
+            process_list.push(value);
+        }
+        base.insert("processes".into(), Value::Array(process_list));
+        let general: Vec<Value> = catalogue
+            .groups
+            .iter()
+            .filter(|g| g.process.is_none())
+            .map(|g| json!({"id": g.id, "title": g.title, "acronym": g.acronym, "requirements": catalogue.requirements_of(&g.id).map(requirement_value).collect::<Vec<_>>()}))
+            .collect();
+        base.insert("general_requirements".into(), Value::Array(general));
+
+        let name_of = |list: &[(String, String)], id: &str| list.iter().find(|(i, _)| i == id).map(|(_, n)| n.clone());
+        let service_names: Vec<(String, String)> = config.services.iter().map(|s| (s.id.get_ref().clone(), s.name.clone())).collect();
+        let customer_names: Vec<(String, String)> = config.customers.iter().map(|c| (c.id.get_ref().clone(), c.name.clone())).collect();
+        let supplier_names: Vec<(String, String)> = config.suppliers.iter().map(|s| (s.id.get_ref().clone(), s.name.clone())).collect();
+        let refs = |ids: &[Id], names: &[(String, String)]| -> Vec<Value> {
+            ids.iter().map(|id| json!({"id": id.get_ref(), "name": name_of(names, id.get_ref())})).collect()
+        };
+        // Reverse relations, built once: who depends on a service, who supplies it.
+        let mut used_by: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
+        let mut supplied_by: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
+        for service in &config.services {
+            for dependency in &service.depends_on {
+                used_by.entry(dependency.get_ref()).or_default().push(json!({"id": service.id.get_ref(), "name": service.name}));
+            }
+        }
+        for supplier in &config.suppliers {
+            for service in &supplier.provides {
+                supplied_by.entry(service.get_ref()).or_default().push(json!({"id": supplier.id.get_ref(), "name": supplier.name, "kind": supplier.kind.get_ref()}));
+            }
+        }
+
+        let services: Vec<Value> = config
+            .services
+            .iter()
+            .map(|s| {
+                let id = s.id.get_ref().as_str();
+                // A supplier counts for a service whether the service lists it or the supplier lists the service.
+                let mut suppliers = refs(&s.suppliers, &supplier_names);
+                for extra in supplied_by.get(id).into_iter().flatten() {
+                    if !suppliers.iter().any(|v| v["id"] == extra["id"]) {
+                        suppliers.push(json!({"id": extra["id"], "name": extra["name"]}));
+                    }
+                }
+                json!({
+                    "id": id,
+                    "name": s.name,
+                    "description": s.description,
+                    "owner": person(&s.owner),
+                    "status": s.status.as_ref().map_or("live", |v| v.get_ref().as_str()),
+                    "category": s.category,
+                    "url": s.url,
+                    "customers": refs(&s.customers, &customer_names),
+                    "suppliers": suppliers,
+                    "depends_on": refs(&s.depends_on, &service_names),
+                    "used_by": used_by.get(id).cloned().unwrap_or_default(),
+                    "hours": s.hours,
+                    "support_hours": s.support_hours.clone().or_else(|| s.hours.clone()),
+                    "availability_target": s.availability_target.as_ref().map(|t| *t.get_ref()),
+                    "recovery_time": s.recovery_time,
+                    "recovery_point": s.recovery_point,
+                    "response_times": targets(&s.response_times),
+                    "resolution_times": targets(&s.resolution_times),
+                })
+            })
+            .collect();
+        let suppliers: Vec<Value> = config
+            .suppliers
+            .iter()
+            .map(|s| {
+                let mut provides = refs(&s.provides, &service_names);
+                for service in &config.services {
+                    if service.suppliers.iter().any(|id| id.get_ref() == s.id.get_ref()) && !provides.iter().any(|v| v["id"] == service.id.get_ref().as_str()) {
+                        provides.push(json!({"id": service.id.get_ref(), "name": service.name}));
+                    }
+                }
+                json!({
+                    "id": s.id.get_ref(),
+                    "name": s.name,
+                    "kind": s.kind.get_ref(),
+                    "description": s.description,
+                    "provides": provides,
+                    "contact_name": s.contact_name,
+                    "contact_email": s.contact_email,
+                    "relationship_manager": person(&s.relationship_manager),
+                    "agreement_ref": s.agreement_ref,
+                    "agreement_end": s.agreement_end.as_ref().map(|d| d.get_ref().to_string()),
+                })
+            })
+            .collect();
+        let customers: Vec<Value> = config
+            .customers
+            .iter()
+            .map(|c| {
+                let services: Vec<Value> = config
+                    .services
+                    .iter()
+                    .filter(|s| s.customers.iter().any(|id| id.get_ref() == c.id.get_ref()))
+                    .map(|s| json!({"id": s.id.get_ref(), "name": s.name}))
+                    .collect();
+                json!({
+                    "id": c.id.get_ref(),
+                    "name": c.name,
+                    "description": c.description,
+                    "kind": c.kind.as_ref().map_or("external", |k| k.get_ref().as_str()),
+                    "contact_name": c.contact_name,
+                    "contact_email": c.contact_email,
+                    "relationship_manager": person(&c.relationship_manager),
+                    "review_frequency": c.review_frequency,
+                    "services": services,
+                })
+            })
+            .collect();
+        let improvements: Vec<Value> = config
+            .improvements
+            .iter()
+            .map(|i| {
+                json!({
+                    "id": i.id.get_ref(),
+                    "title": i.title,
+                    "source": i.source,
+                    "owner": person(&i.owner),
+                    "status": i.status,
+                    "due": i.due.as_ref().map(|d| d.get_ref().to_string()),
+                })
+            })
+            .collect();
+
+        let mut lists = Map::new();
+        lists.insert("services".into(), Value::Array(services.clone()));
+        lists.insert("suppliers".into(), Value::Array(suppliers.clone()));
+        lists.insert("customers".into(), Value::Array(customers.clone()));
+        lists.insert("improvements".into(), Value::Array(improvements));
+        lists.insert("requirements".into(), Value::Array(traceability(plan, catalogue)));
+        lists.insert("documents".into(), Value::Array(plan.documents.iter().map(|d| document_summary(d, &people, &pack)).collect()));
+
+        SharedContext { base, lists, services, suppliers, customers, processes, people, pack }
+    }
+
+    /// The full Tera context for one planned document.
+    pub(super) fn for_document(&self, document: &PlannedDocument) -> tera::Context {
+        let mut map = self.base.clone();
+        map.insert("doc".into(), document_value(document, &self.people, &self.pack));
+        match &document.entity {
+            None => map.extend(self.lists.clone()),
+            Some(entity) => {
+                let (name, list) = match entity.kind {
+                    RenderFor::Service => ("service", &self.services),
+                    RenderFor::Supplier => ("supplier", &self.suppliers),
+                    RenderFor::Customer => ("customer", &self.customers),
+                    RenderFor::Once => ("entity", &self.services),
+                };
+                map.insert(name.into(), list.get(entity.index).cloned().unwrap_or(Value::Null));
+            }
+        }
+        if let Some(code) = &document.process {
+            map.insert("process".into(), self.processes.get(code).cloned().unwrap_or(Value::Null));
+        }
+        // Building from a JSON object cannot fail; fall back to an empty context to be total.
+        tera::Context::from_value(Value::Object(map)).unwrap_or_default()
+    }
+}
+
+fn person_value(person: &Person) -> Value {
+    json!({
+        "id": person.id.get_ref(),
+        "name": person.name,
+        "email": person.email,
+        "title": person.title,
+        "phone": person.phone,
+    })
+}
+
+fn targets(targets: &PriorityTargets) -> Value {
+    json!({"critical": targets.critical, "high": targets.high, "medium": targets.medium, "low": targets.low})
+}
+
+fn requirement_value(requirement: &crate::catalogue::Requirement) -> Value {
+    json!({"id": requirement.id, "topic": requirement.topic, "statement": requirement.statement, "iso20000": requirement.iso20000})
+}
+
+fn document_value(document: &PlannedDocument, people: &HashMap<String, Value>, pack: &PackDates) -> Value {
+    let person = |id: &Option<String>| id.as_ref().and_then(|id| people.get(id).cloned()).unwrap_or(Value::Null);
+    let catalogue = Catalogue::builtin();
+    let requirements: Vec<Value> = document.requirements.iter().filter_map(|id| catalogue.requirement(id)).map(requirement_value).collect();
+    json!({
+        "id": document.id,
+        "key": document.key,
+        "title": document.title,
+        "path": document.path,
+        "group": document.group,
+        "version": pack.version,
+        "status": pack.status,
+        "classification": pack.classification,
+        "effective_date": pack.effective_date,
+        "next_review": pack.next_review,
+        "owner": person(&document.owner),
+        "owner_role": document.owner_role,
+        "approver": person(&document.approver),
+        "approver_role": document.approver_role,
+        "requirements": requirements,
+    })
+}
+
+/// A line of the document register: what every once-per-pack document can list.
+fn document_summary(document: &PlannedDocument, people: &HashMap<String, Value>, pack: &PackDates) -> Value {
+    let owner = document.owner.as_ref().and_then(|id| people.get(id)).cloned().unwrap_or(Value::Null);
+    json!({
+        "id": document.id,
+        "key": document.key,
+        "entity": document.entity.as_ref().map(|e| e.id.clone()),
+        "title": document.title,
+        "path": document.path,
+        "group": document.group,
+        "owner": owner,
+        "owner_role": document.owner_role,
+        "next_review": pack.next_review,
+        "requirements": document.requirements,
+    })
+}
+
+/// For each requirement of the catalogue: which documents address it.
+fn traceability(plan: &Plan, catalogue: &Catalogue) -> Vec<Value> {
+    // Per-entity documents (one SLA per service …) are listed once per template with the
+    // number of copies, so the matrix stays readable for providers with many services.
+    let mut addressed: HashMap<&str, Vec<Value>> = HashMap::new();
+    let mut copies: HashMap<&str, usize> = HashMap::new();
+    for document in &plan.documents {
+        *copies.entry(document.key.as_str()).or_default() += 1;
+    }
+    let mut listed: std::collections::HashSet<(&str, &str)> = std::collections::HashSet::new();
+    for document in &plan.documents {
+        for requirement in &document.requirements {
+            if !listed.insert((requirement.as_str(), document.key.as_str())) {
+                continue;
+            }
+            addressed.entry(requirement.as_str()).or_default().push(json!({
+                "id": document.id,
+                "key": document.key,
+                "entity": document.entity.as_ref().map(|e| e.id.clone()),
+                "title": document.title,
+                "path": document.path,
+                "copies": copies.get(document.key.as_str()).copied().unwrap_or(1),
+            }));
+        }
+    }
+    catalogue
+        .requirements
+        .iter()
+        .map(|requirement| {
+            let group = catalogue.group(&requirement.group);
+            let documents = addressed.remove(requirement.id.as_str()).unwrap_or_default();
+            let mut value = requirement_value(requirement);
+            if let Some(object) = value.as_object_mut() {
+                object.insert("group".into(), json!(requirement.group));
+                object.insert("group_title".into(), json!(group.map(|g| g.title.clone())));
+                object.insert("addressed".into(), json!(!documents.is_empty()));
+                object.insert("documents".into(), Value::Array(documents));
+            }
+            value
+        })
+        .collect()
+}
+
+impl SharedContext {
+    /// Context for pack-level files (ATTRIBUTION.md): everything but a current document.
+    pub(super) fn for_pack(&self) -> tera::Context {
+        let mut map = self.base.clone();
+        map.extend(self.lists.clone());
+        tera::Context::from_value(Value::Object(map)).unwrap_or_default()
+    }
+}

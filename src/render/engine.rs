@@ -1,0 +1,159 @@
+//! The Tera environment: every template of the set compiled once, Markdown escaping
+//! switched on for `.md` templates, and the small vocabulary of filters and functions
+//! templates use (see docs/templates.md for the author's view).
+
+use std::collections::HashMap;
+
+use tera::{Tera, Value};
+
+use super::escape::{escape_block, escape_inline};
+use super::links::LinkIndex;
+use crate::error::{Error, TemplateError, tera_chain};
+use crate::templates::{Origin, TemplateSet};
+
+/// The visible marker for information the config does not give. `check` counts these.
+pub const PLACEHOLDER_PREFIX: &str = "[TO BE COMPLETED: ";
+
+/// Compiles all templates of the set. A syntax error names the template and line.
+pub(super) fn build(templates: &TemplateSet, links: LinkIndex) -> Result<Tera, Error> {
+    let mut tera = Tera::default();
+    tera.autoescape_on(vec![".md"]);
+    tera.set_escape_fn(escape_inline);
+    tera.register_filter("or_todo", OrTodo);
+    tera.register_filter("person", PersonFilter);
+    tera.register_filter("md_block", MdBlock);
+    tera.register_filter("percent", Percent);
+    tera.register_function("todo", Todo);
+    tera.register_function("link", links);
+
+    let sources: Vec<(String, String)> = templates.tera_sources().map(|f| (f.name.clone(), f.text.clone())).collect();
+    tera.add_raw_templates(sources).map_err(|error| compile_error(templates, &error))?;
+    Ok(tera)
+}
+
+/// Tera reports syntax errors as "Failed to parse 'name'" with the position in the
+/// source chain; we lift the template name and line out of it.
+fn compile_error(templates: &TemplateSet, error: &tera::Error) -> Error {
+    let chain = tera_chain(error);
+    let name = chain.split('\'').nth(1).unwrap_or_default().to_owned();
+    let line = chain.split("-->").nth(1).and_then(|rest| rest.trim().split(':').next()).and_then(|n| n.trim().parse().ok());
+    let origin = templates.get(&name).map_or(Origin::Builtin, |f| f.origin.clone());
+    Error::Template(TemplateError { template: name, origin, line, message: chain })
+}
+
+fn placeholder(what: &str) -> String {
+    format!("{PLACEHOLDER_PREFIX}{}]", escape_inline(what).replace(']', ""))
+}
+
+fn what_arg(args: &HashMap<String, Value>, name: &str) -> String {
+    args.get(name).and_then(Value::as_str).unwrap_or("this information").to_owned()
+}
+
+fn is_blank(value: &Value) -> bool {
+    match value {
+        Value::Null => true,
+        Value::String(text) => text.trim().is_empty(),
+        Value::Array(items) => items.is_empty(),
+        _ => false,
+    }
+}
+
+/// Text as written (escaped as a single line), or the placeholder.
+fn render_text(value: &Value) -> String {
+    match value {
+        Value::String(text) => escape_inline(text),
+        Value::Array(items) => items.iter().map(render_text).collect::<Vec<_>>().join(", "),
+        other => escape_inline(&other.to_string()),
+    }
+}
+
+/// `{{ service.hours | or_todo(what="service hours") }}`: the value, or a visible
+/// placeholder when the config leaves it out.
+struct OrTodo;
+impl tera::Filter for OrTodo {
+    fn filter(&self, value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
+        Ok(Value::String(if is_blank(value) { placeholder(&what_arg(args, "what")) } else { render_text(value) }))
+    }
+    fn is_safe(&self) -> bool {
+        true
+    }
+}
+
+/// `{{ roles.sms_owner | person(role="SMS owner") }}`: "Name (Title)" or a placeholder.
+struct PersonFilter;
+impl tera::Filter for PersonFilter {
+    fn filter(&self, value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
+        let Some(person) = value.as_object() else {
+            return Ok(Value::String(placeholder(&format!("name of the {}", what_arg(args, "role")))));
+        };
+        let name = person.get("name").and_then(Value::as_str).unwrap_or_default();
+        let text = match person.get("title").and_then(Value::as_str) {
+            Some(title) if !title.trim().is_empty() => format!("{} ({})", escape_inline(name), escape_inline(title)),
+            _ => escape_inline(name),
+        };
+        Ok(Value::String(text))
+    }
+    fn is_safe(&self) -> bool {
+        true
+    }
+}
+
+/// `{{ service.description | md_block }}`: multi-paragraph text, escaped line by line.
+struct MdBlock;
+impl tera::Filter for MdBlock {
+    fn filter(&self, value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
+        Ok(Value::String(match value {
+            Value::String(text) if !text.trim().is_empty() => escape_block(text),
+            _ => placeholder(&what_arg(args, "what")),
+        }))
+    }
+    fn is_safe(&self) -> bool {
+        true
+    }
+}
+
+/// `{{ service.availability_target | percent }}`: `99.5 %`, or a placeholder.
+struct Percent;
+impl tera::Filter for Percent {
+    fn filter(&self, value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
+        Ok(Value::String(match value.as_f64() {
+            Some(number) => format!("{number} %"),
+            None => placeholder(&what_arg(args, "what")),
+        }))
+    }
+    fn is_safe(&self) -> bool {
+        true
+    }
+}
+
+/// `{{ todo(what="the escalation contact") }}`: a placeholder on its own.
+struct Todo;
+impl tera::Function for Todo {
+    fn call(&self, args: &HashMap<String, Value>) -> tera::Result<Value> {
+        Ok(Value::String(placeholder(&what_arg(args, "what"))))
+    }
+    fn is_safe(&self) -> bool {
+        true
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tera::Filter;
+
+    #[test]
+    fn or_todo_shows_value_or_placeholder() {
+        let args = HashMap::from([("what".to_owned(), Value::from("service hours"))]);
+        assert_eq!(OrTodo.filter(&Value::from("24/7 | always"), &args).ok(), Some(Value::from("24/7 \\| always")));
+        assert_eq!(OrTodo.filter(&Value::Null, &args).ok(), Some(Value::from("[TO BE COMPLETED: service hours]")));
+        assert_eq!(OrTodo.filter(&Value::from("  "), &args).ok(), Some(Value::from("[TO BE COMPLETED: service hours]")));
+    }
+
+    #[test]
+    fn person_filter_escapes_names() {
+        let person = serde_json::json!({"name": "Ann *Admin*", "title": "Head of IT"});
+        let shown = PersonFilter.filter(&person, &HashMap::new()).ok();
+        assert_eq!(shown, Some(Value::from("Ann \\*Admin\\* (Head of IT)")));
+    }
+}

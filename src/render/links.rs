@@ -1,0 +1,75 @@
+//! Links between documents of the pack.
+//!
+//! Templates write `{{ link(to="sla", entity=service.id, from=doc.path) }}`; this module
+//! turns that into a relative Markdown link `[Title](../services/hpc/sla.md)`. Links are
+//! resolved from the plan, so a link to a document that the pack does not contain is a
+//! template error rather than a broken link found later. The HTML step rewrites `.md`
+//! targets to `.html`.
+
+use std::collections::HashMap;
+
+use tera::Value;
+
+use super::escape::escape_inline;
+use crate::plan::Plan;
+
+/// Document key and entity id → (path under `markdown/`, title).
+#[derive(Debug, Clone, Default)]
+pub struct LinkIndex {
+    targets: HashMap<(String, Option<String>), (String, String)>,
+}
+
+impl LinkIndex {
+    pub fn new(plan: &Plan) -> Self {
+        let targets = plan
+            .documents
+            .iter()
+            .map(|d| ((d.key.clone(), d.entity.as_ref().map(|e| e.id.clone())), (d.path.clone(), d.title.clone())))
+            .collect();
+        LinkIndex { targets }
+    }
+}
+
+impl tera::Function for LinkIndex {
+    fn call(&self, args: &HashMap<String, Value>) -> tera::Result<Value> {
+        let text_arg = |name: &str| args.get(name).and_then(Value::as_str);
+        let key = text_arg("to").ok_or_else(|| tera::Error::msg("link() needs `to`, the key of the target document"))?;
+        let from = text_arg("from").ok_or_else(|| tera::Error::msg("link() needs `from=doc.path`"))?;
+        let entity = text_arg("entity").map(str::to_owned);
+        let Some((path, title)) = self.targets.get(&(key.to_owned(), entity.clone())) else {
+            let which = entity.map(|e| format!(" for `{e}`")).unwrap_or_default();
+            return Err(tera::Error::msg(format!("link() to `{key}`{which}: the pack has no such document")));
+        };
+        let label = text_arg("text").unwrap_or(title);
+        Ok(Value::String(format!("[{}]({})", escape_inline(label), relative_path(from, path))))
+    }
+
+    fn is_safe(&self) -> bool {
+        true
+    }
+}
+
+/// The path of `to` as seen from the folder of `from` (both `/`-separated, relative to
+/// the same root).
+pub fn relative_path(from: &str, to: &str) -> String {
+    let from_dirs: Vec<&str> = from.split('/').collect();
+    let from_dirs = &from_dirs[..from_dirs.len().saturating_sub(1)];
+    let to_parts: Vec<&str> = to.split('/').collect();
+    let common = from_dirs.iter().zip(&to_parts).take_while(|(a, b)| a == b).count();
+    let mut parts: Vec<&str> = vec![".."; from_dirs.len() - common];
+    parts.extend(&to_parts[common..]);
+    parts.join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::relative_path;
+
+    #[test]
+    fn relative_paths() {
+        assert_eq!(relative_path("policy.md", "processes/slm.md"), "processes/slm.md");
+        assert_eq!(relative_path("processes/slm.md", "services/hpc/sla.md"), "../services/hpc/sla.md");
+        assert_eq!(relative_path("services/hpc/sla.md", "services/hpc/sdt.md"), "sdt.md");
+        assert_eq!(relative_path("services/hpc/sla.md", "policy.md"), "../../policy.md");
+    }
+}

@@ -1,0 +1,105 @@
+//! Rendering: config + templates → the text of every file of the pack, in memory.
+//!
+//! Pure by design: nothing here touches the file system, so `build`, `--dry-run`, `diff`
+//! and `check` share it, and tests render whole packs without a temp folder.
+//! A document is its front matter (document control, written by code so it is always
+//! valid YAML), the body (the document template) and the attribution footer (a shared
+//! partial template, so every document carries it).
+
+mod context;
+mod engine;
+pub mod escape;
+mod frontmatter;
+pub mod links;
+
+pub use engine::PLACEHOLDER_PREFIX;
+
+use tera::Tera;
+
+use crate::catalogue::Catalogue;
+use crate::config::Config;
+use crate::error::{Error, TemplateError, tera_chain};
+use crate::plan::Plan;
+use crate::templates::{Origin, TemplateSet};
+use context::SharedContext;
+use links::LinkIndex;
+
+/// Template rendered after every document body.
+const FOOTER_TEMPLATE: &str = "partials/attribution-footer.md";
+/// Template of the pack's `ATTRIBUTION.md`.
+const ATTRIBUTION_TEMPLATE: &str = "pack/ATTRIBUTION.md";
+
+/// One rendered file, with its path relative to the output folder (`/`-separated).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RenderedFile {
+    pub path: String,
+    pub text: String,
+}
+
+/// Everything a build writes, in memory.
+#[derive(Debug, Clone)]
+pub struct RenderedPack {
+    /// The editable documents, paths under `markdown/`.
+    pub documents: Vec<RenderedFile>,
+    /// Pack-level files: `ATTRIBUTION.md`, `licenses/CC-BY-4.0.txt`.
+    pub extras: Vec<RenderedFile>,
+}
+
+pub struct Renderer<'a> {
+    tera: Tera,
+    shared: SharedContext,
+    plan: &'a Plan,
+    templates: &'a TemplateSet,
+}
+
+impl<'a> Renderer<'a> {
+    pub fn new(config: &Config, plan: &'a Plan, templates: &'a TemplateSet) -> Result<Self, Error> {
+        let tera = engine::build(templates, LinkIndex::new(plan))?;
+        let shared = SharedContext::new(config, plan, Catalogue::builtin());
+        Ok(Renderer { tera, shared, plan, templates })
+    }
+
+    /// Renders every planned document and the pack-level files.
+    pub fn render_all(&self) -> Result<RenderedPack, Error> {
+        let documents = self
+            .plan
+            .documents
+            .iter()
+            .map(|document| {
+                let context = self.shared.for_document(document);
+                let body = self.render_template(&document.template, &context)?;
+                let footer = self.render_template(FOOTER_TEMPLATE, &context)?;
+                let text = format!(
+                    "{}\n{}\n\n{}\n",
+                    frontmatter::render(document, &context),
+                    body.trim(),
+                    footer.trim()
+                );
+                Ok(RenderedFile { path: format!("markdown/{}", document.path), text })
+            })
+            .collect::<Result<Vec<_>, Error>>()?;
+        let attribution_context = self.shared.for_pack();
+        let extras = vec![
+            RenderedFile {
+                path: "ATTRIBUTION.md".into(),
+                text: format!("{}\n", self.render_template(ATTRIBUTION_TEMPLATE, &attribution_context)?.trim()),
+            },
+            RenderedFile { path: "licenses/CC-BY-4.0.txt".into(), text: cc_by_legal_code() },
+        ];
+        Ok(RenderedPack { documents, extras })
+    }
+
+    fn render_template(&self, name: &str, context: &tera::Context) -> Result<String, Error> {
+        self.tera.render(name, context).map_err(|error| {
+            let origin = self.templates.get(name).map_or(Origin::Builtin, |f| f.origin.clone());
+            Error::Template(TemplateError { template: name.to_owned(), origin, line: None, message: tera_chain(&error) })
+        })
+    }
+}
+
+/// The CC BY 4.0 legal code, from the SPDX data in the `license` crate (never typed by hand).
+pub fn cc_by_legal_code() -> String {
+    use license::License;
+    let text = license::licenses::CcBy4_0.text();
+    if text.ends_with('\n') { text.to_owned() } else { format!("{text}\n") }
+}
