@@ -23,6 +23,9 @@ pub struct Diagnostic {
     pub span: Option<Range<usize>>,
     /// What to do about it.
     pub hint: Option<String>,
+    /// A second place in the same file that explains the problem, with a label
+    /// (e.g. where a duplicate id was first defined).
+    pub related: Option<(Range<usize>, String)>,
 }
 
 impl Diagnostic {
@@ -31,6 +34,7 @@ impl Diagnostic {
             message: message.into(),
             span: span.filter(|s| s.end > s.start || s.start > 0),
             hint: None,
+            related: None,
         }
     }
 
@@ -39,8 +43,8 @@ impl Diagnostic {
         self
     }
 
-    pub fn with_optional_hint(mut self, hint: Option<String>) -> Self {
-        self.hint = hint;
+    pub fn with_related(mut self, span: Range<usize>, label: impl Into<String>) -> Self {
+        self.related = Some((span, label.into()));
         self
     }
 }
@@ -89,16 +93,17 @@ impl fmt::Display for Diagnostics {
             let mut report = Vec::new();
             match &item.span {
                 Some(span) => {
+                    // annotate-snippets adds `:line:column` to the path itself.
                     let span = clamp_span(&self.source, span.clone());
-                    let (line, column) = self.line_column(span.start);
-                    report.push(
-                        title.element(
-                            Snippet::source(self.source.as_str())
-                                .path(format!("{path}:{line}:{column}"))
-                                .fold(true)
-                                .annotation(AnnotationKind::Primary.span(span)),
-                        ),
-                    );
+                    let mut snippet = Snippet::source(self.source.as_str())
+                        .path(path.as_str())
+                        .fold(true)
+                        .annotation(AnnotationKind::Primary.span(span));
+                    if let Some((related, label)) = &item.related {
+                        let related = clamp_span(&self.source, related.clone());
+                        snippet = snippet.annotation(AnnotationKind::Context.span(related).label(label.as_str()));
+                    }
+                    report.push(title.element(snippet));
                 }
                 None => report.push(Group::with_title(title).element(
                     annotate_snippets::Origin::path(path.as_str()),

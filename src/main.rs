@@ -11,7 +11,12 @@ fn main() -> ExitCode {
     let code = match cli::run(cli) {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("error: {error}");
+            // Config diagnostics carry their own `error:` headings.
+            if matches!(error, fitsm_pack::Error::ConfigInvalid(_)) {
+                eprintln!("{error}");
+            } else {
+                eprintln!("error: {error}");
+            }
             error.exit_code()
         }
     };

@@ -27,27 +27,53 @@ pub(super) fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
     };
     let document_span = document.span();
     let mut root = Spanned::new(document_span.clone(), DeValue::Table(document.into_inner()));
+
     let mut problems: Vec<Diagnostic> = Vec::new();
+    // Entries cut out so far, as (key, span of the table they were in). A later "missing
+    // key" for one of them is a consequence of the cut, not a second problem.
+    let mut removed: Vec<(String, Range<usize>)> = Vec::new();
     for _ in 0..MAX_ROUNDS {
         match Config::deserialize(ValueDeserializer::from(root.clone())) {
             Ok(config) if problems.is_empty() => return Ok(config),
-            Ok(_) => return Err(problems),
+            Ok(_) => break,
             Err(error) => {
                 let span = error.span();
                 let diagnostic = explain(error.message(), span.clone());
+                let consequence = missing_key(error.message())
+                    .is_some_and(|key| removed.iter().any(|(k, table)| k == key && Some(table) == span.as_ref()));
                 if problems.contains(&diagnostic) {
                     break;
                 }
-                problems.push(diagnostic);
-                let removable = span.filter(|s| *s != document_span);
-                match removable {
-                    Some(span) if remove_entry_at(&mut root, &span) => continue,
-                    _ => break,
+                if !consequence {
+                    problems.push(diagnostic);
+                }
+                let Some(span) = span else { break };
+                match remove_entry_at(&mut root, &span, &document_span) {
+                    Some((key, table)) => {
+                        // A misspelt key also makes the intended key "missing": one problem, not two.
+                        if let Some(intended) = suggestion(error.message()) {
+                            removed.push((intended.to_owned(), table.clone()));
+                        }
+                        removed.push((key, table));
+                    }
+                    None => break,
                 }
             }
         }
     }
+    problems.sort_by_key(|p| p.span.as_ref().map_or(usize::MAX, |s| s.start));
     Err(problems)
+}
+
+/// For an unknown-key message, the allowed key it most likely meant.
+fn suggestion(message: &str) -> Option<&str> {
+    let rest = message.strip_prefix("unknown field `")?;
+    let (key, expected) = rest.split_once('`')?;
+    did_you_mean(key, backticked(expected))
+}
+
+fn missing_key(message: &str) -> Option<&str> {
+    message.strip_prefix("missing field `")?.split('`').next()
 }
 
 fn syntax_error(error: &toml::de::Error) -> Diagnostic {
@@ -67,7 +93,7 @@ fn explain(message: &str, span: Option<Range<usize>>) -> Diagnostic {
     if let Some(rest) = message.strip_prefix("unknown field `") {
         let (key, expected) = rest.split_once('`').unwrap_or((rest, ""));
         let allowed = backticked(expected);
-        let hint = match did_you_mean(key, allowed.iter().copied()) {
+        let hint = match suggestion(message) {
             Some(candidate) => format!("did you mean `{candidate}`?"),
             None if allowed.is_empty() => "this table takes no keys".to_owned(),
             None => format!("keys allowed here: {}", allowed.join(", ")),
@@ -118,46 +144,63 @@ fn backticked(text: &str) -> Vec<&str> {
     text.split('`').skip(1).step_by(2).collect()
 }
 
-/// Removes the innermost table entry or array element whose key or value covers `span`.
-/// Returns false when nothing smaller than the whole document covers it.
-fn remove_entry_at(value: &mut Spanned<DeValue<'_>>, span: &Range<usize>) -> bool {
+/// Removes the innermost table entry or array element whose key or value covers `span`,
+/// and returns its key with the span of the table it was in (`own_span` is the span of
+/// `value` itself). `None` when nothing smaller than the whole document covers it.
+///
+/// Spans of `[section]` tables cover only their header, not their body, so the search
+/// does not rely on a parent covering its children: it looks into every entry, deepest
+/// match first. Spans are positions in the file, so only the offending entry (or one of
+/// its ancestors) can match.
+fn remove_entry_at(
+    value: &mut Spanned<DeValue<'_>>,
+    span: &Range<usize>,
+    own_span: &Range<usize>,
+) -> Option<(String, Range<usize>)> {
     match value.get_mut() {
         DeValue::Table(table) => {
             let mut hit = None;
             for (key, entry) in table.iter_mut() {
-                let key_hit = covers(&key.span(), span);
-                if key_hit || covers(&entry.span(), span) {
-                    if !key_hit && remove_entry_at(entry, span) {
-                        return true;
-                    }
+                if covers(&key.span(), span) {
+                    hit = Some(key.clone());
+                    break;
+                }
+                let entry_span = entry.span();
+                if let Some(cut) = remove_entry_at(entry, span, &entry_span) {
+                    return Some(cut);
+                }
+                if covers(&entry_span, span) {
                     hit = Some(key.clone());
                     break;
                 }
             }
-            match hit {
-                Some(key) => table.remove(&key).is_some(),
-                None => false,
-            }
+            let key = hit?;
+            table.remove(&key)?;
+            Some((key.get_ref().to_string(), own_span.clone()))
         }
         DeValue::Array(array) => {
-            let position = array.iter().position(|item| covers(&item.span(), span));
-            match position {
-                Some(index) => {
-                    if !remove_entry_at(&mut array.as_mut()[index], span) {
-                        // DeArray has no `remove`; rebuild it without the element.
-                        let kept = std::mem::replace(array, toml::de::DeArray::new())
-                            .into_iter()
-                            .enumerate()
-                            .filter(|(i, _)| *i != index)
-                            .map(|(_, item)| item);
-                        *array = kept.collect();
-                    }
-                    true
+            let mut hit = None;
+            for (index, item) in array.as_mut().iter_mut().enumerate() {
+                let item_span = item.span();
+                if let Some(cut) = remove_entry_at(item, span, &item_span) {
+                    return Some(cut);
                 }
-                None => false,
+                if covers(&item_span, span) {
+                    hit = Some(index);
+                    break;
+                }
             }
+            let index = hit?;
+            // DeArray has no `remove`; rebuild it without the element.
+            let kept = std::mem::replace(array, toml::de::DeArray::new())
+                .into_iter()
+                .enumerate()
+                .filter(|(i, _)| *i != index)
+                .map(|(_, item)| item);
+            *array = kept.collect();
+            Some((String::new(), own_span.clone()))
         }
-        _ => false,
+        _ => None,
     }
 }
 

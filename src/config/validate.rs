@@ -150,10 +150,10 @@ impl Checker<'_> {
                 ));
             }
             if let Some(first) = seen.get(id.get_ref().as_str()) {
-                let (line, _) = (first.span().start, ());
                 self.report(
                     Diagnostic::new(format!("duplicate {kind} id `{}`", id.get_ref()), Some(id.span()))
-                        .with_hint(format!("{kind} ids must be unique; this one is already used at byte {line} above, rename one of them")),
+                        .with_related(first.span(), "first used here")
+                        .with_hint(format!("{kind} ids must be unique; rename one of them")),
                 );
             } else {
                 seen.insert(id.get_ref(), id);
