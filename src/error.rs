@@ -28,8 +28,8 @@ pub enum Error {
         // A hint is part of the message so it reaches the user whatever prints it.
     },
 
-    #[error("config file {path} is not valid UTF-8 text (byte {offset})\n  help: save the file as UTF-8 in your editor", path = .path.display())]
-    ConfigEncoding { path: PathBuf, offset: usize },
+    #[error("config file {path} is not valid UTF-8 text (line {line}, column {column})\n  help: save the file as UTF-8 in your editor (it may have been saved as Latin-1 or from a spreadsheet)", path = .path.display())]
+    ConfigEncoding { path: PathBuf, line: usize, column: usize },
 
     #[error("{0}\n\n{count} problem{s} in {path}; nothing was written", count = .0.items.len(), s = if .0.items.len() == 1 { "" } else { "s" }, path = .0.path.display())]
     ConfigInvalid(Diagnostics),

@@ -43,7 +43,10 @@ pub fn load(path: &Path) -> Result<LoadedConfig, Error> {
     let text = match String::from_utf8(bytes) {
         Ok(text) => text,
         Err(error) => {
-            return Err(Error::ConfigEncoding { path: path.to_owned(), offset: error.utf8_error().valid_up_to() });
+            let offset = error.utf8_error().valid_up_to();
+            let valid = String::from_utf8_lossy(&error.as_bytes()[..offset]).into_owned();
+            let (line, column) = crate::diagnostic::line_column(&valid, offset);
+            return Err(Error::ConfigEncoding { path: path.to_owned(), line, column });
         }
     };
     let config = parse_str(&text, path)?;
@@ -60,6 +63,7 @@ pub fn parse_str(text: &str, path: &Path) -> Result<Config, Error> {
     };
     let invalid = |items| Error::ConfigInvalid(Diagnostics { path: path.to_owned(), source: source.clone(), items });
     let config = load::parse(&source).map_err(invalid)?;
-    let problems = validate::validate(&config, Catalogue::builtin());
+    let mut problems = validate::validate(&config, Catalogue::builtin());
+    problems.sort_by_key(|p| p.span.as_ref().map_or(usize::MAX, |s| s.start));
     if problems.is_empty() { Ok(config) } else { Err(invalid(problems)) }
 }

@@ -129,3 +129,101 @@ mod tests {
         assert_eq!(escape_block("First *one*.\n\n- second\n# third"), "First \\*one\\*.\n\n\\- second\n\\# third");
     }
 }
+
+#[cfg(test)]
+mod properties {
+    //! Whatever a config string contains, once escaped it is plain text: no HTML, no
+    //! emphasis, links, headings, lists or code, and a table keeps its shape.
+
+    use proptest::prelude::*;
+    use pulldown_cmark::{Event, Options, Parser, Tag, TagEnd};
+
+    use super::*;
+
+    fn options() -> Options {
+        Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH | Options::ENABLE_FOOTNOTES | Options::ENABLE_TASKLISTS
+    }
+
+    /// Text of a rendered paragraph, or None if the Markdown had any structure besides
+    /// one paragraph of plain text.
+    fn plain_text(markdown: &str) -> Option<String> {
+        let mut text = String::new();
+        for event in Parser::new_ext(markdown, options()) {
+            match event {
+                Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph) => {}
+                Event::Text(t) => text.push_str(&t),
+                Event::SoftBreak => text.push('\n'),
+                _ => return None,
+            }
+        }
+        Some(text)
+    }
+
+    fn interesting_string() -> impl Strategy<Value = String> {
+        // Markdown-significant characters are over-represented on purpose.
+        proptest::collection::vec(
+            prop_oneof![
+                3 => proptest::char::range(' ', '~'),
+                1 => prop_oneof![Just('\n'), Just('\r'), Just('\t'), Just('|'), Just('#'), Just('<'), Just('&'), Just('`'), Just('*'), Just('\\'), Just('-'), Just('1'), Just('.'), Just('['), Just(']'), Just('!')],
+                1 => any::<char>(),
+            ],
+            0..40,
+        )
+        .prop_map(|chars| chars.into_iter().collect())
+    }
+
+    #[test]
+    fn the_oracle_detects_structure() {
+        assert!(plain_text("a *b*").is_none());
+        assert!(plain_text("# x").is_none());
+        assert!(plain_text("a <b>").is_none());
+        assert!(plain_text("- x").is_none());
+        assert!(plain_text("a\\ b").is_some());
+    }
+
+    proptest! {
+        #[test]
+        fn escaped_inline_text_is_one_plain_paragraph(raw in interesting_string()) {
+            let escaped = escape_inline(&raw);
+            let markdown = format!("Name: {escaped}\n");
+            let text = plain_text(&markdown);
+            prop_assert!(text.is_some(), "structure leaked from {raw:?} via {escaped:?}");
+        }
+
+        #[test]
+        fn escaped_inline_text_at_line_start_is_plain(raw in interesting_string()) {
+            let escaped = escape_inline(&raw);
+            prop_assume!(!escaped.is_empty());
+            prop_assert!(plain_text(&format!("{escaped}\n")).is_some(), "structure leaked from {raw:?} via {escaped:?}");
+        }
+
+        #[test]
+        fn escaped_text_keeps_a_table_row_at_two_cells(raw in interesting_string()) {
+            let escaped = escape_inline(&raw);
+            let markdown = format!("| a | b |\n|---|---|\n| {escaped} | x |\n");
+            let mut cells_in_body = 0;
+            let mut in_body = false;
+            for event in Parser::new_ext(&markdown, options()) {
+                match event {
+                    Event::End(TagEnd::TableHead) => in_body = true,
+                    Event::Start(Tag::TableCell) if in_body => cells_in_body += 1,
+                    Event::Html(_) | Event::InlineHtml(_) => prop_assert!(false, "html from {raw:?}"),
+                    _ => {}
+                }
+            }
+            prop_assert_eq!(cells_in_body, 2, "table broken by {:?} via {:?}", raw, escaped);
+        }
+
+        #[test]
+        fn escaped_blocks_only_make_paragraphs(raw in interesting_string()) {
+            let escaped = escape_block(&raw);
+            for event in Parser::new_ext(&escaped, options()) {
+                let allowed = matches!(
+                    event,
+                    Event::Start(Tag::Paragraph) | Event::End(TagEnd::Paragraph) | Event::Text(_) | Event::SoftBreak
+                );
+                prop_assert!(allowed, "structure {event:?} from {raw:?} via {escaped:?}");
+            }
+        }
+    }
+}

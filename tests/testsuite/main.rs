@@ -1,0 +1,10 @@
+//! Integration tests: the real `fitsm-pack` binary on real configs, one module per
+//! feature, all in one test binary (one link step, fast CI).
+
+mod project;
+
+mod build;
+mod config_errors;
+mod escaping;
+mod init;
+mod snapshots;
