@@ -64,7 +64,10 @@ pub struct BuildOutcome {
 }
 
 /// Loads the config and template set, and plans and renders the pack, without writing.
-pub fn prepare(config_path: &Path, templates_override: Option<&Path>) -> Result<(LoadedConfig, Plan, RenderedPack), Error> {
+pub fn prepare(
+    config_path: &Path,
+    templates_override: Option<&Path>,
+) -> Result<(LoadedConfig, Plan, RenderedPack), Error> {
     let loaded = config::load(config_path)?;
     let overlay = templates_override
         .map(Path::to_owned)

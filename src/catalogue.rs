@@ -67,7 +67,11 @@ impl Catalogue {
     /// The 14 FitSM processes in catalogue order (PR1 … PR14).
     pub fn processes(&self) -> impl Iterator<Item = Process> + '_ {
         self.groups.iter().filter_map(|group| {
-            group.process.as_ref().map(|code| Process { code: code.clone(), name: group.title.clone(), group: group.id.clone() })
+            group.process.as_ref().map(|code| Process {
+                code: code.clone(),
+                name: group.title.clone(),
+                group: group.id.clone(),
+            })
         })
     }
 

@@ -74,7 +74,8 @@ pub(crate) fn run(cli: Cli) -> Result<i32, Error> {
             Ok(EXIT_OK)
         }
         Command::Build { config, out, format, templates, dry_run, force } => {
-            let options = BuildOptions { config, out, formats: Format::parse_list(&format)?, templates, dry_run, force };
+            let options =
+                BuildOptions { config, out, formats: Format::parse_list(&format)?, templates, dry_run, force };
             let outcome = fitsm_pack::build::build(&options)?;
             let report = &outcome.report;
             if cli.verbose {

@@ -105,9 +105,7 @@ impl fmt::Display for Diagnostics {
                     }
                     report.push(title.element(snippet));
                 }
-                None => report.push(Group::with_title(title).element(
-                    annotate_snippets::Origin::path(path.as_str()),
-                )),
+                None => report.push(Group::with_title(title).element(annotate_snippets::Origin::path(path.as_str()))),
             }
             if let Some(hint) = &item.hint {
                 report.push(Group::with_title(Level::HELP.secondary_title(hint)));

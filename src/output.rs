@@ -73,7 +73,12 @@ pub struct WriteOptions {
 }
 
 /// Writes `files` under `out` and records them in the manifest.
-pub fn write_pack(out: &Path, files: &[RenderedFile], config_text: &str, options: &WriteOptions) -> Result<WriteReport, Error> {
+pub fn write_pack(
+    out: &Path,
+    files: &[RenderedFile],
+    config_text: &str,
+    options: &WriteOptions,
+) -> Result<WriteReport, Error> {
     if out.exists() && !out.is_dir() {
         return Err(Error::OutputNotDir { path: out.to_owned() });
     }
@@ -154,7 +159,10 @@ pub fn safe_join(out: &Path, relative: &str) -> Result<PathBuf, Error> {
                 if std::fs::symlink_metadata(&target).is_ok_and(|m| m.file_type().is_symlink()) {
                     return Err(Error::Write {
                         path: target,
-                        source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "is a symbolic link; fitsm-pack does not write through links"),
+                        source: std::io::Error::new(
+                            std::io::ErrorKind::InvalidInput,
+                            "is a symbolic link; fitsm-pack does not write through links",
+                        ),
                     });
                 }
             }
@@ -172,7 +180,8 @@ pub fn write_atomic(target: &Path, bytes: &[u8]) -> Result<(), Error> {
     let write_error = |source| Error::Write { path: target.to_owned(), source };
     let folder = target.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(folder).map_err(write_error)?;
-    let mut temporary = tempfile::Builder::new().prefix(".fitsm-pack-").suffix(".tmp").tempfile_in(folder).map_err(write_error)?;
+    let mut temporary =
+        tempfile::Builder::new().prefix(".fitsm-pack-").suffix(".tmp").tempfile_in(folder).map_err(write_error)?;
     temporary.write_all(bytes).map_err(write_error)?;
     temporary.as_file().sync_data().map_err(write_error)?;
     temporary.persist(target).map_err(|error| write_error(error.error))?;
@@ -205,7 +214,8 @@ mod tests {
     fn edited_files_are_kept_unless_forced() -> Result<(), Error> {
         let dir = tempfile::tempdir().map_err(|source| Error::Write { path: "tmp".into(), source })?;
         write_pack(dir.path(), &[file("markdown/a.md", "A\n")], "cfg", &WRITE)?;
-        std::fs::write(dir.path().join("markdown/a.md"), "A\nmy edit\n").map_err(|source| Error::Write { path: "a".into(), source })?;
+        std::fs::write(dir.path().join("markdown/a.md"), "A\nmy edit\n")
+            .map_err(|source| Error::Write { path: "a".into(), source })?;
         let report = write_pack(dir.path(), &[file("markdown/a.md", "A2\n")], "cfg2", &WRITE)?;
         assert_eq!(report.kept_edited, ["markdown/a.md"]);
         let kept = std::fs::read_to_string(dir.path().join("markdown/a.md")).unwrap_or_default();
@@ -213,7 +223,12 @@ mod tests {
         // still recognised as edited on the next run
         let again = write_pack(dir.path(), &[file("markdown/a.md", "A2\n")], "cfg2", &WRITE)?;
         assert_eq!(again.kept_edited, ["markdown/a.md"]);
-        let forced = write_pack(dir.path(), &[file("markdown/a.md", "A2\n")], "cfg2", &WriteOptions { force: true, dry_run: false })?;
+        let forced = write_pack(
+            dir.path(),
+            &[file("markdown/a.md", "A2\n")],
+            "cfg2",
+            &WriteOptions { force: true, dry_run: false },
+        )?;
         assert_eq!(forced.updated, ["markdown/a.md"]);
         Ok(())
     }

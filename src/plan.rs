@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::catalogue::Catalogue;
 use crate::config::Config;
 use crate::error::{Error, TemplateError};
-use crate::templates::{Declaration, DocumentGroup, DocumentTemplate, RenderFor};
+use crate::templates::{Declaration, DocumentGroup, DocumentTemplate, Origin, RenderFor};
 
 /// One output document.
 #[derive(Debug, Clone, Serialize)]
@@ -64,13 +64,17 @@ impl Plan {
         }
         let mut seen: BTreeMap<&str, &str> = BTreeMap::new();
         for document in &documents {
-            if let Some(first) = seen.insert(&document.path, &document.template) {
-                if first != document.template {
-                    return Err(declaration_error(
-                        &templates.iter().find(|t| t.name == document.template).map(|t| t.clone()).unwrap_or_else(|| templates[0].clone()),
-                        format!("output path `{}` is also used by {first}", document.path),
-                    ));
+            match seen.insert(&document.path, &document.template) {
+                Some(first) if first != document.template => {
+                    let template = templates.iter().find(|t| t.name == document.template);
+                    return Err(Error::Template(TemplateError {
+                        template: document.template.clone(),
+                        origin: template.map_or(Origin::Builtin, |t| t.origin.clone()),
+                        line: None,
+                        message: format!("output path `{}` is also used by {first}", document.path),
+                    }));
                 }
+                _ => {}
             }
         }
         Ok(Plan { documents })
@@ -132,10 +136,19 @@ fn entity_name(config: &Config, entity: &EntityRef) -> String {
 }
 
 /// Resolves a role spec from a declaration to a person id and a description of the role.
-fn resolve_role(config: &Config, spec: &str, entity: Option<&EntityRef>, declaration: &Declaration) -> (Option<String>, String) {
+fn resolve_role(
+    config: &Config,
+    spec: &str,
+    entity: Option<&EntityRef>,
+    declaration: &Declaration,
+) -> (Option<String>, String) {
     let id = |value: &Option<toml::Spanned<String>>| value.as_ref().map(|v| v.get_ref().clone());
     let process_role = |code: &str, manager: bool| {
-        config.processes.iter().find(|(c, _)| c.get_ref() == code).and_then(|(_, p)| if manager { id(&p.manager) } else { id(&p.owner) })
+        config
+            .processes
+            .iter()
+            .find(|(c, _)| c.get_ref() == code)
+            .and_then(|(_, p)| if manager { id(&p.manager) } else { id(&p.owner) })
     };
     match spec {
         "sms_owner" => (id(&config.roles.sms_owner), "SMS owner".into()),
@@ -146,13 +159,23 @@ fn resolve_role(config: &Config, spec: &str, entity: Option<&EntityRef>, declara
         ),
         "entity" => match entity {
             Some(entity) => match entity.kind {
-                RenderFor::Service => (config.services.get(entity.index).and_then(|s| id(&s.owner)), "service owner".into()),
+                RenderFor::Service => {
+                    (config.services.get(entity.index).and_then(|s| id(&s.owner)), "service owner".into())
+                }
                 RenderFor::Supplier => (
-                    config.suppliers.get(entity.index).and_then(|s| id(&s.relationship_manager)).or_else(|| process_role("SUPPM", true)),
+                    config
+                        .suppliers
+                        .get(entity.index)
+                        .and_then(|s| id(&s.relationship_manager))
+                        .or_else(|| process_role("SUPPM", true)),
                     "supplier relationship manager".into(),
                 ),
                 RenderFor::Customer => (
-                    config.customers.get(entity.index).and_then(|c| id(&c.relationship_manager)).or_else(|| process_role("CRM", true)),
+                    config
+                        .customers
+                        .get(entity.index)
+                        .and_then(|c| id(&c.relationship_manager))
+                        .or_else(|| process_role("CRM", true)),
                     "customer relationship manager".into(),
                 ),
                 RenderFor::Once => (None, "document owner".into()),
@@ -173,17 +196,23 @@ fn check_declaration(template: &DocumentTemplate, catalogue: &Catalogue) -> Resu
     let fail = |message: String| Err(declaration_error(template, message));
     for requirement in &declaration.requirements {
         if catalogue.requirement(requirement).is_none() {
-            return fail(format!("unknown FitSM requirement `{requirement}` in `requirements` (IDs look like GR2.1 or PR12.4)"));
+            return fail(format!(
+                "unknown FitSM requirement `{requirement}` in `requirements` (IDs look like GR2.1 or PR12.4)"
+            ));
         }
     }
     let codes: BTreeSet<String> = catalogue.processes().map(|p| p.code).collect();
-    if let Some(code) = &declaration.process {
-        if !codes.contains(code) {
-            return fail(format!("unknown process `{code}`; FitSM process codes are {}", codes.iter().cloned().collect::<Vec<_>>().join(" ")));
+    if let Some(code) = declaration.process.as_ref().filter(|code| !codes.contains(*code)) {
+        {
+            return fail(format!(
+                "unknown process `{code}`; FitSM process codes are {}",
+                codes.iter().cloned().collect::<Vec<_>>().join(" ")
+            ));
         }
     }
     for spec in [&declaration.owner, &declaration.approver] {
-        let valid = ROLE_SPECS.contains(&spec.as_str()) || spec.strip_prefix("process:").is_some_and(|code| codes.contains(code));
+        let valid = ROLE_SPECS.contains(&spec.as_str())
+            || spec.strip_prefix("process:").is_some_and(|code| codes.contains(code));
         if !valid {
             return fail(format!(
                 "unknown role `{spec}`; use sms_owner, sms_manager, information_security_manager, entity or process:<CODE>"
@@ -218,7 +247,12 @@ fn path_pattern_problem(pattern: &str, render_for: RenderFor) -> Option<&'static
 }
 
 fn declaration_error(template: &DocumentTemplate, message: String) -> Error {
-    Error::Template(TemplateError { template: template.name.clone(), origin: template.origin.clone(), line: None, message })
+    Error::Template(TemplateError {
+        template: template.name.clone(),
+        origin: template.origin.clone(),
+        line: None,
+        message,
+    })
 }
 
 #[cfg(test)]

@@ -195,10 +195,8 @@ fn template_name(relative: &Path) -> Option<String> {
 fn files_below(dir: &Path) -> Result<Vec<PathBuf>, Error> {
     let mut found = Vec::new();
     for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-        let entry = entry.map_err(|error| Error::Read {
-            path: error.path().unwrap_or(dir).to_owned(),
-            source: error.into(),
-        })?;
+        let entry = entry
+            .map_err(|error| Error::Read { path: error.path().unwrap_or(dir).to_owned(), source: error.into() })?;
         if entry.file_type().is_file() {
             found.push(entry.into_path());
         }
@@ -209,7 +207,12 @@ fn files_below(dir: &Path) -> Result<Vec<PathBuf>, Error> {
 /// Reads the TOML declaration from the template's opening `{# … #}` comment.
 fn parse_declaration(file: &TemplateFile) -> Result<Declaration, Error> {
     let fail = |line: usize, message: String| {
-        Error::Template(TemplateError { template: file.name.clone(), origin: file.origin.clone(), line: Some(line), message })
+        Error::Template(TemplateError {
+            template: file.name.clone(),
+            origin: file.origin.clone(),
+            line: Some(line),
+            message,
+        })
     };
     let text = file.text.trim_start_matches('\u{feff}');
     let Some(body) = text.strip_prefix("{#") else {

@@ -16,8 +16,8 @@ const MAX_ID_LEN: usize = 40;
 /// Names Windows refuses as file names; ids become file names in a pack that is
 /// often unzipped on Windows laptops.
 const RESERVED_NAMES: &[&str] = &[
-    "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8",
-    "com9", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+    "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8", "com9", "lpt1", "lpt2",
+    "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
 ];
 
 pub(super) fn validate(config: &Config, catalogue: &Catalogue) -> Vec<Diagnostic> {
@@ -35,9 +35,15 @@ pub(super) fn validate(config: &Config, catalogue: &Catalogue) -> Vec<Diagnostic
     check.id_set("improvement", config.improvements.iter().map(|i| &i.id));
 
     let roles = &config.roles;
-    for role in [&roles.sms_owner, &roles.sms_manager, &roles.information_security_manager, &roles.cab_chair, &roles.service_desk_lead]
-        .into_iter()
-        .flatten()
+    for role in [
+        &roles.sms_owner,
+        &roles.sms_manager,
+        &roles.information_security_manager,
+        &roles.cab_chair,
+        &roles.service_desk_lead,
+    ]
+    .into_iter()
+    .flatten()
     {
         check.reference("person", role, &people);
     }
@@ -50,7 +56,9 @@ pub(super) fn validate(config: &Config, catalogue: &Catalogue) -> Vec<Diagnostic
                 Some(candidate) => format!("did you mean `{candidate}`? FitSM process codes are {}", codes.join(" ")),
                 None => format!("FitSM process codes are {}", codes.join(" ")),
             };
-            check.report(Diagnostic::new(format!("unknown process `{}`", code.get_ref()), Some(code.span())).with_hint(hint));
+            check.report(
+                Diagnostic::new(format!("unknown process `{}`", code.get_ref()), Some(code.span())).with_hint(hint),
+            );
         }
         for person in assignment.owner.iter().chain(&assignment.manager).chain(&assignment.staff) {
             check.reference("person", person, &people);
@@ -88,8 +96,11 @@ pub(super) fn validate(config: &Config, catalogue: &Catalogue) -> Vec<Diagnostic
         for dependency in &service.depends_on {
             if dependency.get_ref() == service.id.get_ref() {
                 check.report(
-                    Diagnostic::new(format!("service `{}` depends on itself", dependency.get_ref()), Some(dependency.span()))
-                        .with_hint("remove it from `depends_on`"),
+                    Diagnostic::new(
+                        format!("service `{}` depends on itself", dependency.get_ref()),
+                        Some(dependency.span()),
+                    )
+                    .with_hint("remove it from `depends_on`"),
                 );
             } else {
                 check.reference("service", dependency, &services);
@@ -120,8 +131,11 @@ pub(super) fn validate(config: &Config, catalogue: &Catalogue) -> Vec<Diagnostic
     let interval = &config.pack.review_interval_months;
     if !(1..=60).contains(interval.get_ref()) {
         check.report(
-            Diagnostic::new(format!("review interval of {} months is out of range", interval.get_ref()), Some(interval.span()))
-                .with_hint("use a number of months between 1 and 60; 12 is usual"),
+            Diagnostic::new(
+                format!("review interval of {} months is out of range", interval.get_ref()),
+                Some(interval.span()),
+            )
+            .with_hint("use a number of months between 1 and 60; 12 is usual"),
         );
     }
     if let Some(date) = &config.pack.effective_date {
@@ -170,7 +184,9 @@ impl Checker<'_> {
         }
         let plural = plural(kind);
         let hint = match did_you_mean(name, known.iter().copied()) {
-            Some(candidate) => format!("did you mean `{candidate}`? known {plural}: {}", list_of_ids(known.iter().copied())),
+            Some(candidate) => {
+                format!("did you mean `{candidate}`? known {plural}: {}", list_of_ids(known.iter().copied()))
+            }
             None => format!("known {plural}: {}", list_of_ids(known.iter().copied())),
         };
         self.report(Diagnostic::new(format!("unknown {kind} `{name}`"), Some(reference.span())).with_hint(hint));
@@ -186,7 +202,9 @@ impl Checker<'_> {
             Some(candidate) => format!("did you mean \"{candidate}\"? allowed: {allowed_list}"),
             None => format!("allowed: {allowed_list}"),
         };
-        self.report(Diagnostic::new(format!("invalid {what} \"{}\"", value.get_ref()), Some(value.span())).with_hint(hint));
+        self.report(
+            Diagnostic::new(format!("invalid {what} \"{}\"", value.get_ref()), Some(value.span())).with_hint(hint),
+        );
     }
 
     fn date(&mut self, value: &Spanned<toml::value::Datetime>, key: &str) {
@@ -235,8 +253,13 @@ impl Checker<'_> {
                 let mut cycle: Vec<&str> = stack[from..].to_vec();
                 cycle.push(target);
                 self.report(
-                    Diagnostic::new(format!("services depend on each other in a cycle: {}", cycle.join(" → ")), Some(next.span()))
-                        .with_hint("a service cannot (indirectly) depend on itself; remove one of these `depends_on` entries"),
+                    Diagnostic::new(
+                        format!("services depend on each other in a cycle: {}", cycle.join(" → ")),
+                        Some(next.span()),
+                    )
+                    .with_hint(
+                        "a service cannot (indirectly) depend on itself; remove one of these `depends_on` entries",
+                    ),
                 );
             } else if edges.contains_key(target) {
                 self.visit(target, edges, state, stack);

@@ -38,12 +38,15 @@ struct PackDates {
 
 impl SharedContext {
     pub(super) fn new(config: &Config, plan: &Plan, catalogue: &Catalogue) -> Self {
-        let people: HashMap<String, Value> = config.people.iter().map(|p| (p.id.get_ref().clone(), person_value(p))).collect();
-        let person = |id: &Option<Id>| id.as_ref().and_then(|id| people.get(id.get_ref()).cloned()).unwrap_or(Value::Null);
+        let people: HashMap<String, Value> =
+            config.people.iter().map(|p| (p.id.get_ref().clone(), person_value(p))).collect();
+        let person =
+            |id: &Option<Id>| id.as_ref().and_then(|id| people.get(id.get_ref()).cloned()).unwrap_or(Value::Null);
         let persons = |ids: &[Id]| ids.iter().filter_map(|id| people.get(id.get_ref()).cloned()).collect::<Vec<_>>();
 
         let effective = config.pack.effective_date.as_ref().and_then(|d| d.get_ref().date).and_then(|d| {
-            jiff::civil::Date::new(i16::try_from(d.year).ok()?, i8::try_from(d.month).ok()?, i8::try_from(d.day).ok()?).ok()
+            jiff::civil::Date::new(i16::try_from(d.year).ok()?, i8::try_from(d.month).ok()?, i8::try_from(d.day).ok()?)
+                .ok()
         });
         let months = *config.pack.review_interval_months.get_ref();
         let next_review = effective.and_then(|date| date.checked_add(jiff::Span::new().months(months)).ok());
@@ -134,9 +137,12 @@ impl SharedContext {
         base.insert("general_requirements".into(), Value::Array(general));
 
         let name_of = |list: &[(String, String)], id: &str| list.iter().find(|(i, _)| i == id).map(|(_, n)| n.clone());
-        let service_names: Vec<(String, String)> = config.services.iter().map(|s| (s.id.get_ref().clone(), s.name.clone())).collect();
-        let customer_names: Vec<(String, String)> = config.customers.iter().map(|c| (c.id.get_ref().clone(), c.name.clone())).collect();
-        let supplier_names: Vec<(String, String)> = config.suppliers.iter().map(|s| (s.id.get_ref().clone(), s.name.clone())).collect();
+        let service_names: Vec<(String, String)> =
+            config.services.iter().map(|s| (s.id.get_ref().clone(), s.name.clone())).collect();
+        let customer_names: Vec<(String, String)> =
+            config.customers.iter().map(|c| (c.id.get_ref().clone(), c.name.clone())).collect();
+        let supplier_names: Vec<(String, String)> =
+            config.suppliers.iter().map(|s| (s.id.get_ref().clone(), s.name.clone())).collect();
         let refs = |ids: &[Id], names: &[(String, String)]| -> Vec<Value> {
             ids.iter().map(|id| json!({"id": id.get_ref(), "name": name_of(names, id.get_ref())})).collect()
         };
@@ -145,12 +151,18 @@ impl SharedContext {
         let mut supplied_by: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
         for service in &config.services {
             for dependency in &service.depends_on {
-                used_by.entry(dependency.get_ref()).or_default().push(json!({"id": service.id.get_ref(), "name": service.name}));
+                used_by
+                    .entry(dependency.get_ref())
+                    .or_default()
+                    .push(json!({"id": service.id.get_ref(), "name": service.name}));
             }
         }
         for supplier in &config.suppliers {
             for service in &supplier.provides {
-                supplied_by.entry(service.get_ref()).or_default().push(json!({"id": supplier.id.get_ref(), "name": supplier.name, "kind": supplier.kind.get_ref()}));
+                supplied_by
+                    .entry(service.get_ref())
+                    .or_default()
+                    .push(json!({"id": supplier.id.get_ref(), "name": supplier.name, "kind": supplier.kind.get_ref()}));
             }
         }
 
@@ -194,7 +206,9 @@ impl SharedContext {
             .map(|s| {
                 let mut provides = refs(&s.provides, &service_names);
                 for service in &config.services {
-                    if service.suppliers.iter().any(|id| id.get_ref() == s.id.get_ref()) && !provides.iter().any(|v| v["id"] == service.id.get_ref().as_str()) {
+                    if service.suppliers.iter().any(|id| id.get_ref() == s.id.get_ref())
+                        && !provides.iter().any(|v| v["id"] == service.id.get_ref().as_str())
+                    {
                         provides.push(json!({"id": service.id.get_ref(), "name": service.name}));
                     }
                 }
@@ -256,7 +270,10 @@ impl SharedContext {
         lists.insert("customers".into(), Value::Array(customers.clone()));
         lists.insert("improvements".into(), Value::Array(improvements));
         lists.insert("requirements".into(), Value::Array(traceability(plan, catalogue)));
-        lists.insert("documents".into(), Value::Array(plan.documents.iter().map(|d| document_summary(d, &people, &pack)).collect()));
+        lists.insert(
+            "documents".into(),
+            Value::Array(plan.documents.iter().map(|d| document_summary(d, &people, &pack)).collect()),
+        );
 
         SharedContext { base, lists, services, suppliers, customers, processes, people, pack }
     }
@@ -306,7 +323,8 @@ fn requirement_value(requirement: &crate::catalogue::Requirement) -> Value {
 fn document_value(document: &PlannedDocument, people: &HashMap<String, Value>, pack: &PackDates) -> Value {
     let person = |id: &Option<String>| id.as_ref().and_then(|id| people.get(id).cloned()).unwrap_or(Value::Null);
     let catalogue = Catalogue::builtin();
-    let requirements: Vec<Value> = document.requirements.iter().filter_map(|id| catalogue.requirement(id)).map(requirement_value).collect();
+    let requirements: Vec<Value> =
+        document.requirements.iter().filter_map(|id| catalogue.requirement(id)).map(requirement_value).collect();
     json!({
         "id": document.id,
         "key": document.key,

@@ -36,7 +36,8 @@ pub(super) fn build(templates: &TemplateSet, links: LinkIndex) -> Result<Tera, E
 fn compile_error(templates: &TemplateSet, error: &tera::Error) -> Error {
     let chain = tera_chain(error);
     let name = chain.split('\'').nth(1).unwrap_or_default().to_owned();
-    let line = chain.split("-->").nth(1).and_then(|rest| rest.trim().split(':').next()).and_then(|n| n.trim().parse().ok());
+    let line =
+        chain.split("-->").nth(1).and_then(|rest| rest.trim().split(':').next()).and_then(|n| n.trim().parse().ok());
     let origin = templates.get(&name).map_or(Origin::Builtin, |f| f.origin.clone());
     Error::Template(TemplateError { template: name, origin, line, message: chain })
 }
@@ -147,7 +148,10 @@ mod tests {
         let args = HashMap::from([("what".to_owned(), Value::from("service hours"))]);
         assert_eq!(OrTodo.filter(&Value::from("24/7 | always"), &args).ok(), Some(Value::from("24/7 \\| always")));
         assert_eq!(OrTodo.filter(&Value::Null, &args).ok(), Some(Value::from("[TO BE COMPLETED: service hours]")));
-        assert_eq!(OrTodo.filter(&Value::from("  "), &args).ok(), Some(Value::from("[TO BE COMPLETED: service hours]")));
+        assert_eq!(
+            OrTodo.filter(&Value::from("  "), &args).ok(),
+            Some(Value::from("[TO BE COMPLETED: service hours]"))
+        );
     }
 
     #[test]

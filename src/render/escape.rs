@@ -37,7 +37,7 @@ pub fn escape_block(text: &str) -> String {
             out.push_str("\n\n");
         }
         let mut first = true;
-        for line in paragraph.lines().map(|l| fold_whitespace(l)).filter(|l| !l.trim().is_empty()) {
+        for line in paragraph.lines().map(fold_whitespace).filter(|l| !l.trim().is_empty()) {
             if !first {
                 out.push('\n');
             }
@@ -63,12 +63,10 @@ fn fold_whitespace(text: &str) -> String {
 fn escape_line(line: &str, out: &mut String) {
     let mut chars = line.char_indices().peekable();
     // Line-start markers: `# x`, `- x`, `+ x`, `=`, `> x`.
-    if let Some(&(_, first)) = chars.peek() {
-        if AT_LINE_START.contains(&first) && !ALWAYS.contains(&first) {
-            out.push('\\');
-            out.push(first);
-            chars.next();
-        }
+    if let Some(&(_, first)) = chars.peek().filter(|(_, c)| AT_LINE_START.contains(c) && !ALWAYS.contains(c)) {
+        out.push('\\');
+        out.push(first);
+        chars.next();
     }
     // Ordered-list markers: `12. x` or `3) x` at the start.
     let digits = line.chars().take_while(char::is_ascii_digit).count();
@@ -76,15 +74,9 @@ fn escape_line(line: &str, out: &mut String) {
         let after: Vec<char> = line.chars().skip(digits).take(2).collect();
         matches!(after.first(), Some('.' | ')')) && after.get(1).is_none_or(|c| c.is_whitespace())
     };
-    let mut position = 0;
-    for (index, c) in chars {
-        if ordered_marker && position == digits && index > 0 {
-            out.push('\\');
-        }
-        position += 1;
-        if ALWAYS.contains(&c) {
-            out.push('\\');
-        } else if c == '&' && starts_entity(&line[index..]) {
+    for (position, (index, c)) in chars.enumerate() {
+        let ends_list_marker = ordered_marker && position == digits;
+        if ends_list_marker || ALWAYS.contains(&c) || (c == '&' && starts_entity(&line[index..])) {
             out.push('\\');
         }
         out.push(c);

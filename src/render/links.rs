@@ -33,7 +33,8 @@ impl LinkIndex {
 impl tera::Function for LinkIndex {
     fn call(&self, args: &HashMap<String, Value>) -> tera::Result<Value> {
         let text_arg = |name: &str| args.get(name).and_then(Value::as_str);
-        let key = text_arg("to").ok_or_else(|| tera::Error::msg("link() needs `to`, the key of the target document"))?;
+        let key =
+            text_arg("to").ok_or_else(|| tera::Error::msg("link() needs `to`, the key of the target document"))?;
         let from = text_arg("from").ok_or_else(|| tera::Error::msg("link() needs `from=doc.path`"))?;
         let entity = text_arg("entity").map(str::to_owned);
         let Some((path, title)) = self.targets.get(&(key.to_owned(), entity.clone())) else {

@@ -69,12 +69,8 @@ impl<'a> Renderer<'a> {
                 let context = self.shared.for_document(document);
                 let body = self.render_template(&document.template, &context)?;
                 let footer = self.render_template(FOOTER_TEMPLATE, &context)?;
-                let text = format!(
-                    "{}\n{}\n\n{}\n",
-                    frontmatter::render(document, &context),
-                    body.trim(),
-                    footer.trim()
-                );
+                let text =
+                    format!("{}\n{}\n\n{}\n", frontmatter::render(document, &context), body.trim(), footer.trim());
                 Ok(RenderedFile { path: format!("markdown/{}", document.path), text })
             })
             .collect::<Result<Vec<_>, Error>>()?;
@@ -92,7 +88,12 @@ impl<'a> Renderer<'a> {
     fn render_template(&self, name: &str, context: &tera::Context) -> Result<String, Error> {
         self.tera.render(name, context).map_err(|error| {
             let origin = self.templates.get(name).map_or(Origin::Builtin, |f| f.origin.clone());
-            Error::Template(TemplateError { template: name.to_owned(), origin, line: None, message: tera_chain(&error) })
+            Error::Template(TemplateError {
+                template: name.to_owned(),
+                origin,
+                line: None,
+                message: tera_chain(&error),
+            })
         })
     }
 }

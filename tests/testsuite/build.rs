@@ -43,7 +43,18 @@ fn every_document_has_control_data_footer_and_no_template_syntax() {
             let context = format!("{example}: {document}");
             assert!(text.starts_with("---\n"), "{context}: no front matter");
             let front_matter = text.split("\n---\n").next().unwrap_or_default();
-            for key in ["id:", "title:", "version:", "status:", "owner:", "approver:", "effective_date:", "next_review:", "classification:", "requirements:"] {
+            for key in [
+                "id:",
+                "title:",
+                "version:",
+                "status:",
+                "owner:",
+                "approver:",
+                "effective_date:",
+                "next_review:",
+                "classification:",
+                "requirements:",
+            ] {
                 assert!(front_matter.contains(&format!("\n{key} ")), "{context}: front matter lacks {key}");
             }
             assert!(text.contains("https://creativecommons.org/licenses/by/4.0/"), "{context}: no licence link");
@@ -128,7 +139,10 @@ fn an_edited_document_is_kept_and_reported() {
     let project = project.config(&config);
     project.run(["build"]).exit(1).stderr_contains("kept markdown/sms/service-management-policy.md");
     assert_eq!(project.read(path), edited, "the edit survives");
-    assert!(project.read("dist/markdown/sms/scope-statement.md").contains("Example Hosting Ltd"), "other documents updated");
+    assert!(
+        project.read("dist/markdown/sms/scope-statement.md").contains("Example Hosting Ltd"),
+        "other documents updated"
+    );
     project.run(["build", "--force"]).success();
     assert!(!project.read(path).contains("Our own paragraph."));
 }

@@ -22,7 +22,8 @@ fn misspelt_key() {
 
 #[test]
 fn wrong_type() {
-    let run = rejected(&format!("{HEAD}\n[[services]]\nid = \"web\"\nname = \"Web\"\navailability_target = \"99.5%\"\n"));
+    let run =
+        rejected(&format!("{HEAD}\n[[services]]\nid = \"web\"\nname = \"Web\"\navailability_target = \"99.5%\"\n"));
     insta::assert_snapshot!(run.stderr_redacted());
 }
 
@@ -40,15 +41,16 @@ fn dangling_reference() {
 
 #[test]
 fn several_structure_problems_are_reported_in_one_run() {
-    let run = rejected(&format!(
-        "[organisation]\nname = \"Acme\"\nwebiste = \"x\"\n\n[[people]]\nid = \"ann\"\nname = 5\n\n[[services]]\nid = \"web\"\nname = \"Web\"\nhours = [\"24/7\"]\n"
-    ));
+    let run = rejected(
+        "[organisation]\nname = \"Acme\"\nwebiste = \"x\"\n\n[[people]]\nid = \"ann\"\nname = 5\n\n[[services]]\nid = \"web\"\nname = \"Web\"\nhours = [\"24/7\"]\n",
+    );
     let stderr = run.stderr();
     assert!(stderr.contains("3 problems in"), "{stderr}");
-    let positions: Vec<usize> = ["unknown key `webiste`", "found integer `5`, expected a string", "found a list, expected a string"]
-        .iter()
-        .map(|needle| stderr.find(needle).unwrap_or_else(|| panic!("missing {needle:?} in\n{stderr}")))
-        .collect();
+    let positions: Vec<usize> =
+        ["unknown key `webiste`", "found integer `5`, expected a string", "found a list, expected a string"]
+            .iter()
+            .map(|needle| stderr.find(needle).unwrap_or_else(|| panic!("missing {needle:?} in\n{stderr}")))
+            .collect();
     assert!(positions.windows(2).all(|w| w[0] < w[1]), "reported in file order:\n{stderr}");
 }
 
@@ -58,10 +60,11 @@ fn meaning_problems_are_reported_together_in_file_order() {
         "{HEAD}\n[[services]]\nid = \"Web\"\nname = \"Web\"\nowner = \"bob\"\n\n[[services]]\nid = \"db\"\nname = \"DB\"\ndepends_on = [\"db\"]\n\n[processes.SLX]\nowner = \"ann\"\n"
     ));
     let stderr = run.stderr();
-    let positions: Vec<usize> = ["invalid service id `Web`", "unknown person `bob`", "service `db` depends on itself", "unknown process `SLX`"]
-        .iter()
-        .map(|needle| stderr.find(needle).unwrap_or_else(|| panic!("missing {needle:?} in\n{stderr}")))
-        .collect();
+    let positions: Vec<usize> =
+        ["invalid service id `Web`", "unknown person `bob`", "service `db` depends on itself", "unknown process `SLX`"]
+            .iter()
+            .map(|needle| stderr.find(needle).unwrap_or_else(|| panic!("missing {needle:?} in\n{stderr}")))
+            .collect();
     assert!(stderr.contains("4 problems"), "{stderr}");
     assert!(stderr.contains("did you mean `SLM`?"), "{stderr}");
     assert!(positions.windows(2).all(|w| w[0] < w[1]), "reported in file order:\n{stderr}");
