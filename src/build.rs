@@ -6,7 +6,8 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::catalogue::Catalogue;
-use crate::config::{self, LoadedConfig};
+use crate::config::{self, Config, LoadedConfig};
+use crate::html::{self, SiteInfo, SiteReport};
 use crate::error::Error;
 use crate::output::{self, WriteOptions, WriteReport};
 use crate::plan::Plan;
@@ -17,6 +18,7 @@ use crate::templates::TemplateSet;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     Markdown,
+    Html,
 }
 
 impl Format {
@@ -26,10 +28,11 @@ impl Format {
         for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
             let format = match name {
                 "md" | "markdown" => Format::Markdown,
+                "html" => Format::Html,
                 other => {
                     return Err(Error::Usage {
                         message: format!("unknown format `{other}`"),
-                        hint: "this version produces `md` (Markdown)".to_owned(),
+                        hint: "use `md`, `html` or both, e.g. `--format md,html`".to_owned(),
                     });
                 }
             };
@@ -37,8 +40,9 @@ impl Format {
                 formats.push(format);
             }
         }
-        if formats.is_empty() {
-            formats.push(Format::Markdown);
+        // Markdown is always written: the other formats are made from it.
+        if !formats.contains(&Format::Markdown) {
+            formats.insert(0, Format::Markdown);
         }
         Ok(formats)
     }
@@ -60,14 +64,21 @@ pub struct BuildOptions {
 pub struct BuildOutcome {
     pub documents: usize,
     pub report: WriteReport,
+    /// Set when the site was built.
+    pub site: Option<SiteReport>,
     pub elapsed: Duration,
 }
 
+/// A pack rendered in memory, with what it was made from.
+pub struct Prepared {
+    pub loaded: LoadedConfig,
+    pub templates: TemplateSet,
+    pub plan: Plan,
+    pub rendered: RenderedPack,
+}
+
 /// Loads the config and template set, and plans and renders the pack, without writing.
-pub fn prepare(
-    config_path: &Path,
-    templates_override: Option<&Path>,
-) -> Result<(LoadedConfig, Plan, RenderedPack), Error> {
+pub fn prepare(config_path: &Path, templates_override: Option<&Path>) -> Result<Prepared, Error> {
     let loaded = config::load(config_path)?;
     let overlay = templates_override
         .map(Path::to_owned)
@@ -78,12 +89,12 @@ pub fn prepare(
     };
     let plan = Plan::new(&loaded.config, &templates.documents()?, Catalogue::builtin())?;
     let rendered = Renderer::new(&loaded.config, &plan, &templates)?.render_all()?;
-    Ok((loaded, plan, rendered))
+    Ok(Prepared { loaded, templates, plan, rendered })
 }
 
 pub fn build(options: &BuildOptions) -> Result<BuildOutcome, Error> {
     let started = Instant::now();
-    let (loaded, plan, rendered) = prepare(&options.config, options.templates.as_deref())?;
+    let Prepared { loaded, templates, plan, rendered } = prepare(&options.config, options.templates.as_deref())?;
     let files: Vec<_> = rendered.documents.into_iter().chain(rendered.extras).collect();
     let report = output::write_pack(
         &options.out,
@@ -91,5 +102,25 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, Error> {
         &loaded.text,
         &WriteOptions { force: options.force, dry_run: options.dry_run },
     )?;
-    Ok(BuildOutcome { documents: plan.documents.len(), report, elapsed: started.elapsed() })
+    let site = if options.formats.contains(&Format::Html) && !options.dry_run {
+        Some(html::build_site(&options.out, &plan, &site_info(&loaded.config), &templates)?)
+    } else {
+        None
+    };
+    Ok(BuildOutcome { documents: plan.documents.len(), report, site, elapsed: started.elapsed() })
+}
+
+fn site_info(config: &Config) -> SiteInfo {
+    let organisation = &config.organisation;
+    SiteInfo {
+        org_name: organisation.name.clone(),
+        org_description: organisation.description.clone(),
+        website: organisation.website.clone(),
+        contact_email: organisation.contact_email.clone(),
+        service_desk: organisation.service_desk.clone(),
+        scope_statement: config.scope.statement.clone(),
+        language: config.pack.language.clone(),
+        pack_version: config.pack.version.clone(),
+        generator: concat!("fitsm-pack ", env!("CARGO_PKG_VERSION")).to_owned(),
+    }
 }

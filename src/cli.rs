@@ -47,8 +47,8 @@ pub(crate) enum Command {
         /// The output folder.
         #[arg(short, long, default_value = "dist")]
         out: PathBuf,
-        /// Output formats, comma-separated.
-        #[arg(long, default_value = "md")]
+        /// Output formats, comma-separated: md, html.
+        #[arg(long, default_value = "md,html")]
         format: String,
         /// Folder of templates that replace or add to the built-in ones.
         #[arg(long)]
@@ -88,7 +88,17 @@ pub(crate) fn run(cli: Cli) -> Result<i32, Error> {
             for path in &report.kept_edited {
                 eprintln!("warning: kept {path}: it was edited since it was generated (use --force to overwrite)");
             }
+            if let Some(site) = &outcome.site {
+                if cli.verbose {
+                    for path in &site.written {
+                        eprintln!("{:>9} {path}", "html");
+                    }
+                }
+            }
             if !cli.quiet {
+                if let Some(site) = &outcome.site {
+                    eprintln!("site: {} pages, {} written, in {}", site.pages, site.written.len(), options.out.join("html").display());
+                }
                 let verb = if dry_run { "would write" } else { "wrote" };
                 eprintln!(
                     "{} documents; {verb} {} files ({} new, {} updated, {} unchanged) in {} in {:.0?}",

@@ -5,7 +5,8 @@
 //!
 //! The modules follow the data flow in DESIGN.md:
 //! [`config`] (load + validate) → [`plan`] (which documents, where) → [`render`] (Tera,
-//! pure, in memory) → [`output`] (safe, atomic writes). [`build`] wires them together.
+//! pure, in memory) → [`output`] (safe, atomic writes) → [`html`] (the site, from the
+//! Markdown on disk). [`build`] wires them together.
 //! [`templates`] and [`catalogue`] hold the embedded data: document templates and the
 //! FitSM requirement catalogue.
 
@@ -13,7 +14,9 @@ pub mod build;
 pub mod catalogue;
 pub mod config;
 pub mod diagnostic;
+pub mod document;
 pub mod error;
+pub mod html;
 pub mod init;
 pub mod output;
 pub mod plan;

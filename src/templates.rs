@@ -139,9 +139,10 @@ impl TemplateSet {
         self.files.get(name)
     }
 
-    /// Files Tera compiles: everything that is Markdown or HTML.
-    pub fn tera_sources(&self) -> impl Iterator<Item = &TemplateFile> {
-        self.files.values().filter(|f| f.name.ends_with(".md") || f.name.ends_with(".html"))
+    /// Markdown templates: documents, partials and pack files (the site layout has a
+    /// Tera instance of its own, see `html`).
+    pub fn markdown_sources(&self) -> impl Iterator<Item = &TemplateFile> {
+        self.files.values().filter(|f| f.name.ends_with(".md"))
     }
 
     /// Every document template with its declaration, in listing order.

@@ -1,0 +1,194 @@
+//! Markdown → HTML for one page, with the transforms the site needs applied as event
+//! adapters (the zola pattern): heading anchors and a table of contents, `.md` links
+//! rewritten to `.html`, and raw HTML and unsafe link schemes neutralised.
+//!
+//! Raw HTML is shown as text rather than passed through: the pack is read by customers
+//! and auditors, and no edit to a Markdown file should be able to put a live script in
+//! the site.
+
+use std::collections::HashMap;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+
+/// One heading of the page, for the table of contents.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct TocEntry {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page {
+    pub html: String,
+    pub toc: Vec<TocEntry>,
+    /// Text of the first level-1 heading, if any.
+    pub title: Option<String>,
+    /// Every local link target (`path.html#anchor`), for link checking in tests.
+    pub links: Vec<String>,
+}
+
+/// The Markdown dialect of the pack, set in one place.
+pub fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
+}
+
+pub fn render(markdown: &str) -> Page {
+    let events: Vec<Event<'_>> = Parser::new_ext(markdown, options()).map(neutralise_html).map(rewrite_link).collect();
+    let (events, toc, title) = anchor_headings(events);
+    let links = events
+        .iter()
+        .filter_map(|event| match event {
+            Event::Start(Tag::Link { dest_url, .. }) if is_local(dest_url) => Some(dest_url.to_string()),
+            _ => None,
+        })
+        .collect();
+    let mut out = String::with_capacity(markdown.len() * 3 / 2);
+    html::push_html(&mut out, events.into_iter());
+    Page { html: out, toc, title, links }
+}
+
+fn neutralise_html(event: Event<'_>) -> Event<'_> {
+    match event {
+        Event::Html(raw) | Event::InlineHtml(raw) => Event::Text(raw),
+        other => other,
+    }
+}
+
+/// `.md` targets become `.html`; schemes other than http(s) and mailto are dropped.
+fn rewrite_link(event: Event<'_>) -> Event<'_> {
+    match event {
+        Event::Start(Tag::Link { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Link { link_type, dest_url: safe_target(dest_url), title, id })
+        }
+        Event::Start(Tag::Image { link_type, dest_url, title, id }) => {
+            Event::Start(Tag::Image { link_type, dest_url: safe_target(dest_url), title, id })
+        }
+        other => other,
+    }
+}
+
+fn safe_target(target: CowStr<'_>) -> CowStr<'_> {
+    let lower = target.trim().to_ascii_lowercase();
+    let has_scheme = lower.split(['/', '#', '?']).next().is_some_and(|first| first.contains(':'));
+    if has_scheme {
+        let allowed = ["http:", "https:", "mailto:"].iter().any(|scheme| lower.starts_with(scheme));
+        return if allowed { target } else { CowStr::Borrowed("") };
+    }
+    let (path, anchor) = match target.split_once('#') {
+        Some((path, anchor)) => (path, Some(anchor)),
+        None => (target.as_ref(), None),
+    };
+    match path.strip_suffix(".md") {
+        Some(stem) => {
+            let mut rewritten = format!("{stem}.html");
+            if let Some(anchor) = anchor {
+                rewritten.push('#');
+                rewritten.push_str(anchor);
+            }
+            CowStr::from(rewritten)
+        }
+        None => target,
+    }
+}
+
+fn is_local(target: &str) -> bool {
+    !target.is_empty() && !target.contains(':')
+}
+
+/// Gives every heading an id (GitHub-style slug, made unique) and collects the table
+/// of contents from levels 2 and 3.
+fn anchor_headings(events: Vec<Event<'_>>) -> (Vec<Event<'_>>, Vec<TocEntry>, Option<String>) {
+    let mut toc = Vec::new();
+    let mut title = None;
+    let mut used: HashMap<String, usize> = HashMap::new();
+    let mut output = Vec::with_capacity(events.len());
+    let mut index = 0;
+    while index < events.len() {
+        let Event::Start(Tag::Heading { level, classes, attrs, .. }) = &events[index] else {
+            output.push(events[index].clone());
+            index += 1;
+            continue;
+        };
+        let end = events[index..]
+            .iter()
+            .position(|e| matches!(e, Event::End(TagEnd::Heading(_))))
+            .map_or(events.len(), |offset| index + offset);
+        let text: String = events[index + 1..end]
+            .iter()
+            .filter_map(|e| match e {
+                Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
+                _ => None,
+            })
+            .collect();
+        let id = unique(slug(&text), &mut used);
+        let level_number = *level as u8;
+        if *level == HeadingLevel::H1 && title.is_none() {
+            title = Some(text.clone());
+        }
+        if matches!(level, HeadingLevel::H2 | HeadingLevel::H3) {
+            toc.push(TocEntry { level: level_number, id: id.clone(), text });
+        }
+        output.push(Event::Start(Tag::Heading {
+            level: *level,
+            id: Some(CowStr::from(id)),
+            classes: classes.clone(),
+            attrs: attrs.clone(),
+        }));
+        index += 1;
+    }
+    (output, toc, title)
+}
+
+/// GitHub-style anchor: lowercase, letters and digits kept, spaces to hyphens.
+pub fn slug(text: &str) -> String {
+    let mut slug = String::with_capacity(text.len());
+    for c in text.trim().chars().flat_map(char::to_lowercase) {
+        if c.is_alphanumeric() {
+            slug.push(c);
+        } else if (c == ' ' || c == '-' || c == '_') && !slug.ends_with('-') {
+            slug.push('-');
+        }
+    }
+    let slug = slug.trim_matches('-').to_owned();
+    if slug.is_empty() { "section".to_owned() } else { slug }
+}
+
+fn unique(base: String, used: &mut HashMap<String, usize>) -> String {
+    let count = used.entry(base.clone()).or_insert(0);
+    *count += 1;
+    if *count == 1 { base } else { format!("{base}-{}", *count - 1) }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn md_links_become_html_links() {
+        let page = render("[SLA](../services/hpc/service-level-agreement.md#targets) and [web](https://x.org/a.md)");
+        assert!(page.html.contains("href=\"../services/hpc/service-level-agreement.html#targets\""), "{}", page.html);
+        assert!(page.html.contains("href=\"https://x.org/a.md\""), "{}", page.html);
+    }
+
+    #[test]
+    fn raw_html_and_script_links_are_not_live() {
+        let page = render("<script>alert(1)</script>\n\nx <b onclick=\"y\">z</b> [a](javascript:alert(1)) [b](JAVASCRIPT:x)");
+        assert!(!page.html.contains("<script"), "{}", page.html);
+        assert!(!page.html.contains("<b "), "{}", page.html);
+        assert!(!page.html.to_lowercase().contains("javascript:"), "{}", page.html);
+    }
+
+    #[test]
+    fn headings_get_unique_anchors_and_a_toc() {
+        let page = render("# Title\n\n## 1. Purpose\n\n## Scope & aims\n\n### Scope & aims\n");
+        assert_eq!(page.title.as_deref(), Some("Title"));
+        let ids: Vec<&str> = page.toc.iter().map(|t| t.id.as_str()).collect();
+        assert_eq!(ids, ["1-purpose", "scope-aims", "scope-aims-1"]);
+        assert!(page.html.contains("<h2 id=\"1-purpose\">"), "{}", page.html);
+    }
+}
