@@ -131,6 +131,9 @@ pub fn build_site(out: &Path, plan: &Plan, info: &SiteInfo, templates: &Template
 fn compile(templates: &TemplateSet) -> Result<Tera, Error> {
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html"]);
+    // Tera's default also turns `/` into `&#x2F;`, which is valid but makes every path in
+    // the site unreadable; `& < > "` is what text and double-quoted attributes need.
+    tera.set_escape_fn(escape_html);
     let sources: Vec<(String, String)> = [LAYOUT, INDEX]
         .iter()
         .filter_map(|name| templates.get(name).map(|f| (f.name.clone(), f.text.clone())))
@@ -270,6 +273,7 @@ fn split_title(html: &str, title: &str) -> (String, String) {
     (format!("<h1>{}</h1>", escape_html(title)), html.to_owned())
 }
 
+/// Escapes text for HTML text and double-quoted attribute values.
 fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     pulldown_cmark_escape::escape_html(&mut out, text).ok();

@@ -1,12 +1,15 @@
-#![allow(unreachable_pub)] // a test harness shared between modules of one binary
-
 //! Integration tests: the real `fitsm-pack` binary on real configs, one module per
 //! feature, all in one test binary (one link step, fast CI).
 
+// The harness is shared between the modules of this one binary.
+#![allow(unreachable_pub)]
+
 mod project;
 
+mod browser;
 mod build;
 mod config_errors;
 mod escaping;
 mod init;
+mod site;
 mod snapshots;
