@@ -7,8 +7,8 @@ use std::time::{Duration, Instant};
 
 use crate::catalogue::Catalogue;
 use crate::config::{self, Config, LoadedConfig};
-use crate::html::{self, SiteInfo, SiteReport};
 use crate::error::Error;
+use crate::html::{self, SiteInfo, SiteReport};
 use crate::output::{self, WriteOptions, WriteReport};
 use crate::plan::Plan;
 use crate::render::{RenderedPack, Renderer};
@@ -57,6 +57,8 @@ pub struct BuildOptions {
     pub templates: Option<PathBuf>,
     pub dry_run: bool,
     pub force: bool,
+    /// Bring back generated documents that were deleted by hand.
+    pub restore: bool,
 }
 
 /// What a build did.
@@ -96,12 +98,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, Error> {
     let started = Instant::now();
     let Prepared { loaded, templates, plan, rendered } = prepare(&options.config, options.templates.as_deref())?;
     let files: Vec<_> = rendered.documents.into_iter().chain(rendered.extras).collect();
-    let report = output::write_pack(
-        &options.out,
-        &files,
-        &loaded.text,
-        &WriteOptions { force: options.force, dry_run: options.dry_run },
-    )?;
+    // One build at a time per output folder; a dry run writes nothing and needs no lock.
+    let _lock = if options.dry_run { None } else { Some(output::lock::acquire(&options.out)?) };
+    let write_options = WriteOptions { force: options.force, restore: options.restore, dry_run: options.dry_run };
+    let report = output::write_pack(&options.out, &files, &loaded.text, write_options)?;
     let site = if options.formats.contains(&Format::Html) && !options.dry_run {
         Some(html::build_site(&options.out, &plan, &site_info(&loaded.config), &templates)?)
     } else {

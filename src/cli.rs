@@ -5,16 +5,20 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 use fitsm_pack::build::{BuildOptions, Format};
-use fitsm_pack::{EXIT_OK, EXIT_PROBLEM, Error};
+use fitsm_pack::{EXIT_OK, Error};
+
+use crate::report;
 
 const AFTER_HELP: &str = "\
 Examples:
   fitsm-pack init my-sms                 write my-sms/sms.toml to start from
-  fitsm-pack build -c my-sms/sms.toml    render the pack into dist/
+  fitsm-pack build -c my-sms/sms.toml    render the pack into dist/ (Markdown and HTML)
+  fitsm-pack diff -c my-sms/sms.toml     what a build would change, before it does
 
 Exit codes:
   0  success
-  1  the run worked but found a problem (e.g. edited documents were kept, not regenerated)
+  1  the run worked but found a problem: a merge conflict, an edited document whose
+     entity left the config (build); changes pending (diff)
   2  the input was unusable (bad config, bad template, bad usage)";
 
 /// Generate and maintain a FitSM-style service management documentation pack.
@@ -23,12 +27,12 @@ Exit codes:
 pub(crate) struct Cli {
     /// Print only errors.
     #[arg(short, long, global = true, conflicts_with = "verbose")]
-    pub quiet: bool,
+    pub(crate) quiet: bool,
     /// Also list every file written.
     #[arg(short, long, global = true)]
-    pub verbose: bool,
+    pub(crate) verbose: bool,
     #[command(subcommand)]
-    pub command: Command,
+    pub(crate) command: Command,
 }
 
 #[derive(Debug, Subcommand)]
@@ -39,27 +43,43 @@ pub(crate) enum Command {
         #[arg(default_value = ".")]
         dir: PathBuf,
     },
-    /// Render the documentation pack from the config.
+    /// Render the documentation pack from the config, keeping people's edits.
     Build {
-        /// The config file.
-        #[arg(short, long, default_value = "sms.toml")]
-        config: PathBuf,
-        /// The output folder.
-        #[arg(short, long, default_value = "dist")]
-        out: PathBuf,
+        #[command(flatten)]
+        pack: PackArgs,
         /// Output formats, comma-separated: md, html.
         #[arg(long, default_value = "md,html")]
         format: String,
-        /// Folder of templates that replace or add to the built-in ones.
-        #[arg(long)]
-        templates: Option<PathBuf>,
-        /// Show what would be written; write nothing.
+        /// Show what would change; write nothing.
         #[arg(long)]
         dry_run: bool,
-        /// Overwrite documents even if someone edited them.
+        /// Regenerate every document, even edited ones (edited files are saved to
+        /// .fitsm-pack/backup/ first).
         #[arg(long)]
         force: bool,
+        /// Bring back generated documents that were deleted by hand.
+        #[arg(long)]
+        restore: bool,
     },
+    /// Show what `build` would change, as a unified diff. Writes nothing.
+    Diff {
+        #[command(flatten)]
+        pack: PackArgs,
+    },
+}
+
+/// Where the config, the output and the templates are.
+#[derive(Debug, clap::Args)]
+pub(crate) struct PackArgs {
+    /// The config file.
+    #[arg(short, long, default_value = "sms.toml")]
+    pub(crate) config: PathBuf,
+    /// The output folder.
+    #[arg(short, long, default_value = "dist")]
+    pub(crate) out: PathBuf,
+    /// Folder of templates that replace or add to the built-in ones.
+    #[arg(long)]
+    pub(crate) templates: Option<PathBuf>,
 }
 
 /// Runs the command; returns the exit code for a run that worked.
@@ -73,45 +93,31 @@ pub(crate) fn run(cli: Cli) -> Result<i32, Error> {
             }
             Ok(EXIT_OK)
         }
-        Command::Build { config, out, format, templates, dry_run, force } => {
-            let options =
-                BuildOptions { config, out, formats: Format::parse_list(&format)?, templates, dry_run, force };
+        Command::Build { pack, format, dry_run, force, restore } => {
+            let options = BuildOptions {
+                config: pack.config,
+                out: pack.out,
+                formats: Format::parse_list(&format)?,
+                templates: pack.templates,
+                dry_run,
+                force,
+                restore,
+            };
             let outcome = fitsm_pack::build::build(&options)?;
-            let report = &outcome.report;
-            if cli.verbose {
-                for (label, paths) in [("created", &report.created), ("updated", &report.updated)] {
-                    for path in paths {
-                        eprintln!("{label:>9} {path}");
-                    }
-                }
-            }
-            for path in &report.kept_edited {
-                eprintln!("warning: kept {path}: it was edited since it was generated (use --force to overwrite)");
-            }
-            if let Some(site) = &outcome.site {
-                if cli.verbose {
-                    for path in &site.written {
-                        eprintln!("{:>9} {path}", "html");
-                    }
-                }
-            }
-            if !cli.quiet {
-                if let Some(site) = &outcome.site {
-                    eprintln!("site: {} pages, {} written, in {}", site.pages, site.written.len(), options.out.join("html").display());
-                }
-                let verb = if dry_run { "would write" } else { "wrote" };
-                eprintln!(
-                    "{} documents; {verb} {} files ({} new, {} updated, {} unchanged) in {} in {:.0?}",
-                    outcome.documents,
-                    report.written(),
-                    report.created.len(),
-                    report.updated.len(),
-                    report.unchanged.len(),
-                    options.out.display(),
-                    outcome.elapsed
-                );
-            }
-            Ok(if report.kept_edited.is_empty() { EXIT_OK } else { EXIT_PROBLEM })
+            Ok(report::build(&outcome, &options, cli.quiet, cli.verbose))
+        }
+        Command::Diff { pack } => {
+            let options = BuildOptions {
+                config: pack.config,
+                out: pack.out,
+                formats: vec![Format::Markdown],
+                templates: pack.templates,
+                dry_run: true,
+                force: false,
+                restore: false,
+            };
+            let outcome = fitsm_pack::build::build(&options)?;
+            Ok(report::diff(&outcome, cli.quiet))
         }
     }
 }

@@ -36,11 +36,9 @@ impl Document {
         };
         match serde_yaml_ng::from_str::<serde_yaml_ng::Value>(yaml) {
             Ok(value) => Document { fields: flatten(&value), body: body.to_owned(), front_matter_error: None },
-            Err(error) => Document {
-                fields: Vec::new(),
-                body: text.to_owned(),
-                front_matter_error: Some(error.to_string()),
-            },
+            Err(error) => {
+                Document { fields: Vec::new(), body: text.to_owned(), front_matter_error: Some(error.to_string()) }
+            }
         }
     }
 
@@ -56,10 +54,7 @@ impl Document {
 
 fn flatten(value: &serde_yaml_ng::Value) -> Vec<(String, String)> {
     let Some(mapping) = value.as_mapping() else { return Vec::new() };
-    mapping
-        .iter()
-        .filter_map(|(key, value)| Some((scalar_text(key)?, value_text(value))))
-        .collect()
+    mapping.iter().filter_map(|(key, value)| Some((scalar_text(key)?, value_text(value)))).collect()
 }
 
 fn scalar_text(value: &serde_yaml_ng::Value) -> Option<String> {
@@ -88,7 +83,9 @@ mod tests {
 
     #[test]
     fn splits_front_matter_and_body() {
-        let document = Document::parse("---\nid: \"A-1\"\nstatus: approved\nrequirements: [\"GR1.1\", \"PR2.2\"]\n---\n\n# Title\n");
+        let document = Document::parse(
+            "---\nid: \"A-1\"\nstatus: approved\nrequirements: [\"GR1.1\", \"PR2.2\"]\n---\n\n# Title\n",
+        );
         assert_eq!(document.field("id"), Some("A-1"));
         assert_eq!(document.field("status"), Some("approved"));
         assert_eq!(document.field("requirements"), Some("GR1.1, PR2.2"));

@@ -62,6 +62,9 @@ pub enum Error {
 
     #[error("{message}\n  help: {hint}")]
     Usage { message: String, hint: String },
+
+    #[error("another fitsm-pack build is writing to {path}; gave up waiting for it\n  help: wait for it to finish and run the build again", path = .path.display())]
+    Locked { path: PathBuf },
 }
 
 impl Error {

@@ -177,7 +177,8 @@ mod tests {
 
     #[test]
     fn raw_html_and_script_links_are_not_live() {
-        let page = render("<script>alert(1)</script>\n\nx <b onclick=\"y\">z</b> [a](javascript:alert(1)) [b](JAVASCRIPT:x)");
+        let page =
+            render("<script>alert(1)</script>\n\nx <b onclick=\"y\">z</b> [a](javascript:alert(1)) [b](JAVASCRIPT:x)");
         assert!(!page.html.contains("<script"), "{}", page.html);
         assert!(!page.html.contains("<b "), "{}", page.html);
         assert!(!page.html.to_lowercase().contains("javascript:"), "{}", page.html);

@@ -34,6 +34,8 @@ const SIDEBAR_LIMIT: usize = 40;
 pub struct SiteReport {
     pub pages: usize,
     pub written: Vec<String>,
+    /// Pages removed because their document is gone.
+    pub removed: Vec<String>,
 }
 
 /// Organisation facts shown on the index page.
@@ -85,7 +87,7 @@ struct NavItem {
 pub fn build_site(out: &Path, plan: &Plan, info: &SiteInfo, templates: &TemplateSet) -> Result<SiteReport, Error> {
     let tera = compile(templates)?;
     let pages = read_pages(out, plan)?;
-    let mut report = SiteReport { pages: pages.len() + 1, written: Vec::new() };
+    let mut report = SiteReport { pages: pages.len() + 1, ..SiteReport::default() };
     let html_root = out.join("html");
 
     for (index, page) in pages.iter().enumerate() {
@@ -125,7 +127,24 @@ pub fn build_site(out: &Path, plan: &Plan, info: &SiteInfo, templates: &Template
 
     let css = templates.get(STYLESHEET).map(|f| f.text.as_str()).unwrap_or_default();
     write_if_changed(&html_root, "assets/style.css", css.as_bytes(), &mut report)?;
+    remove_stale_pages(&html_root, &pages, &mut report)?;
     Ok(report)
+}
+
+/// Pages whose Markdown document is gone (its entity left the config, or someone
+/// deleted it) are removed: `html/` is entirely generated, nobody edits it.
+fn remove_stale_pages(html_root: &Path, pages: &[SourcePage], report: &mut SiteReport) -> Result<(), Error> {
+    let current: std::collections::HashSet<&str> = pages.iter().map(|p| p.html_path.as_str()).collect();
+    for entry in walkdir::WalkDir::new(html_root).into_iter().filter_map(Result::ok) {
+        let is_page = entry.file_type().is_file() && entry.path().extension().is_some_and(|e| e == "html");
+        let Some(relative) = entry.path().strip_prefix(html_root).ok().and_then(|p| p.to_str()) else { continue };
+        let relative = relative.replace('\\', "/");
+        if is_page && relative != "index.html" && !current.contains(relative.as_str()) {
+            output::remove_if_exists(entry.path())?;
+            report.removed.push(format!("html/{relative}"));
+        }
+    }
+    Ok(())
 }
 
 fn compile(templates: &TemplateSet) -> Result<Tera, Error> {
@@ -166,7 +185,8 @@ fn read_pages(out: &Path, plan: &Plan) -> Result<Vec<SourcePage>, Error> {
         }
         let Ok(relative) = entry.path().strip_prefix(&markdown_root) else { continue };
         let Some(markdown_path) = relative.to_str().map(|p| p.replace('\\', "/")) else { continue };
-        let bytes = std::fs::read(entry.path()).map_err(|source| Error::Read { path: entry.path().to_owned(), source })?;
+        let bytes =
+            std::fs::read(entry.path()).map_err(|source| Error::Read { path: entry.path().to_owned(), source })?;
         let document = Document::parse(&String::from_utf8_lossy(&bytes));
         let fallback_title = || {
             markdown::render(&document.body).title.unwrap_or_else(|| markdown_path.trim_end_matches(".md").to_owned())
@@ -176,7 +196,9 @@ fn read_pages(out: &Path, plan: &Plan) -> Result<Vec<SourcePage>, Error> {
         let html_path = format!("{}.html", markdown_path.trim_end_matches(".md"));
         pages.push(SourcePage { markdown_path, html_path, document, title, group, order });
     }
-    pages.sort_by(|a, b| (a.group.is_none(), a.group, a.order, &a.title).cmp(&(b.group.is_none(), b.group, b.order, &b.title)));
+    pages.sort_by(|a, b| {
+        (a.group.is_none(), a.group, a.order, &a.title).cmp(&(b.group.is_none(), b.group, b.order, &b.title))
+    });
     Ok(pages)
 }
 
@@ -237,12 +259,7 @@ fn nav_item(page: &SourcePage, from: &str, current: bool) -> NavItem {
 /// The document-control table: every front-matter field except the title (the page's
 /// heading), with readable labels.
 fn control_rows(document: &Document) -> Vec<(String, String)> {
-    document
-        .fields
-        .iter()
-        .filter(|(key, _)| key != "title")
-        .map(|(key, value)| (label(key), value.clone()))
-        .collect()
+    document.fields.iter().filter(|(key, _)| key != "title").map(|(key, value)| (label(key), value.clone())).collect()
 }
 
 fn label(key: &str) -> String {

@@ -26,7 +26,8 @@ pub(super) fn build(templates: &TemplateSet, links: LinkIndex) -> Result<Tera, E
     tera.register_function("todo", Todo);
     tera.register_function("link", links);
 
-    let sources: Vec<(String, String)> = templates.markdown_sources().map(|f| (f.name.clone(), f.text.clone())).collect();
+    let sources: Vec<(String, String)> =
+        templates.markdown_sources().map(|f| (f.name.clone(), f.text.clone())).collect();
     tera.add_raw_templates(sources).map_err(|error| compile_error(templates, &error))?;
     Ok(tera)
 }

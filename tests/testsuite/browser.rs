@@ -12,7 +12,10 @@ fn browser() -> Option<PathBuf> {
     if let Some(path) = std::env::var_os("CHROMIUM") {
         return Some(PathBuf::from(path));
     }
-    ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"].iter().map(PathBuf::from).find(|p| p.exists())
+    ["/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome"]
+        .iter()
+        .map(PathBuf::from)
+        .find(|p| p.exists())
 }
 
 /// Runs headless Chromium with the flags this sandboxed, offline machine needs.
@@ -38,7 +41,10 @@ fn chromium(browser: &Path, profile: &Path, args: &[&str]) -> std::process::Outp
 #[test]
 fn the_site_renders_in_a_real_browser() {
     let Some(browser) = browser() else {
-        assert!(std::env::var_os("CI").is_none(), "CI must install chromium for the browser test (apt-get install chromium)");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "CI must install chromium for the browser test (apt-get install chromium)"
+        );
         eprintln!("SKIPPED: no chromium found (set CHROMIUM=/path/to/chromium to run the browser test)");
         return;
     };
@@ -49,13 +55,19 @@ fn the_site_renders_in_a_real_browser() {
 
     let index = chromium(&browser, &profile, &["--dump-dom", &url("index.html")]);
     let dom = String::from_utf8_lossy(&index.stdout);
-    assert!(dom.contains("<title>Northbridge University Computing Centre · Service management system</title>"), "{dom}");
+    assert!(
+        dom.contains("<title>Northbridge University Computing Centre · Service management system</title>"),
+        "{dom}"
+    );
     assert!(dom.contains("Service level management process"), "index lists the processes");
 
     let page = "processes/change-management.html";
     let process = chromium(&browser, &profile, &["--dump-dom", &url(page)]);
     let dom = String::from_utf8_lossy(&process.stdout);
-    assert!(dom.contains("<title>Change management process · Northbridge University Computing Centre</title>"), "{dom}");
+    assert!(
+        dom.contains("<title>Change management process · Northbridge University Computing Centre</title>"),
+        "{dom}"
+    );
     assert!(dom.contains("aria-current=\"page\""), "the current page is marked in the navigation");
     assert!(dom.contains("<caption>Document control</caption>"));
 
@@ -68,8 +80,13 @@ fn the_site_renders_in_a_real_browser() {
     ] {
         let file = screenshots.join(name);
         let _ = std::fs::remove_file(&file);
-        let shot = chromium(&browser, &profile, &[&format!("--screenshot={}", file.display()), &format!("--window-size={size}"), &url(page)]);
-        let bytes = std::fs::read(&file).unwrap_or_else(|e| panic!("no screenshot {name}: {e}\n{}", String::from_utf8_lossy(&shot.stderr)));
+        let shot = chromium(
+            &browser,
+            &profile,
+            &[&format!("--screenshot={}", file.display()), &format!("--window-size={size}"), &url(page)],
+        );
+        let bytes = std::fs::read(&file)
+            .unwrap_or_else(|e| panic!("no screenshot {name}: {e}\n{}", String::from_utf8_lossy(&shot.stderr)));
         assert!(bytes.starts_with(b"\x89PNG") && bytes.len() > 20_000, "{name} looks empty ({} bytes)", bytes.len());
     }
 }

@@ -129,25 +129,6 @@ fn builds_are_byte_identical() {
 }
 
 #[test]
-fn an_edited_document_is_kept_and_reported() {
-    let project = Project::example("minimal");
-    project.run(["build"]).success();
-    let path = "dist/markdown/sms/service-management-policy.md";
-    let edited = format!("{}\nOur own paragraph.\n", project.read(path));
-    std::fs::write(project.path(path), &edited).expect("edit");
-    let config = project.read("sms.toml").replace("Example Hosting", "Example Hosting Ltd");
-    let project = project.config(&config);
-    project.run(["build"]).exit(1).stderr_contains("kept markdown/sms/service-management-policy.md");
-    assert_eq!(project.read(path), edited, "the edit survives");
-    assert!(
-        project.read("dist/markdown/sms/scope-statement.md").contains("Example Hosting Ltd"),
-        "other documents updated"
-    );
-    project.run(["build", "--force"]).success();
-    assert!(!project.read(path).contains("Our own paragraph."));
-}
-
-#[test]
 fn dry_run_writes_nothing() {
     let project = Project::example("minimal");
     project.run(["build", "--dry-run"]).success().stderr_contains("would write");

@@ -11,5 +11,6 @@ mod build;
 mod config_errors;
 mod escaping;
 mod init;
+mod regenerate;
 mod site;
 mod snapshots;

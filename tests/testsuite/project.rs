@@ -61,10 +61,20 @@ impl Project {
         I: IntoIterator<Item = S>,
         S: AsRef<std::ffi::OsStr>,
     {
+        self.run_with_env(args, [("NO_COLOR", "1")])
+    }
+
+    /// Runs `fitsm-pack ARGS` with extra environment variables.
+    pub fn run_with_env<I, S, const N: usize>(&self, args: I, env: [(&str, &str); N]) -> Run
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<std::ffi::OsStr>,
+    {
         let output = Command::cargo_bin("fitsm-pack")
             .expect("binary is built")
             .current_dir(self.root())
             .env("NO_COLOR", "1")
+            .envs(env)
             .args(args)
             .output()
             .expect("run fitsm-pack");

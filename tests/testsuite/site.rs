@@ -36,7 +36,8 @@ fn every_document_has_a_page_and_no_link_is_broken() {
     let project = Project::example(FULL_EXAMPLE);
     project.run(["build"]).success().stderr_contains("site:");
     let markdown: Vec<String> = project.files_below("dist/markdown");
-    let pages: BTreeSet<String> = project.files_below("dist/html").into_iter().filter(|p| p.ends_with(".html")).collect();
+    let pages: BTreeSet<String> =
+        project.files_below("dist/html").into_iter().filter(|p| p.ends_with(".html")).collect();
     for document in &markdown {
         let page = format!("{}.html", document.trim_end_matches(".md"));
         assert!(pages.contains(&page), "no page for {document}");
@@ -60,11 +61,8 @@ fn every_document_has_a_page_and_no_link_is_broken() {
                 continue;
             }
             let (file, anchor) = target.split_once('#').unwrap_or((target, ""));
-            let resolved = if file.is_empty() {
-                path.clone()
-            } else {
-                normalise(&path.parent().expect("page folder").join(file))
-            };
+            let resolved =
+                if file.is_empty() { path.clone() } else { normalise(&path.parent().expect("page folder").join(file)) };
             assert!(resolved.starts_with(&html_root), "{}: link {target} leaves the site", path.display());
             assert!(resolved.exists(), "{}: broken link {target}", path.display());
             if !anchor.is_empty() {
@@ -125,7 +123,9 @@ fn user_edits_appear_in_the_site() {
     let edited = project.read(path).replace("\n## ", "\nAn approved addition by the SMS owner.\n\n## ");
     std::fs::write(project.path(path), edited).expect("edit");
     project.run(["build"]).exit(1);
-    assert!(project.read("dist/html/sms/service-management-policy.html").contains("An approved addition by the SMS owner."));
+    assert!(
+        project.read("dist/html/sms/service-management-policy.html").contains("An approved addition by the SMS owner.")
+    );
 }
 
 #[test]
