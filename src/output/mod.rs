@@ -252,11 +252,10 @@ fn apply(out: &Path, report: &mut WriteReport, previous: &Manifest, config_text:
             .as_ref()
             .is_some_and(|text| previous.files.get(&change.path) != Some(&sha256_hex(text.as_bytes())));
         // `--force` never destroys an edit without keeping a copy.
-        if matches!(change.change, Change::Overwritten) || (change.change == Change::Removed && edited_before) {
-            if let Some(text) = &change.before {
-                backup(out, &stamp, &change.path, text)?;
-                backed_up = true;
-            }
+        let destroys_edit = change.change == Change::Overwritten || (change.change == Change::Removed && edited_before);
+        if let Some(text) = change.before.as_ref().filter(|_| destroys_edit) {
+            backup(out, &stamp, &change.path, text)?;
+            backed_up = true;
         }
         if change.change.writes() {
             match &change.after {
