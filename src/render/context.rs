@@ -136,34 +136,51 @@ impl SharedContext {
             .collect();
         base.insert("general_requirements".into(), Value::Array(general));
 
-        let name_of = |list: &[(String, String)], id: &str| list.iter().find(|(i, _)| i == id).map(|(_, n)| n.clone());
-        let service_names: Vec<(String, String)> =
-            config.services.iter().map(|s| (s.id.get_ref().clone(), s.name.clone())).collect();
-        let customer_names: Vec<(String, String)> =
-            config.customers.iter().map(|c| (c.id.get_ref().clone(), c.name.clone())).collect();
-        let supplier_names: Vec<(String, String)> =
-            config.suppliers.iter().map(|s| (s.id.get_ref().clone(), s.name.clone())).collect();
-        let refs = |ids: &[Id], names: &[(String, String)]| -> Vec<Value> {
-            ids.iter().map(|id| json!({"id": id.get_ref(), "name": name_of(names, id.get_ref())})).collect()
+        // Lookups by id and reverse relations, built once so that the whole context is
+        // linear in the size of the config (providers with thousands of services).
+        let service_names: HashMap<&str, &str> =
+            config.services.iter().map(|s| (s.id.get_ref().as_str(), s.name.as_str())).collect();
+        let customer_names: HashMap<&str, &str> =
+            config.customers.iter().map(|c| (c.id.get_ref().as_str(), c.name.as_str())).collect();
+        let supplier_refs: HashMap<&str, Value> = config
+            .suppliers
+            .iter()
+            .map(|s| (s.id.get_ref().as_str(), json!({"id": s.id.get_ref(), "name": s.name, "kind": s.kind.get_ref()})))
+            .collect();
+        let refs = |ids: &[Id], names: &HashMap<&str, &str>| -> Vec<Value> {
+            ids.iter().map(|id| json!({"id": id.get_ref(), "name": names.get(id.get_ref().as_str())})).collect()
         };
-        // Reverse relations, built once: who depends on a service, who supplies it.
-        let mut used_by: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
-        let mut supplied_by: BTreeMap<&str, Vec<Value>> = BTreeMap::new();
+        let service_ref = |s: &crate::config::Service| json!({"id": s.id.get_ref(), "name": s.name});
+        let mut used_by: HashMap<&str, Vec<Value>> = HashMap::new();
+        let mut customers_services: HashMap<&str, Vec<Value>> = HashMap::new();
+        let mut suppliers_services: HashMap<&str, Vec<Value>> = HashMap::new();
+        let mut services_suppliers: HashMap<&str, Vec<Value>> = HashMap::new();
         for service in &config.services {
             for dependency in &service.depends_on {
-                used_by
-                    .entry(dependency.get_ref())
-                    .or_default()
-                    .push(json!({"id": service.id.get_ref(), "name": service.name}));
+                used_by.entry(dependency.get_ref()).or_default().push(service_ref(service));
+            }
+            for customer in &service.customers {
+                customers_services.entry(customer.get_ref()).or_default().push(service_ref(service));
+            }
+        }
+        // A supplier supports a service whether the service lists the supplier or the
+        // supplier lists the service; both directions are merged, without duplicates.
+        let mut links: BTreeMap<(&str, &str), ()> = BTreeMap::new();
+        for service in &config.services {
+            for supplier in &service.suppliers {
+                links.insert((service.id.get_ref().as_str(), supplier.get_ref().as_str()), ());
             }
         }
         for supplier in &config.suppliers {
             for service in &supplier.provides {
-                supplied_by
-                    .entry(service.get_ref())
-                    .or_default()
-                    .push(json!({"id": supplier.id.get_ref(), "name": supplier.name, "kind": supplier.kind.get_ref()}));
+                links.insert((service.get_ref().as_str(), supplier.id.get_ref().as_str()), ());
             }
+        }
+        for (service, supplier) in links.keys() {
+            if let Some(value) = supplier_refs.get(supplier) {
+                services_suppliers.entry(service).or_default().push(value.clone());
+            }
+            suppliers_services.entry(supplier).or_default().push(json!({"id": service, "name": service_names.get(service)}));
         }
 
         let services: Vec<Value> = config
@@ -171,13 +188,6 @@ impl SharedContext {
             .iter()
             .map(|s| {
                 let id = s.id.get_ref().as_str();
-                // A supplier counts for a service whether the service lists it or the supplier lists the service.
-                let mut suppliers = refs(&s.suppliers, &supplier_names);
-                for extra in supplied_by.get(id).into_iter().flatten() {
-                    if !suppliers.iter().any(|v| v["id"] == extra["id"]) {
-                        suppliers.push(json!({"id": extra["id"], "name": extra["name"]}));
-                    }
-                }
                 json!({
                     "id": id,
                     "name": s.name,
@@ -187,9 +197,9 @@ impl SharedContext {
                     "category": s.category,
                     "url": s.url,
                     "customers": refs(&s.customers, &customer_names),
-                    "suppliers": suppliers,
+                    "suppliers": services_suppliers.remove(id).unwrap_or_default(),
                     "depends_on": refs(&s.depends_on, &service_names),
-                    "used_by": used_by.get(id).cloned().unwrap_or_default(),
+                    "used_by": used_by.remove(id).unwrap_or_default(),
                     "hours": s.hours,
                     "support_hours": s.support_hours.clone().or_else(|| s.hours.clone()),
                     "availability_target": s.availability_target.as_ref().map(|t| *t.get_ref()),
@@ -204,20 +214,12 @@ impl SharedContext {
             .suppliers
             .iter()
             .map(|s| {
-                let mut provides = refs(&s.provides, &service_names);
-                for service in &config.services {
-                    if service.suppliers.iter().any(|id| id.get_ref() == s.id.get_ref())
-                        && !provides.iter().any(|v| v["id"] == service.id.get_ref().as_str())
-                    {
-                        provides.push(json!({"id": service.id.get_ref(), "name": service.name}));
-                    }
-                }
                 json!({
                     "id": s.id.get_ref(),
                     "name": s.name,
                     "kind": s.kind.get_ref(),
                     "description": s.description,
-                    "provides": provides,
+                    "provides": suppliers_services.remove(s.id.get_ref().as_str()).unwrap_or_default(),
                     "contact_name": s.contact_name,
                     "contact_email": s.contact_email,
                     "relationship_manager": person(&s.relationship_manager),
@@ -230,12 +232,6 @@ impl SharedContext {
             .customers
             .iter()
             .map(|c| {
-                let services: Vec<Value> = config
-                    .services
-                    .iter()
-                    .filter(|s| s.customers.iter().any(|id| id.get_ref() == c.id.get_ref()))
-                    .map(|s| json!({"id": s.id.get_ref(), "name": s.name}))
-                    .collect();
                 json!({
                     "id": c.id.get_ref(),
                     "name": c.name,
@@ -245,7 +241,7 @@ impl SharedContext {
                     "contact_email": c.contact_email,
                     "relationship_manager": person(&c.relationship_manager),
                     "review_frequency": c.review_frequency,
-                    "services": services,
+                    "services": customers_services.remove(c.id.get_ref().as_str()).unwrap_or_default(),
                 })
             })
             .collect();
