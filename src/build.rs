@@ -98,6 +98,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, Error> {
     let started = Instant::now();
     let Prepared { loaded, templates, plan, rendered } = prepare(&options.config, options.templates.as_deref())?;
     let files: Vec<_> = rendered.documents.into_iter().chain(rendered.extras).collect();
+    if options.out.exists() && !options.out.is_dir() {
+        return Err(Error::OutputNotDir { path: options.out.clone() });
+    }
     // One build at a time per output folder; a dry run writes nothing and needs no lock.
     let _lock = if options.dry_run { None } else { Some(output::lock::acquire(&options.out)?) };
     let write_options = WriteOptions { force: options.force, restore: options.restore, dry_run: options.dry_run };

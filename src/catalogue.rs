@@ -89,6 +89,67 @@ impl Catalogue {
     }
 }
 
+/// `fitsm-pack requirements` output formats.
+impl Catalogue {
+    /// One table per group, for reading.
+    pub fn to_markdown(&self) -> String {
+        let mut out = String::from(
+            "# FitSM-1 (3.0) requirements\n\nIDs, titles and process names: FitSM by ITEMO e.V., CC BY 4.0 \
+             (https://creativecommons.org/licenses/by/4.0/). Statements: fitsm-pack's own words.\n",
+        );
+        for group in &self.groups {
+            out.push_str(&format!(
+                "\n## {} {} ({})\n\n| ID | Topic | Requirement | ISO/IEC 20000-1 |\n|---|---|---|---|\n",
+                group.id, group.title, group.acronym
+            ));
+            for requirement in self.requirements_of(&group.id) {
+                out.push_str(&format!(
+                    "| {} | {} | {} | {} |\n",
+                    requirement.id,
+                    requirement.topic.replace('|', "\\|"),
+                    requirement.statement.replace('|', "\\|"),
+                    requirement.iso20000.join(", ")
+                ));
+            }
+        }
+        out
+    }
+
+    /// RFC 4180 CSV, one requirement per row.
+    pub fn to_csv(&self) -> String {
+        let field = |text: &str| format!("\"{}\"", text.replace('"', "\"\""));
+        let mut out = String::from("id,group,group_title,process,topic,statement,iso20000\r\n");
+        for requirement in &self.requirements {
+            let group = self.group(&requirement.group);
+            let row = [
+                requirement.id.as_str(),
+                requirement.group.as_str(),
+                group.map_or("", |g| g.title.as_str()),
+                group.and_then(|g| g.process.as_deref()).unwrap_or(""),
+                requirement.topic.as_str(),
+                requirement.statement.as_str(),
+                &requirement.iso20000.join(" "),
+            ];
+            out.push_str(&row.iter().map(|f| field(f)).collect::<Vec<_>>().join(","));
+            out.push_str("\r\n");
+        }
+        out
+    }
+
+    pub fn to_json(&self) -> String {
+        let value = serde_json::json!({
+            "edition": "FitSM-1 3.0",
+            "licence": "IDs, titles and process names: FitSM by ITEMO e.V., CC BY 4.0; statements: fitsm-pack",
+            "count": self.requirements.len(),
+            "groups": self.groups,
+            "requirements": self.requirements,
+        });
+        let mut text = serde_json::to_string_pretty(&value).unwrap_or_default();
+        text.push('\n');
+        text
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeSet;
@@ -107,6 +168,18 @@ mod tests {
             assert!(catalogue.group(&requirement.group).is_some(), "{}", requirement.id);
             assert!(requirement.id.starts_with(&format!("{}.", requirement.group)), "{}", requirement.id);
         }
+    }
+
+    #[test]
+    fn output_formats_list_every_requirement() {
+        let catalogue = Catalogue::builtin();
+        let json: serde_json::Value = serde_json::from_str(&catalogue.to_json()).expect("json");
+        assert_eq!(json["requirements"].as_array().map(Vec::len), Some(82));
+        assert_eq!(catalogue.to_csv().lines().count(), 83);
+        assert_eq!(
+            catalogue.to_markdown().lines().filter(|l| l.starts_with("| GR") || l.starts_with("| PR")).count(),
+            82
+        );
     }
 
     #[test]

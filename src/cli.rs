@@ -5,7 +5,9 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 use fitsm_pack::build::{BuildOptions, Format};
-use fitsm_pack::{EXIT_OK, Error};
+use fitsm_pack::catalogue::Catalogue;
+use fitsm_pack::check::CheckOptions;
+use fitsm_pack::{EXIT_OK, EXIT_PROBLEM, Error};
 
 use crate::report;
 
@@ -14,11 +16,12 @@ Examples:
   fitsm-pack init my-sms                 write my-sms/sms.toml to start from
   fitsm-pack build -c my-sms/sms.toml    render the pack into dist/ (Markdown and HTML)
   fitsm-pack diff -c my-sms/sms.toml     what a build would change, before it does
+  fitsm-pack check -c my-sms/sms.toml    ready for the auditor? (coverage, placeholders, stale)
 
 Exit codes:
   0  success
   1  the run worked but found a problem: a merge conflict, an edited document whose
-     entity left the config (build); changes pending (diff)
+     entity left the config (build); changes pending (diff); failed checks (check)
   2  the input was unusable (bad config, bad template, bad usage)";
 
 /// Generate and maintain a FitSM-style service management documentation pack.
@@ -66,6 +69,36 @@ pub(crate) enum Command {
         #[command(flatten)]
         pack: PackArgs,
     },
+    /// Check the pack: config valid, pack up to date, requirement coverage, open
+    /// placeholders, reviews overdue, attribution kept. Exit 1 on failures (for CI).
+    Check {
+        #[command(flatten)]
+        pack: PackArgs,
+        /// Report format.
+        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+        format: CheckFormat,
+        /// Treat warnings (open placeholders, overdue reviews) as failures.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Print the FitSM-1 (3.0) requirement catalogue.
+    Requirements {
+        #[arg(long, value_enum, default_value_t = CatalogueFormat::Md)]
+        format: CatalogueFormat,
+    },
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub(crate) enum CheckFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub(crate) enum CatalogueFormat {
+    Md,
+    Json,
+    Csv,
 }
 
 /// Where the config, the output and the templates are.
@@ -105,6 +138,25 @@ pub(crate) fn run(cli: Cli) -> Result<i32, Error> {
             };
             let outcome = fitsm_pack::build::build(&options)?;
             Ok(report::build(&outcome, &options, cli.quiet, cli.verbose))
+        }
+        Command::Check { pack, format, strict } => {
+            let options = CheckOptions { config: pack.config, out: pack.out, templates: pack.templates, strict };
+            let result = fitsm_pack::check::check(&options)?;
+            match format {
+                CheckFormat::Text => report::check_text(&result),
+                CheckFormat::Json => println!("{}", serde_json::to_string_pretty(&result).unwrap_or_default()),
+            }
+            Ok(if result.passed { EXIT_OK } else { EXIT_PROBLEM })
+        }
+        Command::Requirements { format } => {
+            let catalogue = Catalogue::builtin();
+            let text = match format {
+                CatalogueFormat::Md => catalogue.to_markdown(),
+                CatalogueFormat::Json => catalogue.to_json(),
+                CatalogueFormat::Csv => catalogue.to_csv(),
+            };
+            print!("{text}");
+            Ok(EXIT_OK)
         }
         Command::Diff { pack } => {
             let options = BuildOptions {

@@ -10,9 +10,12 @@
 //! [`templates`] and [`catalogue`] hold the embedded data: document templates and the
 //! FitSM requirement catalogue.
 
+pub mod assessment;
 pub mod build;
 pub mod catalogue;
+pub mod check;
 pub mod config;
+pub mod coverage;
 pub mod diagnostic;
 pub mod document;
 pub mod error;

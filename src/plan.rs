@@ -36,6 +36,8 @@ pub struct PlannedDocument {
     pub approver_role: String,
     /// For process descriptions: the FitSM process code.
     pub process: Option<String>,
+    /// Rendered after the others, with their placeholder counts (see `Declaration`).
+    pub summary: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -120,6 +122,7 @@ fn plan_one(config: &Config, template: &DocumentTemplate, entity: Option<EntityR
         approver,
         approver_role,
         process: declaration.process.clone(),
+        summary: declaration.summary,
         entity,
     }
 }

@@ -2,6 +2,7 @@
 //! diff), messages on stderr, and the exit code.
 
 use fitsm_pack::build::{BuildOptions, BuildOutcome};
+use fitsm_pack::check::CheckReport;
 use fitsm_pack::output::Change;
 use fitsm_pack::{EXIT_OK, EXIT_PROBLEM};
 
@@ -109,4 +110,85 @@ pub(crate) fn diff(outcome: &BuildOutcome, quiet: bool) -> i32 {
         eprintln!("{pending} file{} would change", if pending == 1 { "" } else { "s" });
     }
     if pending > 0 { EXIT_PROBLEM } else { EXIT_OK }
+}
+
+/// Prints the `check` report for people.
+pub(crate) fn check_text(report: &CheckReport) {
+    let line = |label: &str, value: String| println!("  {label:<18} {value}");
+    println!("fitsm-pack check: {} (config {})", report.out, report.config);
+    line("config", "valid".to_owned());
+    line(
+        "pack",
+        if !report.built {
+            "not built yet".to_owned()
+        } else if report.stale {
+            format!("STALE: {} file(s) would change", report.stale_files.len())
+        } else {
+            format!("up to date ({} documents)", report.documents)
+        },
+    );
+    for file in report.stale_files.iter().take(10) {
+        println!("  {:<18}   {} {}", "", file.change.label(), file.path);
+    }
+    line(
+        "coverage",
+        format!(
+            "{:.1} % ({} of {} requirements addressed, {} of them with open placeholders; {} excluded)",
+            report.coverage,
+            report.requirements_addressed,
+            report.requirements_total - report.requirements_excluded,
+            report.requirements_with_placeholders,
+            report.requirements_excluded
+        ),
+    );
+    line(
+        "gaps",
+        if report.gaps.is_empty() {
+            "none".to_owned()
+        } else {
+            report.gaps.iter().map(|g| format!("{} ({})", g.id, g.topic)).collect::<Vec<_>>().join(", ")
+        },
+    );
+    line("placeholders", format!("{} open in {} document(s)", report.placeholders_total, report.placeholders.len()));
+    for document in &report.placeholders {
+        println!("  {:<18}   {:>3}  {}", "", document.count, document.path);
+    }
+    line(
+        "reviews overdue",
+        if report.overdue_reviews.is_empty() { "none".to_owned() } else { report.overdue_reviews.len().to_string() },
+    );
+    for review in &report.overdue_reviews {
+        println!("  {:<18}   {} (due {})", "", review.path, review.next_review);
+    }
+    line(
+        "attribution",
+        if report.missing_attribution.is_empty() {
+            format!("kept in all {} documents", report.documents)
+        } else {
+            format!("MISSING in {}", report.missing_attribution.join(", "))
+        },
+    );
+    line("conflicts", if report.conflicts.is_empty() { "none".to_owned() } else { report.conflicts.join(", ") });
+    println!();
+    for failure in &report.failures {
+        println!("failure: {failure}");
+    }
+    for warning in &report.warnings {
+        println!("warning: {warning}");
+    }
+    println!(
+        "{}",
+        if report.passed {
+            format!(
+                "passed{}",
+                if report.warnings.is_empty() {
+                    String::new()
+                } else {
+                    format!(" with {} warning(s)", report.warnings.len())
+                }
+            )
+        } else {
+            format!("failed: {} problem(s)", report.failures.len())
+        }
+    );
 }

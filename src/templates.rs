@@ -87,6 +87,10 @@ pub struct Declaration {
     /// Position in listings; documents sort by group, then order, then title.
     #[serde(default)]
     pub order: u32,
+    /// Rendered after all other documents, with requirement coverage that counts their
+    /// open placeholders (the compliance matrix, the self-assessment report).
+    #[serde(default)]
+    pub summary: bool,
 }
 
 fn default_approver() -> String {

@@ -39,6 +39,11 @@ pub struct Config {
     pub services: Vec<Service>,
     #[serde(default)]
     pub improvements: Vec<Improvement>,
+    /// FitSM requirements declared out of scope, each with a written justification.
+    #[serde(default)]
+    pub exclusions: Vec<Exclusion>,
+    /// Self-assessment in the spirit of FitSM-6.
+    pub assessment: Option<Assessment>,
 }
 
 #[derive(Debug, Clone, Default, Deserialize)]
@@ -233,4 +238,42 @@ pub struct Improvement {
     pub owner: Option<Id>,
     pub status: Option<String>,
     pub due: Option<Spanned<Datetime>>,
+}
+
+/// A FitSM requirement the organisation does not apply, and why.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Exclusion {
+    pub requirement: Spanned<String>,
+    pub justification: Spanned<String>,
+}
+
+/// A self-assessment: per process (or general requirement group) whether it is in
+/// scope, the goal level, and a 0–4 score per requirement.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Assessment {
+    pub date: Option<Spanned<Datetime>>,
+    /// Person id of who led the assessment.
+    pub assessor: Option<Id>,
+    /// Keyed by process code (`SLM`) or general requirement group (`GR1`).
+    #[serde(default)]
+    pub areas: BTreeMap<Spanned<String>, AssessmentArea>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AssessmentArea {
+    #[serde(default = "in_scope_by_default")]
+    pub in_scope: bool,
+    /// Goal level, 1–4.
+    pub goal: Option<Spanned<i64>>,
+    /// Score per requirement ID, 0–4.
+    #[serde(default)]
+    pub scores: BTreeMap<Spanned<String>, Spanned<i64>>,
+    pub evidence: Option<String>,
+}
+
+fn in_scope_by_default() -> bool {
+    true
 }

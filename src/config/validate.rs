@@ -128,6 +128,11 @@ pub(super) fn validate(config: &Config, catalogue: &Catalogue) -> Vec<Diagnostic
         }
     }
 
+    check.exclusions(config, catalogue);
+    if let Some(assessment) = &config.assessment {
+        check.assessment(assessment, catalogue, &people);
+    }
+
     let interval = &config.pack.review_interval_months;
     if !(1..=60).contains(interval.get_ref()) {
         check.report(
@@ -214,6 +219,103 @@ impl Checker<'_> {
                 Diagnostic::new(format!("`{key}` must be a calendar date"), Some(value.span()))
                     .with_hint("write a date without quotes or time, e.g. 2026-01-15"),
             );
+        }
+    }
+
+    fn requirement_id(&mut self, id: &Spanned<String>, catalogue: &Catalogue) -> bool {
+        if catalogue.requirement(id.get_ref()).is_some() {
+            return true;
+        }
+        let hint = match did_you_mean(id.get_ref(), catalogue.requirements.iter().map(|r| r.id.as_str())) {
+            Some(candidate) => {
+                format!("did you mean `{candidate}`? IDs look like GR2.1 or PR12.4 (see `fitsm-pack requirements`)")
+            }
+            None => "IDs look like GR2.1 or PR12.4 (see `fitsm-pack requirements`)".to_owned(),
+        };
+        self.report(
+            Diagnostic::new(format!("unknown FitSM requirement `{}`", id.get_ref()), Some(id.span())).with_hint(hint),
+        );
+        false
+    }
+
+    fn exclusions(&mut self, config: &Config, catalogue: &Catalogue) {
+        let mut seen: HashMap<&str, &Spanned<String>> = HashMap::new();
+        for exclusion in &config.exclusions {
+            let id = &exclusion.requirement;
+            self.requirement_id(id, catalogue);
+            if let Some(first) = seen.insert(id.get_ref(), id) {
+                self.report(
+                    Diagnostic::new(format!("requirement `{}` is excluded twice", id.get_ref()), Some(id.span()))
+                        .with_related(first.span(), "first excluded here")
+                        .with_hint("keep one [[exclusions]] entry per requirement"),
+                );
+            }
+            if exclusion.justification.get_ref().trim().len() < 10 {
+                self.report(
+                    Diagnostic::new("an exclusion needs a written justification", Some(exclusion.justification.span()))
+                        .with_hint(
+                            "say why the requirement does not apply; auditors read this in the compliance matrix",
+                        ),
+                );
+            }
+        }
+    }
+
+    fn assessment(&mut self, assessment: &crate::config::Assessment, catalogue: &Catalogue, people: &BTreeSet<&str>) {
+        if let Some(assessor) = &assessment.assessor {
+            self.reference("person", assessor, people);
+        }
+        if let Some(date) = &assessment.date {
+            self.date(date, "date");
+        }
+        let areas: Vec<String> =
+            catalogue.groups.iter().map(|g| g.process.clone().unwrap_or_else(|| g.id.clone())).collect();
+        for (area, details) in &assessment.areas {
+            let Some(group) = catalogue.groups.iter().find(|g| g.process.as_ref().unwrap_or(&g.id) == area.get_ref())
+            else {
+                let hint = match did_you_mean(area.get_ref(), areas.iter().map(String::as_str)) {
+                    Some(candidate) => format!("did you mean `{candidate}`? areas are the process codes and GR1 … GR7"),
+                    None => format!("areas are {}", areas.join(" ")),
+                };
+                self.report(
+                    Diagnostic::new(format!("unknown assessment area `{}`", area.get_ref()), Some(area.span()))
+                        .with_hint(hint),
+                );
+                continue;
+            };
+            if let Some(goal) = &details.goal
+                && !(1..=4).contains(goal.get_ref())
+            {
+                self.report(
+                    Diagnostic::new(format!("goal level {} is out of range", goal.get_ref()), Some(goal.span()))
+                        .with_hint("goal levels go from 1 to 4"),
+                );
+            }
+            for (requirement, score) in &details.scores {
+                if !self.requirement_id(requirement, catalogue) {
+                    continue;
+                }
+                if !requirement.get_ref().starts_with(&format!("{}.", group.id)) {
+                    self.report(
+                        Diagnostic::new(
+                            format!("requirement `{}` does not belong to {}", requirement.get_ref(), area.get_ref()),
+                            Some(requirement.span()),
+                        )
+                        .with_hint(format!(
+                            "scores of {} are for {}.1, {}.2, …",
+                            area.get_ref(),
+                            group.id,
+                            group.id
+                        )),
+                    );
+                }
+                if !(0..=4).contains(score.get_ref()) {
+                    self.report(
+                        Diagnostic::new(format!("score {} is out of range", score.get_ref()), Some(score.span()))
+                            .with_hint("scores go from 0 (not in place) to 4"),
+                    );
+                }
+            }
         }
     }
 

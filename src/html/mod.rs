@@ -127,8 +127,34 @@ pub fn build_site(out: &Path, plan: &Plan, info: &SiteInfo, templates: &Template
 
     let css = templates.get(STYLESHEET).map(|f| f.text.as_str()).unwrap_or_default();
     write_if_changed(&html_root, "assets/style.css", css.as_bytes(), &mut report)?;
+    copy_assets(out, &html_root, &mut report)?;
     remove_stale_pages(&html_root, &pages, &mut report)?;
     Ok(report)
+}
+
+/// Images beside the documents (the assessment chart, pictures people add) are copied
+/// to the same place in the site, so relative links keep working. Only image and PDF
+/// files: anything that a browser could run (HTML, scripts) is never copied.
+const ASSET_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg", "gif", "webp", "svg", "pdf"];
+
+fn copy_assets(out: &Path, html_root: &Path, report: &mut SiteReport) -> Result<(), Error> {
+    let markdown_root = out.join("markdown");
+    for entry in walkdir::WalkDir::new(&markdown_root).sort_by_file_name().into_iter().filter_map(Result::ok) {
+        let is_asset = entry.file_type().is_file()
+            && entry
+                .path()
+                .extension()
+                .and_then(|e| e.to_str())
+                .is_some_and(|e| ASSET_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
+            && !entry.file_name().to_string_lossy().starts_with('.');
+        let Some(relative) = entry.path().strip_prefix(&markdown_root).ok().and_then(|p| p.to_str()) else { continue };
+        if is_asset {
+            let bytes =
+                std::fs::read(entry.path()).map_err(|source| Error::Read { path: entry.path().to_owned(), source })?;
+            write_if_changed(html_root, &relative.replace('\\', "/"), &bytes, report)?;
+        }
+    }
+    Ok(())
 }
 
 /// Pages whose Markdown document is gone (its entity left the config, or someone

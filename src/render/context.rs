@@ -10,8 +10,10 @@ use std::collections::{BTreeMap, HashMap};
 
 use serde_json::{Map, Value, json};
 
+use crate::assessment::AssessmentResult;
 use crate::catalogue::Catalogue;
 use crate::config::{Config, Id, Person, PriorityTargets};
+use crate::coverage::Coverage;
 use crate::plan::{Plan, PlannedDocument};
 use crate::templates::RenderFor;
 
@@ -102,7 +104,11 @@ impl SharedContext {
             json!({
                 "sms_owner": person(&roles.sms_owner),
                 "sms_manager": person(&roles.sms_manager),
-                "information_security_manager": person(&roles.information_security_manager),
+                // The ISM process manager is the information security manager (FitSM-3).
+                "information_security_manager": roles.information_security_manager.as_ref().map_or_else(
+                    || config.processes.iter().find(|(code, _)| code.get_ref() == "ISM").map_or(Value::Null, |(_, p)| person(&p.manager)),
+                    |_| person(&roles.information_security_manager),
+                ),
                 "cab_chair": person(&roles.cab_chair),
                 "service_desk_lead": person(&roles.service_desk_lead),
             }),
@@ -180,7 +186,10 @@ impl SharedContext {
             if let Some(value) = supplier_refs.get(supplier) {
                 services_suppliers.entry(service).or_default().push(value.clone());
             }
-            suppliers_services.entry(supplier).or_default().push(json!({"id": service, "name": service_names.get(service)}));
+            suppliers_services
+                .entry(supplier)
+                .or_default()
+                .push(json!({"id": service, "name": service_names.get(service)}));
         }
 
         let services: Vec<Value> = config
@@ -265,7 +274,14 @@ impl SharedContext {
         lists.insert("suppliers".into(), Value::Array(suppliers.clone()));
         lists.insert("customers".into(), Value::Array(customers.clone()));
         lists.insert("improvements".into(), Value::Array(improvements));
-        lists.insert("requirements".into(), Value::Array(traceability(plan, catalogue)));
+        // Coverage before rendering (placeholders not counted yet); summary documents
+        // get the counted version through `with_coverage`.
+        let coverage = Coverage::compute(plan, catalogue, config, |_| 0);
+        lists.insert("requirements".into(), serde_json::to_value(&coverage.requirements).unwrap_or_default());
+        lists.insert(
+            "assessment".into(),
+            serde_json::to_value(AssessmentResult::compute(config, catalogue)).unwrap_or_default(),
+        );
         lists.insert(
             "documents".into(),
             Value::Array(plan.documents.iter().map(|d| document_summary(d, &people, &pack)).collect()),
@@ -357,47 +373,21 @@ fn document_summary(document: &PlannedDocument, people: &HashMap<String, Value>,
     })
 }
 
-/// For each requirement of the catalogue: which documents address it.
-fn traceability(plan: &Plan, catalogue: &Catalogue) -> Vec<Value> {
-    // Per-entity documents (one SLA per service …) are listed once per template with the
-    // number of copies, so the matrix stays readable for providers with many services.
-    let mut addressed: HashMap<&str, Vec<Value>> = HashMap::new();
-    let mut copies: HashMap<&str, usize> = HashMap::new();
-    for document in &plan.documents {
-        *copies.entry(document.key.as_str()).or_default() += 1;
-    }
-    let mut listed: std::collections::HashSet<(&str, &str)> = std::collections::HashSet::new();
-    for document in &plan.documents {
-        for requirement in &document.requirements {
-            if !listed.insert((requirement.as_str(), document.key.as_str())) {
-                continue;
-            }
-            addressed.entry(requirement.as_str()).or_default().push(json!({
-                "id": document.id,
-                "key": document.key,
-                "entity": document.entity.as_ref().map(|e| e.id.clone()),
-                "title": document.title,
-                "path": document.path,
-                "copies": copies.get(document.key.as_str()).copied().unwrap_or(1),
-            }));
-        }
-    }
-    catalogue
-        .requirements
-        .iter()
-        .map(|requirement| {
-            let group = catalogue.group(&requirement.group);
-            let documents = addressed.remove(requirement.id.as_str()).unwrap_or_default();
-            let mut value = requirement_value(requirement);
-            if let Some(object) = value.as_object_mut() {
-                object.insert("group".into(), json!(requirement.group));
-                object.insert("group_title".into(), json!(group.map(|g| g.title.clone())));
-                object.insert("addressed".into(), json!(!documents.is_empty()));
-                object.insert("documents".into(), Value::Array(documents));
-            }
-            value
-        })
-        .collect()
+/// Adds the coverage computed after rendering (with placeholder counts) to the context
+/// of a summary document.
+pub(super) fn with_coverage(context: &mut tera::Context, coverage: &Coverage) {
+    context.insert("requirements", &coverage.requirements);
+    context.insert(
+        "coverage",
+        &json!({
+            "total": coverage.total,
+            "addressed": coverage.addressed,
+            "with_placeholders": coverage.with_placeholders,
+            "not_addressed": coverage.not_addressed,
+            "excluded": coverage.excluded,
+            "percent": coverage.percent,
+        }),
+    );
 }
 
 impl SharedContext {

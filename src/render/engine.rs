@@ -25,6 +25,7 @@ pub(super) fn build(templates: &TemplateSet, links: LinkIndex) -> Result<Tera, E
     tera.register_filter("percent", Percent);
     tera.register_function("todo", Todo);
     tera.register_function("link", links);
+    tera.register_function("path_to", super::links::PathTo);
 
     let sources: Vec<(String, String)> =
         templates.markdown_sources().map(|f| (f.name.clone(), f.text.clone())).collect();

@@ -50,6 +50,22 @@ impl tera::Function for LinkIndex {
     }
 }
 
+/// `{{ path_to(file="assessment/maturity-chart.svg", from=doc.path) }}`: the relative
+/// path of a file of the pack (under `markdown/`) as seen from the current document.
+pub struct PathTo;
+
+impl tera::Function for PathTo {
+    fn call(&self, args: &HashMap<String, Value>) -> tera::Result<Value> {
+        let text_arg = |name: &str| args.get(name).and_then(Value::as_str);
+        let file = text_arg("file").ok_or_else(|| tera::Error::msg("path_to() needs `file`"))?;
+        let from = text_arg("from").ok_or_else(|| tera::Error::msg("path_to() needs `from=doc.path`"))?;
+        if file.starts_with('/') || file.split('/').any(|part| part == "..") {
+            return Err(tera::Error::msg(format!("path_to(): `{file}` must be a path inside the pack")));
+        }
+        Ok(Value::String(relative_path(from, file)))
+    }
+}
+
 /// The path of `to` as seen from the folder of `from` (both `/`-separated, relative to
 /// the same root).
 pub fn relative_path(from: &str, to: &str) -> String {

@@ -14,12 +14,16 @@ pub mod links;
 
 pub use engine::PLACEHOLDER_PREFIX;
 
+use std::collections::HashMap;
+
 use tera::Tera;
 
+use crate::assessment::{self, AssessmentResult};
 use crate::catalogue::Catalogue;
 use crate::config::Config;
+use crate::coverage::{Coverage, count_placeholders};
 use crate::error::{Error, TemplateError, tera_chain};
-use crate::plan::Plan;
+use crate::plan::{Plan, PlannedDocument};
 use crate::templates::{Origin, TemplateSet};
 use context::SharedContext;
 use links::LinkIndex;
@@ -48,41 +52,59 @@ pub struct RenderedPack {
 pub struct Renderer<'a> {
     tera: Tera,
     shared: SharedContext,
+    config: &'a Config,
     plan: &'a Plan,
     templates: &'a TemplateSet,
 }
 
 impl<'a> Renderer<'a> {
-    pub fn new(config: &Config, plan: &'a Plan, templates: &'a TemplateSet) -> Result<Self, Error> {
+    pub fn new(config: &'a Config, plan: &'a Plan, templates: &'a TemplateSet) -> Result<Self, Error> {
         let tera = engine::build(templates, LinkIndex::new(plan))?;
         let shared = SharedContext::new(config, plan, Catalogue::builtin());
-        Ok(Renderer { tera, shared, plan, templates })
+        Ok(Renderer { tera, shared, config, plan, templates })
     }
 
-    /// Renders every planned document and the pack-level files.
+    /// Renders every planned document and the pack-level files. Summary documents are
+    /// rendered last, once the placeholders of all others are known.
     pub fn render_all(&self) -> Result<RenderedPack, Error> {
-        let documents = self
-            .plan
-            .documents
-            .iter()
-            .map(|document| {
-                let context = self.shared.for_document(document);
-                let body = self.render_template(&document.template, &context)?;
-                let footer = self.render_template(FOOTER_TEMPLATE, &context)?;
-                let text =
-                    format!("{}\n{}\n\n{}\n", frontmatter::render(document, &context), body.trim(), footer.trim());
-                Ok(RenderedFile { path: format!("markdown/{}", document.path), text })
-            })
-            .collect::<Result<Vec<_>, Error>>()?;
+        let mut rendered: Vec<Option<RenderedFile>> = vec![None; self.plan.documents.len()];
+        let mut placeholders: HashMap<&str, usize> = HashMap::new();
+        for (index, document) in self.plan.documents.iter().enumerate().filter(|(_, d)| !d.summary) {
+            let file = self.render_document(document, self.shared.for_document(document))?;
+            placeholders.insert(&document.path, count_placeholders(&file.text));
+            rendered[index] = Some(file);
+        }
+        let coverage = Coverage::compute(self.plan, Catalogue::builtin(), self.config, |path| {
+            placeholders.get(path).copied().unwrap_or(0)
+        });
+        for (index, document) in self.plan.documents.iter().enumerate().filter(|(_, d)| d.summary) {
+            let mut context = self.shared.for_document(document);
+            context::with_coverage(&mut context, &coverage);
+            rendered[index] = Some(self.render_document(document, context)?);
+        }
+        let documents = rendered.into_iter().flatten().collect();
+
         let attribution_context = self.shared.for_pack();
+        let assessment = AssessmentResult::compute(self.config, Catalogue::builtin());
         let extras = vec![
             RenderedFile {
                 path: "ATTRIBUTION.md".into(),
                 text: format!("{}\n", self.render_template(ATTRIBUTION_TEMPLATE, &attribution_context)?.trim()),
             },
             RenderedFile { path: "licenses/CC-BY-4.0.txt".into(), text: cc_by_legal_code() },
+            RenderedFile {
+                path: format!("markdown/{}", assessment::CHART_PATH),
+                text: assessment.chart_svg(&self.config.organisation.name),
+            },
         ];
         Ok(RenderedPack { documents, extras })
+    }
+
+    fn render_document(&self, document: &PlannedDocument, context: tera::Context) -> Result<RenderedFile, Error> {
+        let body = self.render_template(&document.template, &context)?;
+        let footer = self.render_template(FOOTER_TEMPLATE, &context)?;
+        let text = format!("{}\n{}\n\n{}\n", frontmatter::render(document, &context), body.trim(), footer.trim());
+        Ok(RenderedFile { path: format!("markdown/{}", document.path), text })
     }
 
     fn render_template(&self, name: &str, context: &tera::Context) -> Result<String, Error> {

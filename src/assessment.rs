@@ -1,0 +1,303 @@
+//! Self-assessment in the spirit of FitSM-6: per process and general requirement group,
+//! in or out of scope, a goal level (1–4), and a score (0–4) per requirement. From the
+//! config's `[assessment]` this computes each area's level, whether it meets its goal,
+//! the gaps sorted by size, and a bar chart as SVG (drawn here, no JavaScript, no
+//! external tool).
+//!
+//! An area meets its goal when every in-scope requirement scores at least the goal;
+//! its level is the lowest requirement score (a chain is as strong as its weakest link),
+//! and the chart also shows the mean.
+
+use serde::Serialize;
+
+use crate::catalogue::{Catalogue, GroupKind};
+use crate::config::Config;
+
+/// Where the chart is written, under `markdown/` (and copied beside the HTML page).
+pub const CHART_PATH: &str = "assessment/maturity-chart.svg";
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RequirementScore {
+    pub id: String,
+    pub topic: String,
+    pub score: Option<i64>,
+    /// Goal minus score, when both are known and the score falls short.
+    pub gap: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AreaResult {
+    /// Process code (`SLM`) or general group id (`GR1`).
+    pub area: String,
+    pub group: String,
+    pub title: String,
+    pub general: bool,
+    pub in_scope: bool,
+    pub goal: Option<i64>,
+    /// Lowest requirement score, when every requirement is scored.
+    pub level: Option<i64>,
+    /// Mean requirement score, over the scored requirements.
+    pub mean: Option<f64>,
+    pub scored: usize,
+    pub total: usize,
+    pub met: Option<bool>,
+    pub evidence: Option<String>,
+    pub requirements: Vec<RequirementScore>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Gap {
+    pub requirement: String,
+    pub area: String,
+    pub topic: String,
+    pub score: i64,
+    pub goal: i64,
+    pub gap: i64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AssessmentResult {
+    /// False when the config has no `[assessment]`: the report then asks for one.
+    pub assessed: bool,
+    pub date: Option<String>,
+    /// Name of the person who led the assessment.
+    pub assessor: Option<String>,
+    pub areas: Vec<AreaResult>,
+    pub gaps: Vec<Gap>,
+    pub areas_meeting_goal: usize,
+    pub areas_in_scope: usize,
+    pub chart_path: &'static str,
+}
+
+impl AssessmentResult {
+    pub fn compute(config: &Config, catalogue: &Catalogue) -> Self {
+        let assessment = config.assessment.as_ref();
+        let mut areas = Vec::new();
+        let mut gaps = Vec::new();
+        for group in &catalogue.groups {
+            let area = group.process.clone().unwrap_or_else(|| group.id.clone());
+            let input = assessment.and_then(|a| a.areas.iter().find(|(k, _)| k.get_ref() == &area).map(|(_, v)| v));
+            let goal = input.and_then(|i| i.goal.as_ref().map(|g| *g.get_ref()));
+            let in_scope = input.is_none_or(|i| i.in_scope);
+            let requirements: Vec<RequirementScore> = catalogue
+                .requirements_of(&group.id)
+                .map(|requirement| {
+                    let score = input.and_then(|i| {
+                        i.scores.iter().find(|(k, _)| k.get_ref() == &requirement.id).map(|(_, v)| *v.get_ref())
+                    });
+                    let gap = match (score, goal) {
+                        (Some(score), Some(goal)) if score < goal => Some(goal - score),
+                        _ => None,
+                    };
+                    if let (Some(gap), Some(score), Some(goal), true) = (gap, score, goal, in_scope) {
+                        gaps.push(Gap {
+                            requirement: requirement.id.clone(),
+                            area: area.clone(),
+                            topic: requirement.topic.clone(),
+                            score,
+                            goal,
+                            gap,
+                        });
+                    }
+                    RequirementScore { id: requirement.id.clone(), topic: requirement.topic.clone(), score, gap }
+                })
+                .collect();
+            let scores: Vec<i64> = requirements.iter().filter_map(|r| r.score).collect();
+            let complete = scores.len() == requirements.len() && !scores.is_empty();
+            let level = if complete { scores.iter().copied().min() } else { None };
+            let mean = (!scores.is_empty()).then(|| scores.iter().sum::<i64>() as f64 / scores.len() as f64);
+            let met = match (goal, complete, in_scope) {
+                (Some(goal), true, true) => Some(scores.iter().all(|s| *s >= goal)),
+                _ => None,
+            };
+            areas.push(AreaResult {
+                area,
+                group: group.id.clone(),
+                title: group.title.clone(),
+                general: group.kind == GroupKind::General,
+                in_scope,
+                goal,
+                level,
+                mean,
+                scored: scores.len(),
+                total: requirements.len(),
+                met,
+                evidence: input.and_then(|i| i.evidence.clone()),
+                requirements,
+            });
+        }
+        gaps.sort_by(|a, b| b.gap.cmp(&a.gap).then_with(|| a.requirement.cmp(&b.requirement)));
+        let areas_in_scope = areas.iter().filter(|a| a.in_scope).count();
+        let areas_meeting_goal = areas.iter().filter(|a| a.met == Some(true)).count();
+        AssessmentResult {
+            assessed: assessment.is_some(),
+            date: assessment.and_then(|a| a.date.as_ref()).map(|d| d.get_ref().to_string()),
+            assessor: assessment
+                .and_then(|a| a.assessor.as_ref())
+                .and_then(|id| config.people.iter().find(|p| p.id.get_ref() == id.get_ref()))
+                .map(|p| p.name.clone()),
+            areas,
+            gaps,
+            areas_meeting_goal,
+            areas_in_scope,
+            chart_path: CHART_PATH,
+        }
+    }
+
+    /// A horizontal bar chart: per area the mean score (bar), the lowest score (dark
+    /// part) and the goal (marker), on the 0–4 scale.
+    pub fn chart_svg(&self, organisation: &str) -> String {
+        const LABEL_WIDTH: f64 = 300.0;
+        const PLOT_WIDTH: f64 = 400.0;
+        const ROW: f64 = 24.0;
+        const TOP: f64 = 56.0;
+        let width = LABEL_WIDTH + PLOT_WIDTH + 40.0;
+        let height = TOP + ROW * self.areas.len() as f64 + 60.0;
+        let x = |score: f64| LABEL_WIDTH + score / 4.0 * PLOT_WIDTH;
+        let mut svg = String::with_capacity(16 * 1024);
+        svg.push_str(&format!(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" \
+             role=\"img\" aria-labelledby=\"chart-title chart-desc\" font-family=\"system-ui, sans-serif\" font-size=\"12\">\n"
+        ));
+        svg.push_str(&format!(
+            "<title id=\"chart-title\">Self-assessment of {}: level per process and requirement group</title>\n",
+            xml_escape(organisation)
+        ));
+        svg.push_str(
+            "<desc id=\"chart-desc\">For each area, the bar shows the mean requirement score and the darker part the \
+             lowest score on the scale 0 to 4; the vertical mark shows the goal level.</desc>\n",
+        );
+        svg.push_str("<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n");
+        svg.push_str(&format!(
+            "<text x=\"{LABEL_WIDTH}\" y=\"22\" font-size=\"15\" font-weight=\"bold\" fill=\"#1d2430\">Maturity per area (0–4)</text>\n"
+        ));
+        for level in 0..=4 {
+            let gx = x(f64::from(level));
+            svg.push_str(&format!(
+                "<line x1=\"{gx}\" y1=\"{}\" x2=\"{gx}\" y2=\"{}\" stroke=\"#d5dbe3\"/>\n<text x=\"{gx}\" y=\"{}\" text-anchor=\"middle\" fill=\"#5b6573\">{level}</text>\n",
+                TOP - 8.0,
+                TOP + ROW * self.areas.len() as f64,
+                TOP - 14.0
+            ));
+        }
+        for (index, area) in self.areas.iter().enumerate() {
+            let y = TOP + ROW * index as f64;
+            let label = format!("{} {}", area.area, area.title);
+            let colour = if area.in_scope { "#1d2430" } else { "#9aa3ae" };
+            svg.push_str(&format!(
+                "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" fill=\"{colour}\">{}{}</text>\n",
+                LABEL_WIDTH - 8.0,
+                y + ROW * 0.65,
+                xml_escape(&label),
+                if area.in_scope { "" } else { " (out of scope)" }
+            ));
+            if let Some(mean) = area.mean {
+                svg.push_str(&format!(
+                    "<rect x=\"{LABEL_WIDTH}\" y=\"{}\" width=\"{:.1}\" height=\"{}\" fill=\"#9cbfe0\"><title>{}: mean {mean:.1}</title></rect>\n",
+                    y + 5.0,
+                    mean / 4.0 * PLOT_WIDTH,
+                    ROW - 10.0,
+                    xml_escape(&area.area)
+                ));
+            }
+            if let Some(level) = area.level {
+                svg.push_str(&format!(
+                    "<rect x=\"{LABEL_WIDTH}\" y=\"{}\" width=\"{:.1}\" height=\"{}\" fill=\"#1f5f99\"><title>{}: lowest {level}</title></rect>\n",
+                    y + 5.0,
+                    level as f64 / 4.0 * PLOT_WIDTH,
+                    ROW - 10.0,
+                    xml_escape(&area.area)
+                ));
+            }
+            if let Some(goal) = area.goal {
+                let gx = x(goal as f64);
+                svg.push_str(&format!(
+                    "<line x1=\"{gx}\" y1=\"{}\" x2=\"{gx}\" y2=\"{}\" stroke=\"#c0392b\" stroke-width=\"3\"><title>{}: goal {goal}</title></line>\n",
+                    y + 2.0,
+                    y + ROW - 2.0,
+                    xml_escape(&area.area)
+                ));
+            }
+        }
+        let legend_y = TOP + ROW * self.areas.len() as f64 + 28.0;
+        svg.push_str(&format!(
+            "<rect x=\"{LABEL_WIDTH}\" y=\"{}\" width=\"14\" height=\"10\" fill=\"#9cbfe0\"/><text x=\"{}\" y=\"{legend_y}\">mean score</text>\n\
+             <rect x=\"{}\" y=\"{}\" width=\"14\" height=\"10\" fill=\"#1f5f99\"/><text x=\"{}\" y=\"{legend_y}\">lowest score</text>\n\
+             <line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#c0392b\" stroke-width=\"3\"/><text x=\"{}\" y=\"{legend_y}\">goal</text>\n",
+            legend_y - 9.0,
+            LABEL_WIDTH + 20.0,
+            LABEL_WIDTH + 120.0,
+            legend_y - 9.0,
+            LABEL_WIDTH + 140.0,
+            LABEL_WIDTH + 250.0,
+            legend_y - 11.0,
+            LABEL_WIDTH + 250.0,
+            legend_y + 1.0,
+            LABEL_WIDTH + 258.0
+        ));
+        if !self.assessed {
+            svg.push_str(&format!(
+                "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"#8a4b00\">No assessment recorded yet: add [assessment] to sms.toml</text>\n",
+                LABEL_WIDTH + PLOT_WIDTH / 2.0,
+                TOP + ROW * 3.0
+            ));
+        }
+        svg.push_str("</svg>\n");
+        svg
+    }
+}
+
+/// Escapes text for XML character data and attribute values.
+fn xml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if c.is_control() && c != '\n' && c != '\t' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::parse_str;
+
+    fn assessed(extra: &str) -> AssessmentResult {
+        let text = format!("[organisation]\nname = \"A & B <x>\"\n{extra}");
+        let config = parse_str(&text, std::path::Path::new("sms.toml")).expect("valid");
+        AssessmentResult::compute(&config, Catalogue::builtin())
+    }
+
+    #[test]
+    fn gaps_are_sorted_by_size_and_goals_judged_per_area() {
+        let result = assessed(
+            "[assessment.areas.SLM]\ngoal = 3\nscores = { \"PR2.1\" = 3, \"PR2.2\" = 1, \"PR2.3\" = 2, \"PR2.4\" = 3, \"PR2.5\" = 4 }\n\
+             [assessment.areas.GR1]\ngoal = 2\nscores = { \"GR1.1\" = 2, \"GR1.2\" = 2, \"GR1.3\" = 3 }\n\
+             [assessment.areas.RDM]\nin_scope = false\n",
+        );
+        let slm = result.areas.iter().find(|a| a.area == "SLM").expect("SLM");
+        assert_eq!((slm.level, slm.met), (Some(1), Some(false)));
+        let gr1 = result.areas.iter().find(|a| a.area == "GR1").expect("GR1");
+        assert_eq!(gr1.met, Some(true));
+        let gaps: Vec<(&str, i64)> = result.gaps.iter().map(|g| (g.requirement.as_str(), g.gap)).collect();
+        assert_eq!(gaps, [("PR2.2", 2), ("PR2.3", 1)]);
+        assert!(!result.areas.iter().find(|a| a.area == "RDM").expect("RDM").in_scope);
+        assert_eq!(result.areas.len(), 21);
+    }
+
+    #[test]
+    fn chart_is_well_formed_xml_and_escapes_names() {
+        let svg = assessed("[assessment.areas.SLM]\ngoal = 3\nscores = { \"PR2.1\" = 3 }\n").chart_svg("A & B <x>");
+        let document = roxmltree::Document::parse(&svg).expect("valid XML");
+        assert_eq!(document.root_element().tag_name().name(), "svg");
+        assert!(svg.contains("A &amp; B &lt;x&gt;"));
+        assert!(svg.contains("SLM: goal 3"));
+    }
+}
