@@ -147,12 +147,12 @@ impl AssessmentResult {
     /// A horizontal bar chart: per area the mean score (bar), the lowest score (dark
     /// part) and the goal (marker), on the 0–4 scale.
     pub fn chart_svg(&self, organisation: &str) -> String {
-        const LABEL_WIDTH: f64 = 300.0;
+        const LABEL_WIDTH: f64 = 430.0;
         const PLOT_WIDTH: f64 = 400.0;
         const ROW: f64 = 24.0;
         const TOP: f64 = 56.0;
         let width = LABEL_WIDTH + PLOT_WIDTH + 40.0;
-        let height = TOP + ROW * self.areas.len() as f64 + 60.0;
+        let height = TOP + ROW * self.areas.len() as f64 + 44.0;
         let x = |score: f64| LABEL_WIDTH + score / 4.0 * PLOT_WIDTH;
         let mut svg = String::with_capacity(16 * 1024);
         svg.push_str(&format!(

@@ -1,0 +1,145 @@
+//! The requirement catalogue, coverage, `check` and the self-assessment.
+
+use crate::project::{FULL_EXAMPLE, Project};
+
+fn json(text: &str) -> serde_json::Value {
+    serde_json::from_str(text).unwrap_or_else(|e| panic!("not JSON ({e}):\n{text}"))
+}
+
+#[test]
+fn the_catalogue_lists_all_82_requirements_in_every_format() {
+    let project = Project::new();
+    let listed = json(&project.run(["requirements", "--format", "json"]).success().stdout());
+    let requirements = listed["requirements"].as_array().expect("list");
+    assert_eq!(requirements.len(), 82);
+    assert_eq!(requirements.iter().filter(|r| r["id"].as_str().is_some_and(|id| id.starts_with("GR"))).count(), 17);
+    assert_eq!(requirements[0]["id"], "GR1.1");
+    assert_eq!(requirements[81]["id"], "PR14.3");
+    let csv = project.run(["requirements", "--format", "csv"]).success().stdout();
+    assert_eq!(csv.lines().count(), 83);
+    assert!(csv.starts_with("id,group,group_title,process,topic,statement,iso20000"));
+    let markdown = project.run(["requirements"]).success().stdout();
+    assert!(markdown.contains("## PR12 Change Management (CHM)"));
+}
+
+#[test]
+fn a_fresh_pack_passes_with_full_coverage() {
+    let project = Project::example(FULL_EXAMPLE);
+    project.run(["build"]).success();
+    let report = json(&project.run(["check", "--format", "json"]).success().stdout());
+    assert_eq!(report["coverage"].as_f64(), Some(100.0));
+    assert_eq!(report["passed"], true);
+    assert_eq!(report["stale"], false);
+    assert_eq!(report["gaps"].as_array().map(Vec::len), Some(0));
+    assert!(report["placeholders_total"].as_u64().is_some_and(|n| n > 0), "the example leaves some facts open");
+    assert!(report["warnings"].as_array().is_some_and(|w| !w.is_empty()));
+    let text = project.run(["check"]).success().stdout();
+    assert!(text.contains("coverage           100.0 %"), "{text}");
+    assert!(text.contains("passed with"), "{text}");
+}
+
+#[test]
+fn a_config_change_without_rebuilding_makes_the_pack_stale() {
+    let project = Project::example(FULL_EXAMPLE);
+    project.run(["build"]).success();
+    let changed = project.read("sms.toml").replace("Margaret Wright", "Margaret Wright-Okoye");
+    let project = project.config(&changed);
+    let run = project.run(["check"]).exit(1);
+    assert!(run.stdout().contains("the pack is stale"), "{}", run.stdout());
+    project.run(["build"]).success();
+    project.run(["check"]).success();
+}
+
+#[test]
+fn an_unbuilt_pack_fails_the_check() {
+    let run = Project::example("minimal").run(["check"]).exit(1);
+    assert!(run.stdout().contains("no pack has been built"), "{}", run.stdout());
+}
+
+#[test]
+fn removed_attribution_is_a_failure() {
+    let project = Project::example("minimal");
+    project.run(["build"]).success();
+    let path = "dist/markdown/sms/service-management-policy.md";
+    let text = project.read(path);
+    let without = &text[..text.find("*Licence and attribution.*").expect("footer")];
+    std::fs::write(project.path(path), without).expect("edit");
+    let report = json(&project.run(["check", "--format", "json"]).exit(1).stdout());
+    assert_eq!(report["missing_attribution"][0], "markdown/sms/service-management-policy.md");
+}
+
+#[test]
+fn overdue_reviews_warn_and_fail_when_strict() {
+    let project = Project::example("minimal");
+    let config = project.read("sms.toml").replace("[[people]]", "[pack]\neffective_date = 2020-01-01\n\n[[people]]");
+    let project = project.config(&config);
+    project.run(["build"]).success();
+    let report = json(&project.run(["check", "--format", "json"]).success().stdout());
+    assert!(report["overdue_reviews"].as_array().is_some_and(|r| !r.is_empty()));
+    assert_eq!(report["overdue_reviews"][0]["next_review"], "2021-01-01");
+    project.run(["check", "--strict"]).exit(1);
+}
+
+#[test]
+fn the_matrix_names_every_requirement_and_shows_exclusions() {
+    let project = Project::example(FULL_EXAMPLE);
+    let config = project.read("sms.toml")
+        + "\n[[exclusions]]\nrequirement = \"PR13.4\"\njustification = \"We build no software; vendors test their releases.\"\n";
+    let project = project.config(&config);
+    project.run(["build"]).success();
+    let matrix = project.read("dist/markdown/assessment/requirements-compliance-matrix.md");
+    let listed = project.run(["requirements", "--format", "json"]).success().stdout();
+    for requirement in json(&listed)["requirements"].as_array().expect("list") {
+        let id = requirement["id"].as_str().expect("id");
+        assert!(matrix.contains(&format!("| {id} |")), "matrix lacks {id}");
+    }
+    assert!(matrix.contains("excluded: We build no software; vendors test their releases."), "{matrix}");
+    assert!(matrix.contains("| Excluded, with justification | 1 |"), "{matrix}");
+    let report = json(&project.run(["check", "--format", "json"]).success().stdout());
+    assert_eq!(report["requirements_excluded"], 1);
+    assert_eq!(report["coverage"].as_f64(), Some(100.0));
+}
+
+#[test]
+fn an_exclusion_must_name_a_real_requirement_and_say_why() {
+    let project = Project::example("minimal");
+    let config = project.read("sms.toml") + "\n[[exclusions]]\nrequirement = \"PR13.40\"\njustification = \"\"\n";
+    project
+        .config(&config)
+        .run(["build"])
+        .exit(2)
+        .stderr_contains("unknown FitSM requirement `PR13.40`")
+        .stderr_contains("did you mean `PR13.4`?")
+        .stderr_contains("needs a written justification");
+}
+
+#[test]
+fn the_self_assessment_shows_scores_gaps_and_the_chart() {
+    let project = Project::example(FULL_EXAMPLE);
+    project.run(["build"]).success();
+    let report = project.read("dist/markdown/assessment/self-assessment-report.md");
+    assert!(report.contains("![Maturity per area: mean and lowest score against the goal level](maturity-chart.svg)"));
+    let gaps = &report[report.find("## 5. Gaps").expect("gap section")..];
+    let first_gap = gaps.lines().find(|l| l.starts_with("| PR") || l.starts_with("| GR")).expect("a gap row");
+    assert!(first_gap.starts_with("| PR2.4 | SLM |"), "largest gap first: {first_gap}");
+    let svg = project.read("dist/markdown/assessment/maturity-chart.svg");
+    let parsed = roxmltree::Document::parse(&svg).expect("the chart is well-formed XML");
+    assert_eq!(parsed.root_element().tag_name().name(), "svg");
+    assert_eq!(project.read("dist/html/assessment/maturity-chart.svg"), svg, "the chart is part of the site");
+    let page = project.read("dist/html/assessment/self-assessment-report.html");
+    assert!(page.contains("<img src=\"maturity-chart.svg\""), "the chart shows in the HTML report");
+}
+
+#[test]
+fn scores_are_checked_against_the_catalogue() {
+    let project = Project::example("minimal");
+    let config =
+        project.read("sms.toml") + "\n[assessment.areas.SLM]\ngoal = 5\nscores = { \"PR2.1\" = 7, \"PR3.1\" = 2 }\n";
+    project
+        .config(&config)
+        .run(["build"])
+        .exit(2)
+        .stderr_contains("goal level 5 is out of range")
+        .stderr_contains("score 7 is out of range")
+        .stderr_contains("requirement `PR3.1` does not belong to SLM");
+}
