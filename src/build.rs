@@ -12,7 +12,7 @@ use crate::html::{self, SiteInfo, SiteReport};
 use crate::output::{self, WriteOptions, WriteReport};
 use crate::plan::Plan;
 use crate::render::{RenderedPack, Renderer};
-use crate::templates::TemplateSet;
+use crate::templates::{TemplateSet, eject};
 
 /// Output formats. Markdown is always produced: the other formats are made from it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,6 +68,7 @@ pub struct BuildOutcome {
     pub report: WriteReport,
     /// Set when the site was built.
     pub site: Option<SiteReport>,
+    pub warnings: Vec<String>,
     pub elapsed: Duration,
 }
 
@@ -77,6 +78,8 @@ pub struct Prepared {
     pub templates: TemplateSet,
     pub plan: Plan,
     pub rendered: RenderedPack,
+    /// Things worth telling the user that do not stop the build.
+    pub warnings: Vec<String>,
 }
 
 /// Loads the config and template set, and plans and renders the pack, without writing.
@@ -85,18 +88,23 @@ pub fn prepare(config_path: &Path, templates_override: Option<&Path>) -> Result<
     let overlay = templates_override
         .map(Path::to_owned)
         .or_else(|| loaded.config.pack.templates.as_ref().map(|dir| loaded.base_dir().join(dir)));
-    let templates = match &overlay {
-        Some(dir) => TemplateSet::with_overlay(dir)?,
-        None => TemplateSet::builtin(),
+    let (templates, warnings) = match &overlay {
+        Some(dir) => {
+            let set = TemplateSet::with_overlay(dir)?;
+            let warnings = eject::outdated_overrides(&set, dir);
+            (set, warnings)
+        }
+        None => (TemplateSet::builtin(), Vec::new()),
     };
     let plan = Plan::new(&loaded.config, &templates.documents()?, Catalogue::builtin())?;
     let rendered = Renderer::new(&loaded.config, &plan, &templates)?.render_all()?;
-    Ok(Prepared { loaded, templates, plan, rendered })
+    Ok(Prepared { loaded, templates, plan, rendered, warnings })
 }
 
 pub fn build(options: &BuildOptions) -> Result<BuildOutcome, Error> {
     let started = Instant::now();
-    let Prepared { loaded, templates, plan, rendered } = prepare(&options.config, options.templates.as_deref())?;
+    let Prepared { loaded, templates, plan, rendered, warnings } =
+        prepare(&options.config, options.templates.as_deref())?;
     let files: Vec<_> = rendered.documents.into_iter().chain(rendered.extras).collect();
     if options.out.exists() && !options.out.is_dir() {
         return Err(Error::OutputNotDir { path: options.out.clone() });
@@ -110,7 +118,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, Error> {
     } else {
         None
     };
-    Ok(BuildOutcome { documents: plan.documents.len(), report, site, elapsed: started.elapsed() })
+    Ok(BuildOutcome { documents: plan.documents.len(), report, site, warnings, elapsed: started.elapsed() })
 }
 
 fn site_info(config: &Config) -> SiteInfo {

@@ -3,10 +3,11 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, Parser, Subcommand};
 use fitsm_pack::build::{BuildOptions, Format};
 use fitsm_pack::catalogue::Catalogue;
 use fitsm_pack::check::CheckOptions;
+use fitsm_pack::templates::TemplateSet;
 use fitsm_pack::{EXIT_OK, EXIT_PROBLEM, Error};
 
 use crate::report;
@@ -86,6 +87,33 @@ pub(crate) enum Command {
         #[arg(long, value_enum, default_value_t = CatalogueFormat::Md)]
         format: CatalogueFormat,
     },
+    /// See the built-in templates, or copy them into a folder to edit.
+    #[command(subcommand)]
+    Templates(TemplatesCommand),
+    /// Print the JSON Schema of sms.toml (for editors and CI).
+    Schema,
+    /// Print shell completions, e.g. `fitsm-pack completions bash > /etc/bash_completion.d/fitsm-pack`.
+    Completions { shell: clap_complete::Shell },
+    /// Print the man page (roff), e.g. `fitsm-pack man > fitsm-pack.1`.
+    Man,
+}
+
+#[derive(Debug, Subcommand)]
+pub(crate) enum TemplatesCommand {
+    /// List every document template: key, id, what it is rendered for, output path,
+    /// FitSM requirements, and whether your templates folder overrides it.
+    List {
+        /// Your templates folder, to show what it overrides or adds.
+        #[arg(long)]
+        templates: Option<PathBuf>,
+    },
+    /// Copy built-in templates into DIR for editing (all of them, or the named ones by
+    /// document key, document id or template path). Never overwrites.
+    Eject {
+        dir: PathBuf,
+        /// e.g. `sla`, `SMS-POL`, `html/style.css`
+        names: Vec<String>,
+    },
 }
 
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
@@ -142,10 +170,11 @@ pub(crate) fn run(cli: Cli) -> Result<i32, Error> {
         Command::Check { pack, format, strict } => {
             let options = CheckOptions { config: pack.config, out: pack.out, templates: pack.templates, strict };
             let result = fitsm_pack::check::check(&options)?;
-            match format {
+            let text = match format {
                 CheckFormat::Text => report::check_text(&result),
-                CheckFormat::Json => println!("{}", serde_json::to_string_pretty(&result).unwrap_or_default()),
-            }
+                CheckFormat::Json => serde_json::to_string_pretty(&result).unwrap_or_default() + "\n",
+            };
+            report::stdout(&text)?;
             Ok(if result.passed { EXIT_OK } else { EXIT_PROBLEM })
         }
         Command::Requirements { format } => {
@@ -155,7 +184,47 @@ pub(crate) fn run(cli: Cli) -> Result<i32, Error> {
                 CatalogueFormat::Json => catalogue.to_json(),
                 CatalogueFormat::Csv => catalogue.to_csv(),
             };
-            print!("{text}");
+            report::stdout(&text)?;
+            Ok(EXIT_OK)
+        }
+        Command::Templates(TemplatesCommand::List { templates }) => {
+            let set = match &templates {
+                Some(dir) => TemplateSet::with_overlay(dir)?,
+                None => TemplateSet::builtin(),
+            };
+            report::stdout(&report::templates(&set)?)?;
+            Ok(EXIT_OK)
+        }
+        Command::Templates(TemplatesCommand::Eject { dir, names }) => {
+            let written = fitsm_pack::templates::eject::eject(&dir, &names)?;
+            if !cli.quiet {
+                for path in &written {
+                    eprintln!("wrote {}", path.display());
+                }
+                eprintln!(
+                    "{} template(s) copied; edit them, then build with `--templates {}` (or set pack.templates)",
+                    written.len(),
+                    dir.display()
+                );
+            }
+            Ok(EXIT_OK)
+        }
+        Command::Schema => {
+            report::stdout(&fitsm_pack::config::json_schema())?;
+            Ok(EXIT_OK)
+        }
+        Command::Completions { shell } => {
+            let mut script = Vec::new();
+            clap_complete::generate(shell, &mut Cli::command(), "fitsm-pack", &mut script);
+            report::stdout(&String::from_utf8_lossy(&script))?;
+            Ok(EXIT_OK)
+        }
+        Command::Man => {
+            let mut page = Vec::new();
+            clap_mangen::Man::new(Cli::command())
+                .render(&mut page)
+                .map_err(|source| Error::Write { path: "standard output".into(), source })?;
+            report::stdout(&String::from_utf8_lossy(&page))?;
             Ok(EXIT_OK)
         }
         Command::Diff { pack } => {
@@ -169,7 +238,9 @@ pub(crate) fn run(cli: Cli) -> Result<i32, Error> {
                 restore: false,
             };
             let outcome = fitsm_pack::build::build(&options)?;
-            Ok(report::diff(&outcome, cli.quiet))
+            let (patch, code) = report::diff(&outcome, cli.quiet);
+            report::stdout(&patch)?;
+            Ok(code)
         }
     }
 }

@@ -83,11 +83,20 @@ fn floor_char_boundary(text: &str, mut offset: usize) -> usize {
 
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(false))
+    }
+}
+
+impl Diagnostics {
+    /// All problems, as rustc shows them; `styled` adds terminal colours.
+    pub fn render(&self, styled: bool) -> String {
+        use std::fmt::Write as _;
+        let mut f = String::new();
         let path = self.path.display().to_string();
-        let renderer = Renderer::plain();
+        let renderer = if styled { Renderer::styled() } else { Renderer::plain() };
         for (index, item) in self.items.iter().enumerate() {
             if index > 0 {
-                writeln!(f)?;
+                f.push('\n');
             }
             let title = Level::ERROR.primary_title(&item.message);
             let mut report = Vec::new();
@@ -110,9 +119,9 @@ impl fmt::Display for Diagnostics {
             if let Some(hint) = &item.hint {
                 report.push(Group::with_title(Level::HELP.secondary_title(hint)));
             }
-            write!(f, "{}", renderer.render(&report))?;
+            let _ = write!(f, "{}", renderer.render(&report));
         }
-        Ok(())
+        f
     }
 }
 

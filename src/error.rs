@@ -31,7 +31,7 @@ pub enum Error {
     #[error("config file {path} is not valid UTF-8 text (line {line}, column {column})\n  help: save the file as UTF-8 in your editor (it may have been saved as Latin-1 or from a spreadsheet)", path = .path.display())]
     ConfigEncoding { path: PathBuf, line: usize, column: usize },
 
-    #[error("{0}\n\n{count} problem{s} in {path}; nothing was written", count = .0.items.len(), s = if .0.items.len() == 1 { "" } else { "s" }, path = .0.path.display())]
+    #[error("{0}\n\n{summary}", summary = config_summary(.0))]
     ConfigInvalid(Diagnostics),
 
     #[error("{0}")]
@@ -72,6 +72,27 @@ impl Error {
     pub fn exit_code(&self) -> i32 {
         EXIT_UNUSABLE
     }
+
+    /// The message for a terminal: config problems with colours, others as Display.
+    /// Config diagnostics carry their own `error:` headings; other errors get one.
+    pub fn render(&self, colour: bool) -> String {
+        match self {
+            Error::ConfigInvalid(diagnostics) => {
+                format!("{}\n\n{}", diagnostics.render(colour), config_summary(diagnostics))
+            }
+            other if colour => format!("\x1b[1;31merror\x1b[0m: {other}"),
+            other => format!("error: {other}"),
+        }
+    }
+}
+
+fn config_summary(diagnostics: &Diagnostics) -> String {
+    let count = diagnostics.items.len();
+    format!(
+        "{count} problem{} in {}; nothing was written",
+        if count == 1 { "" } else { "s" },
+        diagnostics.path.display()
+    )
 }
 
 /// A problem in a template: its name, where it came from, the line if known, the cause.

@@ -2,7 +2,8 @@
 //!
 //! The file written is the example organisation shipped in `examples/`, so what a new
 //! user starts from is exactly what the tests build; it is never written over an
-//! existing file.
+//! existing file. Beside it goes `sms.schema.json`, referenced from the config's first
+//! line, so editors can check the file as it is typed.
 
 use std::fs::OpenOptions;
 use std::io::Write;
@@ -13,7 +14,11 @@ use crate::error::Error;
 /// The starter config: the realistic example organisation.
 pub const STARTER_CONFIG: &str = include_str!("../examples/university-computing-centre/sms.toml");
 
-/// Writes `dir/sms.toml` and returns its path. Fails if it already exists.
+/// File name of the schema written beside the config.
+pub const SCHEMA_FILE: &str = "sms.schema.json";
+
+/// Writes `dir/sms.toml` (and its JSON Schema, if missing) and returns the config's
+/// path. Fails if the config already exists.
 pub fn init(dir: &Path) -> Result<PathBuf, Error> {
     let write_error = |source| Error::Write { path: dir.to_owned(), source };
     std::fs::create_dir_all(dir).map_err(write_error)?;
@@ -24,6 +29,12 @@ pub fn init(dir: &Path) -> Result<PathBuf, Error> {
         Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => return Err(Error::InitExists { path }),
         Err(source) => return Err(Error::Write { path, source }),
     };
-    file.write_all(STARTER_CONFIG.as_bytes()).map_err(|source| Error::Write { path: path.clone(), source })?;
+    // The first line lets editors with TOML support validate and complete the file.
+    let text = format!("#:schema ./{SCHEMA_FILE}\n{STARTER_CONFIG}");
+    file.write_all(text.as_bytes()).map_err(|source| Error::Write { path: path.clone(), source })?;
+    let schema = dir.join(SCHEMA_FILE);
+    if !schema.exists() {
+        crate::output::write_atomic(&schema, crate::config::json_schema().as_bytes())?;
+    }
     Ok(path)
 }

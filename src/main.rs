@@ -3,6 +3,7 @@
 mod cli;
 mod report;
 
+use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -12,14 +13,15 @@ fn main() -> ExitCode {
     let code = match cli::run(cli) {
         Ok(code) => code,
         Err(error) => {
-            // Config diagnostics carry their own `error:` headings.
-            if matches!(error, fitsm_pack::Error::ConfigInvalid(_)) {
-                eprintln!("{error}");
-            } else {
-                eprintln!("error: {error}");
-            }
+            eprintln!("{}", error.render(colour_on_stderr()));
             error.exit_code()
         }
     };
     ExitCode::from(u8::try_from(code).unwrap_or(2))
+}
+
+/// Colour only for a person at a terminal, and never when NO_COLOR is set
+/// (https://no-color.org).
+fn colour_on_stderr() -> bool {
+    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
 }

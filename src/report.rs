@@ -1,14 +1,21 @@
-//! What the binary tells the user after a build or a diff: results on stdout (the
-//! diff), messages on stderr, and the exit code.
+//! What the binary tells the user: results (diffs, reports, listings) are returned as
+//! text for stdout, messages go to stderr, and each command gets its exit code.
+
+use std::fmt::Write as _;
+use std::io::Write as _;
 
 use fitsm_pack::build::{BuildOptions, BuildOutcome};
 use fitsm_pack::check::CheckReport;
 use fitsm_pack::output::Change;
+use fitsm_pack::templates::{DOCUMENTS_DIR, RenderFor, TemplateSet};
 use fitsm_pack::{EXIT_OK, EXIT_PROBLEM};
 
 /// Prints the outcome of `build` and returns its exit code.
 pub(crate) fn build(outcome: &BuildOutcome, options: &BuildOptions, quiet: bool, verbose: bool) -> i32 {
     let report = &outcome.report;
+    for warning in &outcome.warnings {
+        eprintln!("warning: {warning}");
+    }
     for change in &report.changes {
         let show = verbose && change.change != Change::Unchanged;
         if show || change.change.needs_attention() || change.change == Change::UserDeleted {
@@ -87,7 +94,8 @@ fn explanation(change: Change) -> &'static str {
 }
 
 /// Prints what a build would change as a unified diff; exit 1 if anything would change.
-pub(crate) fn diff(outcome: &BuildOutcome, quiet: bool) -> i32 {
+pub(crate) fn diff(outcome: &BuildOutcome, quiet: bool) -> (String, i32) {
+    let mut out = String::new();
     let mut pending = 0;
     for change in &outcome.report.changes {
         if change.before == change.after {
@@ -99,25 +107,29 @@ pub(crate) fn diff(outcome: &BuildOutcome, quiet: bool) -> i32 {
         let patch = diffy::create_patch(before, after);
         let old = if change.before.is_some() { format!("a/{}", change.path) } else { "/dev/null".to_owned() };
         let new = if change.after.is_some() { format!("b/{}", change.path) } else { "/dev/null".to_owned() };
-        println!("# {}: {}", change.change.label(), change.path);
+        let _ = writeln!(out, "# {}: {}", change.change.label(), change.path);
         let text = patch.to_string();
         // diffy's header names the sides "original" and "modified"; use the paths.
         let body =
             text.split_once('\n').and_then(|(_, rest)| rest.split_once('\n')).map_or(text.as_str(), |(_, rest)| rest);
-        println!("--- {old}\n+++ {new}\n{body}");
+        let _ = writeln!(out, "--- {old}\n+++ {new}\n{body}");
     }
     if !quiet {
         eprintln!("{pending} file{} would change", if pending == 1 { "" } else { "s" });
     }
-    if pending > 0 { EXIT_PROBLEM } else { EXIT_OK }
+    (out, if pending > 0 { EXIT_PROBLEM } else { EXIT_OK })
 }
 
 /// Prints the `check` report for people.
-pub(crate) fn check_text(report: &CheckReport) {
-    let line = |label: &str, value: String| println!("  {label:<18} {value}");
-    println!("fitsm-pack check: {} (config {})", report.out, report.config);
-    line("config", "valid".to_owned());
+pub(crate) fn check_text(report: &CheckReport) -> String {
+    let mut out = String::new();
+    let line = |out: &mut String, label: &str, value: String| {
+        let _ = writeln!(out, "  {label:<18} {value}");
+    };
+    let _ = writeln!(out, "fitsm-pack check: {} (config {})", report.out, report.config);
+    line(&mut out, "config", "valid".to_owned());
     line(
+        &mut out,
         "pack",
         if !report.built {
             "not built yet".to_owned()
@@ -128,9 +140,10 @@ pub(crate) fn check_text(report: &CheckReport) {
         },
     );
     for file in report.stale_files.iter().take(10) {
-        println!("  {:<18}   {} {}", "", file.change.label(), file.path);
+        let _ = writeln!(out, "  {:<18}   {} {}", "", file.change.label(), file.path);
     }
     line(
+        &mut out,
         "coverage",
         format!(
             "{:.1} % ({} of {} requirements addressed, {} of them with open placeholders; {} excluded)",
@@ -142,6 +155,7 @@ pub(crate) fn check_text(report: &CheckReport) {
         ),
     );
     line(
+        &mut out,
         "gaps",
         if report.gaps.is_empty() {
             "none".to_owned()
@@ -149,18 +163,24 @@ pub(crate) fn check_text(report: &CheckReport) {
             report.gaps.iter().map(|g| format!("{} ({})", g.id, g.topic)).collect::<Vec<_>>().join(", ")
         },
     );
-    line("placeholders", format!("{} open in {} document(s)", report.placeholders_total, report.placeholders.len()));
+    line(
+        &mut out,
+        "placeholders",
+        format!("{} open in {} document(s)", report.placeholders_total, report.placeholders.len()),
+    );
     for document in &report.placeholders {
-        println!("  {:<18}   {:>3}  {}", "", document.count, document.path);
+        let _ = writeln!(out, "  {:<18}   {:>3}  {}", "", document.count, document.path);
     }
     line(
+        &mut out,
         "reviews overdue",
         if report.overdue_reviews.is_empty() { "none".to_owned() } else { report.overdue_reviews.len().to_string() },
     );
     for review in &report.overdue_reviews {
-        println!("  {:<18}   {} (due {})", "", review.path, review.next_review);
+        let _ = writeln!(out, "  {:<18}   {} (due {})", "", review.path, review.next_review);
     }
     line(
+        &mut out,
         "attribution",
         if report.missing_attribution.is_empty() {
             format!("kept in all {} documents", report.documents)
@@ -168,15 +188,20 @@ pub(crate) fn check_text(report: &CheckReport) {
             format!("MISSING in {}", report.missing_attribution.join(", "))
         },
     );
-    line("conflicts", if report.conflicts.is_empty() { "none".to_owned() } else { report.conflicts.join(", ") });
-    println!();
+    line(
+        &mut out,
+        "conflicts",
+        if report.conflicts.is_empty() { "none".to_owned() } else { report.conflicts.join(", ") },
+    );
+    let _ = writeln!(out);
     for failure in &report.failures {
-        println!("failure: {failure}");
+        let _ = writeln!(out, "failure: {failure}");
     }
     for warning in &report.warnings {
-        println!("warning: {warning}");
+        let _ = writeln!(out, "warning: {warning}");
     }
-    println!(
+    let _ = writeln!(
+        out,
         "{}",
         if report.passed {
             format!(
@@ -191,4 +216,52 @@ pub(crate) fn check_text(report: &CheckReport) {
             format!("failed: {} problem(s)", report.failures.len())
         }
     );
+    out
+}
+
+/// Prints `templates list`.
+pub(crate) fn templates(set: &TemplateSet) -> Result<String, fitsm_pack::Error> {
+    let documents = set.documents()?;
+    let mut out = String::new();
+    let _ = writeln!(
+        out,
+        "{:<30} {:<14} {:<9} {:<58} {:<11} REQUIREMENTS",
+        "KEY", "ID", "FOR", "PATH (under markdown/)", "SOURCE"
+    );
+    for document in &documents {
+        let declaration = &document.declaration;
+        let render_for = match declaration.render_for {
+            RenderFor::Once => "once",
+            RenderFor::Service => "service",
+            RenderFor::Supplier => "supplier",
+            RenderFor::Customer => "customer",
+        };
+        let _ = writeln!(
+            out,
+            "{:<30} {:<14} {:<9} {:<58} {:<11} {}",
+            declaration.key,
+            declaration.id,
+            render_for,
+            declaration.path,
+            set.source_of(&document.name),
+            declaration.requirements.join(" ")
+        );
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(out, "Other templates (layouts, partials, styles):");
+    for file in set.files().filter(|f| !f.name.starts_with(DOCUMENTS_DIR) && f.name != "requirements.toml") {
+        let _ = writeln!(out, "  {:<40} {}", file.name, set.source_of(&file.name));
+    }
+    Ok(out)
+}
+
+/// Writes a command's result to stdout. A closed pipe (`fitsm-pack … | head`) is not an
+/// error: the reader has what it wanted.
+pub(crate) fn stdout(text: &str) -> Result<(), fitsm_pack::Error> {
+    let mut handle = std::io::stdout().lock();
+    match handle.write_all(text.as_bytes()).and_then(|()| handle.flush()) {
+        Ok(()) => Ok(()),
+        Err(error) if error.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(source) => Err(fitsm_pack::Error::Write { path: "standard output".into(), source }),
+    }
 }

@@ -67,3 +67,19 @@ pub fn parse_str(text: &str, path: &Path) -> Result<Config, Error> {
     problems.sort_by_key(|p| p.span.as_ref().map_or(usize::MAX, |s| s.start));
     if problems.is_empty() { Ok(config) } else { Err(invalid(problems)) }
 }
+
+/// The JSON Schema of `sms.toml`, for editors with TOML language support (Taplo /
+/// Even Better TOML read it through a `#:schema` line) and for CI validation.
+/// Generated from the same types the loader uses, so it cannot drift from them.
+pub fn json_schema() -> String {
+    let mut schema = schemars::schema_for!(Config);
+    schema.insert("title".into(), "fitsm-pack sms.toml".into());
+    schema.insert(
+        "description".into(),
+        "The facts about a service organisation from which fitsm-pack renders its FitSM-style documentation pack."
+            .into(),
+    );
+    let mut text = serde_json::to_string_pretty(&schema).unwrap_or_default();
+    text.push('\n');
+    text
+}

@@ -8,6 +8,7 @@
 use std::collections::BTreeMap;
 use std::path::PathBuf;
 
+use schemars::JsonSchema;
 use serde::Deserialize;
 use toml::Spanned;
 use toml::value::Datetime;
@@ -16,7 +17,7 @@ use toml::value::Datetime;
 pub type Id = Spanned<String>;
 
 /// The whole config file, as written.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
     pub organisation: Organisation,
@@ -30,6 +31,7 @@ pub struct Config {
     pub roles: Roles,
     /// One entry per FitSM process code (`[processes.SLM]`).
     #[serde(default)]
+    #[schemars(with = "BTreeMap<String, ProcessAssignment>")]
     pub processes: BTreeMap<Spanned<String>, ProcessAssignment>,
     #[serde(default)]
     pub customers: Vec<Customer>,
@@ -46,7 +48,7 @@ pub struct Config {
     pub assessment: Option<Assessment>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Organisation {
     pub name: String,
@@ -60,13 +62,15 @@ pub struct Organisation {
     pub service_desk: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Pack {
     #[serde(default = "default_version")]
     pub version: String,
+    #[schemars(with = "Option<String>", extend("format" = "date"))]
     pub effective_date: Option<Spanned<Datetime>>,
     #[serde(default = "default_review_interval")]
+    #[schemars(with = "i64")]
     pub review_interval_months: Spanned<i64>,
     #[serde(default = "default_classification")]
     pub classification: String,
@@ -108,7 +112,7 @@ fn default_language() -> String {
     "en".to_owned()
 }
 
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Scope {
     pub statement: Option<String>,
@@ -120,9 +124,10 @@ pub struct Scope {
     pub locations: Vec<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Person {
+    #[schemars(with = "String")]
     pub id: Id,
     pub name: String,
     pub email: Option<String>,
@@ -131,82 +136,105 @@ pub struct Person {
 }
 
 /// SMS-level roles of the FitSM-3 role model, each a person id.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Roles {
+    #[schemars(with = "Option<String>")]
     pub sms_owner: Option<Id>,
+    #[schemars(with = "Option<String>")]
     pub sms_manager: Option<Id>,
+    #[schemars(with = "Option<String>")]
     pub information_security_manager: Option<Id>,
+    #[schemars(with = "Option<String>")]
     pub cab_chair: Option<Id>,
+    #[schemars(with = "Option<String>")]
     pub service_desk_lead: Option<Id>,
 }
 
 /// Who is accountable for and who runs one FitSM process.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProcessAssignment {
+    #[schemars(with = "Option<String>")]
     pub owner: Option<Id>,
+    #[schemars(with = "Option<String>")]
     pub manager: Option<Id>,
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub staff: Vec<Id>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Customer {
+    #[schemars(with = "String")]
     pub id: Id,
     pub name: String,
     pub description: Option<String>,
     /// "internal" (same organisation) or "external".
+    #[schemars(with = "Option<String>")]
     pub kind: Option<Spanned<String>>,
     pub contact_name: Option<String>,
     pub contact_email: Option<String>,
     /// Person id of the customer relationship manager (FitSM-3 CRM case owner).
+    #[schemars(with = "Option<String>")]
     pub relationship_manager: Option<Id>,
     /// How often service reviews with this customer take place, e.g. "every 6 months".
     pub review_frequency: Option<String>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Supplier {
+    #[schemars(with = "String")]
     pub id: Id,
     pub name: String,
+    #[schemars(with = "String")]
     pub kind: Spanned<String>,
     pub description: Option<String>,
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub provides: Vec<Id>,
     pub contact_name: Option<String>,
     pub contact_email: Option<String>,
     /// Person id of the supplier relationship manager (FitSM-3 SUPPM case owner).
+    #[schemars(with = "Option<String>")]
     pub relationship_manager: Option<Id>,
     /// Contract or agreement reference, e.g. a purchase order number.
     pub agreement_ref: Option<String>,
+    #[schemars(with = "Option<String>", extend("format" = "date"))]
     pub agreement_end: Option<Spanned<Datetime>>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Service {
+    #[schemars(with = "String")]
     pub id: Id,
     pub name: String,
     pub description: Option<String>,
+    #[schemars(with = "Option<String>")]
     pub owner: Option<Id>,
     /// Lifecycle stage: "pipeline", "live" or "retired".
+    #[schemars(with = "Option<String>")]
     pub status: Option<Spanned<String>>,
     pub category: Option<String>,
     pub url: Option<String>,
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub customers: Vec<Id>,
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub suppliers: Vec<Id>,
     #[serde(default)]
+    #[schemars(with = "Vec<String>")]
     pub depends_on: Vec<Id>,
     /// Service hours, e.g. "24/7" or "Mon–Fri 08:00–18:00 CET".
     pub hours: Option<String>,
     /// Support hours, when different from the service hours.
     pub support_hours: Option<String>,
     /// Availability target in percent, e.g. 99.5.
+    #[schemars(with = "Option<f64>")]
     pub availability_target: Option<Spanned<f64>>,
     /// Recovery time objective, e.g. "8 hours".
     pub recovery_time: Option<String>,
@@ -219,7 +247,7 @@ pub struct Service {
 }
 
 /// One target per incident priority; any may be left out.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PriorityTargets {
     pub critical: Option<String>,
@@ -229,47 +257,57 @@ pub struct PriorityTargets {
 }
 
 /// An entry of the continual improvement register.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Improvement {
+    #[schemars(with = "String")]
     pub id: Id,
     pub title: String,
     pub source: Option<String>,
+    #[schemars(with = "Option<String>")]
     pub owner: Option<Id>,
     pub status: Option<String>,
+    #[schemars(with = "Option<String>", extend("format" = "date"))]
     pub due: Option<Spanned<Datetime>>,
 }
 
 /// A FitSM requirement the organisation does not apply, and why.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Exclusion {
+    #[schemars(with = "String")]
     pub requirement: Spanned<String>,
+    #[schemars(with = "String")]
     pub justification: Spanned<String>,
 }
 
 /// A self-assessment: per process (or general requirement group) whether it is in
 /// scope, the goal level, and a 0–4 score per requirement.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Assessment {
+    #[schemars(with = "Option<String>", extend("format" = "date"))]
     pub date: Option<Spanned<Datetime>>,
     /// Person id of who led the assessment.
+    #[schemars(with = "Option<String>")]
     pub assessor: Option<Id>,
     /// Keyed by process code (`SLM`) or general requirement group (`GR1`).
     #[serde(default)]
+    #[schemars(with = "BTreeMap<String, AssessmentArea>")]
     pub areas: BTreeMap<Spanned<String>, AssessmentArea>,
 }
 
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AssessmentArea {
     #[serde(default = "in_scope_by_default")]
     pub in_scope: bool,
     /// Goal level, 1–4.
+    #[schemars(with = "Option<i64>")]
     pub goal: Option<Spanned<i64>>,
     /// Score per requirement ID, 0–4.
     #[serde(default)]
+    #[schemars(with = "BTreeMap<String, i64>")]
     pub scores: BTreeMap<Spanned<String>, Spanned<i64>>,
     pub evidence: Option<String>,
 }

@@ -7,6 +7,7 @@
 //! partial template, so every document carries it).
 
 mod context;
+mod diagnose;
 mod engine;
 pub mod escape;
 mod frontmatter;
@@ -22,9 +23,9 @@ use crate::assessment::{self, AssessmentResult};
 use crate::catalogue::Catalogue;
 use crate::config::Config;
 use crate::coverage::{Coverage, count_placeholders};
-use crate::error::{Error, TemplateError, tera_chain};
+use crate::error::Error;
 use crate::plan::{Plan, PlannedDocument};
-use crate::templates::{Origin, TemplateSet};
+use crate::templates::TemplateSet;
 use context::SharedContext;
 use links::LinkIndex;
 
@@ -108,15 +109,9 @@ impl<'a> Renderer<'a> {
     }
 
     fn render_template(&self, name: &str, context: &tera::Context) -> Result<String, Error> {
-        self.tera.render(name, context).map_err(|error| {
-            let origin = self.templates.get(name).map_or(Origin::Builtin, |f| f.origin.clone());
-            Error::Template(TemplateError {
-                template: name.to_owned(),
-                origin,
-                line: None,
-                message: tera_chain(&error),
-            })
-        })
+        self.tera
+            .render(name, context)
+            .map_err(|error| Error::Template(diagnose::render_error(self.templates, name, context, &error)))
     }
 }
 
@@ -125,4 +120,70 @@ pub fn cc_by_legal_code() -> String {
     use license::License;
     let text = license::licenses::CcBy4_0.text();
     if text.ends_with('\n') { text.to_owned() } else { format!("{text}\n") }
+}
+
+#[cfg(test)]
+mod reference_doc {
+    //! docs/templates.md is the template author's reference. This test renders the
+    //! contexts of the example pack and checks that every variable and field templates
+    //! can see, and every filter and function, is named there, so the reference
+    //! cannot silently fall behind the code.
+
+    use std::collections::BTreeSet;
+
+    use serde_json::Value;
+
+    use super::*;
+    use crate::config::parse_str;
+
+    const REFERENCE: &str = include_str!("../../docs/templates.md");
+    const EXAMPLE: &str = include_str!("../../examples/university-computing-centre/sms.toml");
+
+    fn keys(value: &Value, into: &mut BTreeSet<String>) {
+        if let Some(object) = value.as_object() {
+            into.extend(object.keys().cloned());
+        }
+    }
+
+    #[test]
+    fn every_variable_filter_and_function_is_documented() {
+        let config = parse_str(EXAMPLE, std::path::Path::new("sms.toml")).expect("example is valid");
+        let templates = TemplateSet::builtin();
+        let plan =
+            Plan::new(&config, &templates.documents().expect("declarations"), Catalogue::builtin()).expect("plan");
+        let shared = SharedContext::new(&config, &plan, Catalogue::builtin());
+        let mut names = BTreeSet::new();
+        let mut seen_kinds = BTreeSet::new();
+        for document in &plan.documents {
+            let kind = (document.entity.as_ref().map(|e| e.kind), document.process.is_some(), document.summary);
+            if !seen_kinds.insert(kind) {
+                continue;
+            }
+            let mut context = shared.for_document(document);
+            if document.summary {
+                let coverage = Coverage::compute(&plan, Catalogue::builtin(), &config, |_| 0);
+                context::with_coverage(&mut context, &coverage);
+            }
+            let json = context.into_json();
+            keys(&json, &mut names);
+            for (_, value) in json.as_object().into_iter().flatten() {
+                keys(value, &mut names);
+                if let Some(first) = value.as_array().and_then(|items| items.first()) {
+                    keys(first, &mut names);
+                }
+            }
+            for nested in [
+                &json["assessment"]["areas"][0],
+                &json["requirements"][0]["documents"][0],
+                &json["service"]["response_times"],
+            ] {
+                keys(nested, &mut names);
+            }
+        }
+        names.extend(["or_todo", "person", "md_block", "percent", "todo", "link", "path_to"].map(String::from));
+        let documented =
+            |name: &str| REFERENCE.contains(&format!("`{name}`")) || REFERENCE.contains(&format!("{name}("));
+        let missing: Vec<&String> = names.iter().filter(|name| !documented(name)).collect();
+        assert!(missing.is_empty(), "docs/templates.md does not mention: {missing:?}");
+    }
 }

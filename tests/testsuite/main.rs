@@ -15,3 +15,4 @@ mod init;
 mod regenerate;
 mod site;
 mod snapshots;
+mod templates;

@@ -11,6 +11,8 @@
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
+pub mod eject;
+
 use include_dir::{Dir, include_dir};
 use serde::Deserialize;
 
@@ -137,6 +139,15 @@ impl TemplateSet {
 
     pub fn files(&self) -> impl Iterator<Item = &TemplateFile> {
         self.files.values()
+    }
+
+    /// How a template relates to the built-in set: "built-in", "overridden" or "added".
+    pub fn source_of(&self, name: &str) -> &'static str {
+        match self.files.get(name).map(|f| &f.origin) {
+            Some(Origin::Overlay(_)) if BUILTIN.get_file(name).is_some() => "overridden",
+            Some(Origin::Overlay(_)) => "added",
+            _ => "built-in",
+        }
     }
 
     pub fn get(&self, name: &str) -> Option<&TemplateFile> {

@@ -1,0 +1,163 @@
+//! Own templates: eject, edit, overlay, add; clear template errors; the schema; shell
+//! completions and the man page.
+
+use crate::project::{FULL_EXAMPLE, Project, example_path};
+
+const NEW_DOCUMENT: &str = "{#\nkey = \"bcp-test\"\nid = \"BCP-TEST\"\ntitle = \"Continuity test report\"\nfor = \"once\"\n\
+path = \"plans/continuity-test-report.md\"\ngroup = \"policies-and-plans\"\nowner = \"process:SACM\"\n\
+requirements = [\"PR4.3\"]\n#}\n# {{ doc.title }}\n\nTests of {{ org.name }}'s continuity plans.\n";
+
+#[test]
+fn an_ejected_and_edited_template_shows_in_markdown_and_html() {
+    let project = Project::example("minimal");
+    project.run(["templates", "eject", "my-templates", "sms-policy"]).success().stderr_contains("1 template(s) copied");
+    let path = "my-templates/documents/sms-policy.md";
+    let edited = project.read(path).replacen("\n## ", "\nOur board adopted this policy on 1 March.\n\n## ", 1);
+    std::fs::write(project.path(path), edited).expect("edit template");
+    project.run(["build", "--templates", "my-templates"]).success();
+    assert!(
+        project
+            .read("dist/markdown/sms/service-management-policy.md")
+            .contains("Our board adopted this policy on 1 March.")
+    );
+    assert!(
+        project
+            .read("dist/html/sms/service-management-policy.html")
+            .contains("Our board adopted this policy on 1 March.")
+    );
+    let listing = project.run(["templates", "list", "--templates", "my-templates"]).success().stdout();
+    let line = listing.lines().find(|l| l.starts_with("sms-policy ")).expect("listed");
+    assert!(line.contains("overridden"), "{line}");
+}
+
+#[test]
+fn the_config_can_name_the_templates_folder_and_add_documents() {
+    let project = Project::example("minimal").file("own/documents/bcp-test.md", NEW_DOCUMENT);
+    let config = project.read("sms.toml").replace("[[people]]", "[pack]\ntemplates = \"own\"\n\n[[people]]");
+    let project = project.config(&config);
+    project.run(["build"]).success();
+    let added = project.read("dist/markdown/plans/continuity-test-report.md");
+    assert!(added.contains("Tests of Example Hosting's continuity plans."), "{added}");
+    assert!(added.contains("id: \"BCP-TEST\""));
+    assert!(project.exists("dist/html/plans/continuity-test-report.html"));
+}
+
+#[test]
+fn the_site_layout_and_stylesheet_can_be_replaced() {
+    let project = Project::example("minimal");
+    project.run(["templates", "eject", "t", "html/style.css"]).success();
+    let css = project.read("t/html/style.css") + "\n.site-title { color: rebeccapurple; }\n";
+    std::fs::write(project.path("t/html/style.css"), css).expect("edit css");
+    project.run(["build", "--templates", "t"]).success();
+    assert!(project.read("dist/html/assets/style.css").contains("rebeccapurple"));
+}
+
+#[test]
+fn eject_never_overwrites_and_suggests_names() {
+    let project = Project::new();
+    project.run(["templates", "eject", "t", "sla"]).success();
+    project.run(["templates", "eject", "t", "sla"]).exit(2).stderr_contains("already has documents/sla.md");
+    project.run(["templates", "eject", "t", "slaa"]).exit(2).stderr_contains("did you mean `sla`?");
+    project.run(["templates", "eject", "all"]).success();
+    assert!(project.exists("all/html/layout.html") && project.exists("all/partials/process.md"));
+    assert!(!project.exists("all/requirements.toml"), "the catalogue is data, not a template");
+}
+
+#[test]
+fn an_override_of_a_changed_built_in_is_flagged() {
+    let project = Project::example("minimal");
+    project.run(["templates", "eject", "t", "sla"]).success();
+    // Pretend the copy was taken from an older fitsm-pack whose built-in differed.
+    let record = project.read("t/.fitsm-pack-ejected.toml");
+    let start = record.find("sha256 = \"").expect("hash") + "sha256 = \"".len();
+    let older = format!("{}{}{}", &record[..start], "0".repeat(64), &record[start + 64..]);
+    std::fs::write(project.path("t/.fitsm-pack-ejected.toml"), older).expect("write record");
+    project
+        .run(["build", "--templates", "t"])
+        .success()
+        .stderr_contains("warning: the built-in template documents/sla.md changed since you ejected it");
+}
+
+#[test]
+fn an_undefined_variable_names_file_line_and_what_exists() {
+    let broken = NEW_DOCUMENT.replace("Tests of {{ org.name }}", "Tests of {{ no_such_variable.x }}");
+    let project = Project::example("minimal").file("t/documents/bcp-test.md", &broken);
+    let run = project.run(["build", "--templates", "t"]).exit(2);
+    let stderr = run.stderr_redacted();
+    assert!(stderr.contains("t/documents/bcp-test.md:13: undefined variable `no_such_variable.x`"), "{stderr}");
+    assert!(stderr.contains("variables available here:") && stderr.contains("org"), "{stderr}");
+    assert!(!project.exists("dist"), "nothing written");
+}
+
+#[test]
+fn a_template_syntax_error_names_file_and_line() {
+    let broken = NEW_DOCUMENT.replace("Tests of {{ org.name }}", "Tests of {{ org.name }");
+    let project = Project::example("minimal").file("t/documents/bcp-test.md", &broken);
+    let run = project.run(["build", "--templates", "t"]).exit(2);
+    assert!(run.stderr().contains("documents/bcp-test.md:13"), "{}", run.stderr());
+}
+
+#[test]
+fn a_declaration_with_an_unknown_requirement_is_a_template_error() {
+    let broken = NEW_DOCUMENT.replace("PR4.3", "PR4.9");
+    let project = Project::example("minimal").file("t/documents/bcp-test.md", &broken);
+    project.run(["build", "--templates", "t"]).exit(2).stderr_contains("unknown FitSM requirement `PR4.9`");
+}
+
+fn toml_to_json(text: &str) -> serde_json::Value {
+    let value: toml::Value = toml::from_str(text).expect("valid TOML");
+    serde_json::to_value(value).expect("as JSON")
+}
+
+fn normalise_dates(value: &mut serde_json::Value) {
+    // TOML dates become {"$__toml_private_datetime": "…"} through serde; editors see text.
+    match value {
+        serde_json::Value::Object(map) => {
+            if let Some(date) = map.get("$__toml_private_datetime").cloned() {
+                *value = date;
+            } else {
+                map.values_mut().for_each(normalise_dates);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter_mut().for_each(normalise_dates),
+        _ => {}
+    }
+}
+
+#[test]
+fn the_schema_accepts_the_examples_and_rejects_a_typo() {
+    let project = Project::new();
+    let schema: serde_json::Value = serde_json::from_str(&project.run(["schema"]).success().stdout()).expect("JSON");
+    let validator = jsonschema::validator_for(&schema).expect("a valid JSON Schema");
+    for example in [FULL_EXAMPLE, "minimal"] {
+        let mut config = toml_to_json(&std::fs::read_to_string(example_path(example)).expect("example"));
+        normalise_dates(&mut config);
+        let errors: Vec<String> = validator.iter_errors(&config).map(|e| e.to_string()).collect();
+        assert!(errors.is_empty(), "{example}: {errors:?}");
+    }
+    let typo = toml_to_json("[organisation]\nnmae = \"Acme\"\n");
+    assert!(!validator.is_valid(&typo), "a misspelt key fails the schema");
+}
+
+#[test]
+fn init_points_editors_at_the_schema() {
+    let project = Project::new();
+    project.run(["init"]).success();
+    assert!(project.read("sms.toml").starts_with("#:schema ./sms.schema.json\n"));
+    let schema: serde_json::Value = serde_json::from_str(&project.read("sms.schema.json")).expect("JSON");
+    assert_eq!(schema["title"], "fitsm-pack sms.toml");
+    project.run(["build"]).success();
+}
+
+#[test]
+fn completions_and_man_page() {
+    let project = Project::new();
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let script = project.run(["completions", shell]).success().stdout();
+        assert!(script.contains("fitsm-pack") && script.contains("build"), "{shell}");
+    }
+    let page = project.run(["man"]).success().stdout();
+    assert!(page.contains(".TH fitsm-pack 1"));
+    let help = project.run(["--help"]).success().stdout();
+    assert!(help.contains("Exit codes:") && help.contains("Examples:"));
+}
