@@ -9,7 +9,7 @@ use crate::catalogue::Catalogue;
 use crate::config::{self, Config, LoadedConfig};
 use crate::error::Error;
 use crate::html::{self, SiteInfo, SiteReport};
-use crate::output::{self, WriteOptions, WriteReport};
+use crate::output::{self, Manifest, PackInfo, WriteOptions, WriteReport};
 use crate::plan::Plan;
 use crate::render::{RenderedPack, Renderer};
 use crate::templates::{TemplateSet, eject};
@@ -112,13 +112,25 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, Error> {
     // One build at a time per output folder; a dry run writes nothing and needs no lock.
     let _lock = if options.dry_run { None } else { Some(output::lock::acquire(&options.out)?) };
     let write_options = WriteOptions { force: options.force, restore: options.restore, dry_run: options.dry_run };
-    let report = output::write_pack(&options.out, &files, &loaded.text, write_options)?;
+    let manifest = Manifest::new(&loaded.text, pack_info(&loaded.config));
+    let report = output::write_pack(&options.out, &files, manifest, write_options)?;
     let site = if options.formats.contains(&Format::Html) && !options.dry_run {
         Some(html::build_site(&options.out, &plan, &site_info(&loaded.config), &templates)?)
     } else {
         None
     };
     Ok(BuildOutcome { documents: plan.documents.len(), report, site, warnings, elapsed: started.elapsed() })
+}
+
+/// What the manifest records about the pack (for naming and dating the zip).
+pub fn pack_info(config: &Config) -> PackInfo {
+    let organisation = &config.organisation;
+    PackInfo {
+        organisation: organisation.name.clone(),
+        short_name: organisation.short_name.clone().unwrap_or_else(|| organisation.name.clone()),
+        version: config.pack.version.clone(),
+        effective_date: config.pack.effective_date.as_ref().and_then(|d| d.get_ref().date).map(|d| d.to_string()),
+    }
 }
 
 fn site_info(config: &Config) -> SiteInfo {

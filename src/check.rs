@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::build::{Prepared, prepare};
+use crate::build::{Prepared, pack_info, prepare};
 use crate::catalogue::Catalogue;
 use crate::coverage::{Coverage, count_placeholders};
 use crate::document::Document;
@@ -86,8 +86,12 @@ pub fn check(options: &CheckOptions) -> Result<CheckReport, Error> {
     let built = output::Manifest::load(out)?.is_some();
 
     let files: Vec<_> = rendered.documents.into_iter().chain(rendered.extras).collect();
-    let decisions =
-        output::write_pack(out, &files, &loaded.text, WriteOptions { dry_run: true, ..WriteOptions::default() })?;
+    let decisions = output::write_pack(
+        out,
+        &files,
+        output::Manifest::new(&loaded.text, pack_info(&loaded.config)),
+        WriteOptions { dry_run: true, ..WriteOptions::default() },
+    )?;
     let stale_files: Vec<StaleFile> = decisions
         .changes
         .iter()

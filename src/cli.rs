@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{CommandFactory, Parser, Subcommand};
 use fitsm_pack::build::{BuildOptions, Format};
+use fitsm_pack::bundle::ZipOptions;
 use fitsm_pack::catalogue::Catalogue;
 use fitsm_pack::check::CheckOptions;
 use fitsm_pack::templates::TemplateSet;
@@ -18,6 +19,7 @@ Examples:
   fitsm-pack build -c my-sms/sms.toml    render the pack into dist/ (Markdown and HTML)
   fitsm-pack diff -c my-sms/sms.toml     what a build would change, before it does
   fitsm-pack check -c my-sms/sms.toml    ready for the auditor? (coverage, placeholders, stale)
+  fitsm-pack build --zip                 build, then write dist/<org>-sms-pack-<version>.zip
 
 Exit codes:
   0  success
@@ -64,6 +66,24 @@ pub(crate) enum Command {
         /// Bring back generated documents that were deleted by hand.
         #[arg(long)]
         restore: bool,
+        /// Also write the distributable zip (see `fitsm-pack zip`).
+        #[arg(long)]
+        zip: bool,
+        /// With --zip: zip even if a document lost its CC BY attribution.
+        #[arg(long, requires = "zip")]
+        allow_missing_attribution: bool,
+    },
+    /// Zip the pack as it is in the output folder now (edits included), reproducibly.
+    Zip {
+        /// The output folder that holds the pack.
+        #[arg(short, long, default_value = "dist")]
+        out: PathBuf,
+        /// The zip to write [default: <out>/<org>-sms-pack-<version>.zip].
+        #[arg(long)]
+        output: Option<PathBuf>,
+        /// Zip even if a document lost its CC BY attribution.
+        #[arg(long)]
+        allow_missing_attribution: bool,
     },
     /// Show what `build` would change, as a unified diff. Writes nothing.
     Diff {
@@ -154,7 +174,7 @@ pub(crate) fn run(cli: Cli) -> Result<i32, Error> {
             }
             Ok(EXIT_OK)
         }
-        Command::Build { pack, format, dry_run, force, restore } => {
+        Command::Build { pack, format, dry_run, force, restore, zip, allow_missing_attribution } => {
             let options = BuildOptions {
                 config: pack.config,
                 out: pack.out,
@@ -165,7 +185,21 @@ pub(crate) fn run(cli: Cli) -> Result<i32, Error> {
                 restore,
             };
             let outcome = fitsm_pack::build::build(&options)?;
-            Ok(report::build(&outcome, &options, cli.quiet, cli.verbose))
+            let code = report::build(&outcome, &options, cli.quiet, cli.verbose);
+            if zip && !dry_run {
+                if code != EXIT_OK {
+                    eprintln!("not zipping: resolve the files above first, then run `fitsm-pack zip`");
+                    return Ok(code);
+                }
+                let zip_options = ZipOptions { out: options.out.clone(), output: None, allow_missing_attribution };
+                report::zipped(&fitsm_pack::bundle::zip(&zip_options)?, cli.quiet);
+            }
+            Ok(code)
+        }
+        Command::Zip { out, output, allow_missing_attribution } => {
+            let zipped = fitsm_pack::bundle::zip(&ZipOptions { out, output, allow_missing_attribution })?;
+            report::zipped(&zipped, cli.quiet);
+            Ok(EXIT_OK)
         }
         Command::Check { pack, format, strict } => {
             let options = CheckOptions { config: pack.config, out: pack.out, templates: pack.templates, strict };

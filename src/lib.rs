@@ -12,6 +12,7 @@
 
 pub mod assessment;
 pub mod build;
+pub mod bundle;
 pub mod catalogue;
 pub mod check;
 pub mod config;

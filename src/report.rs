@@ -265,3 +265,9 @@ pub(crate) fn stdout(text: &str) -> Result<(), fitsm_pack::Error> {
         Err(source) => Err(fitsm_pack::Error::Write { path: "standard output".into(), source }),
     }
 }
+
+pub(crate) fn zipped(report: &fitsm_pack::bundle::ZipReport, quiet: bool) {
+    if !quiet {
+        eprintln!("zip: {} ({} files, {} KiB)", report.path.display(), report.entries, report.bytes.div_ceil(1024));
+    }
+}

@@ -31,7 +31,7 @@ use crate::render::RenderedFile;
 pub use fs::{read_if_exists, remove_if_exists, safe_join, write_atomic};
 use merge::{Merged, has_conflict_markers};
 use state::{Bases, backup};
-pub use state::{Manifest, STATE_DIR, sha256_hex};
+pub use state::{Manifest, PackInfo, STATE_DIR, sha256_hex};
 
 /// What happens (or would happen) to one file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -149,11 +149,12 @@ pub struct WriteOptions {
     pub dry_run: bool,
 }
 
-/// Decides and (unless `dry_run`) applies the writes for a rendered pack.
+/// Decides and (unless `dry_run`) applies the writes for a rendered pack. `manifest`
+/// is the new manifest without its file list, which this fills in.
 pub fn write_pack(
     out: &Path,
     files: &[RenderedFile],
-    config_text: &str,
+    manifest: Manifest,
     options: WriteOptions,
 ) -> Result<WriteReport, Error> {
     if out.exists() && !out.is_dir() {
@@ -172,7 +173,7 @@ pub fn write_pack(
         }
     }
     if !options.dry_run {
-        apply(out, &mut report, &previous, config_text)?;
+        apply(out, &mut report, &previous, manifest)?;
     }
     Ok(report)
 }
@@ -240,9 +241,8 @@ fn decide_orphan(out: &Path, path: &str, hash: &str, options: WriteOptions) -> R
     Ok(Some(FileChange { path: path.to_owned(), change, before: Some(current), after, generated: None }))
 }
 
-fn apply(out: &Path, report: &mut WriteReport, previous: &Manifest, config_text: &str) -> Result<(), Error> {
+fn apply(out: &Path, report: &mut WriteReport, previous: &Manifest, mut manifest: Manifest) -> Result<(), Error> {
     let bases = Bases::new(out);
-    let mut manifest = Manifest::new(config_text);
     let stamp = backup_stamp();
     let mut backed_up = false;
     for change in &report.changes {
@@ -301,7 +301,7 @@ mod tests {
     }
 
     fn write(dir: &Path, files: &[RenderedFile], options: WriteOptions) -> WriteReport {
-        write_pack(dir, files, "config", options).expect("write")
+        write_pack(dir, files, Manifest::new("config", PackInfo::default()), options).expect("write")
     }
 
     fn changes(report: &WriteReport) -> Vec<(&str, Change)> {

@@ -27,16 +27,31 @@ pub struct Manifest {
     pub format: u32,
     pub generator: String,
     pub config_sha256: String,
+    /// What the pack is, so that `zip` can name and date the bundle from the output
+    /// folder alone.
+    #[serde(default)]
+    pub pack: PackInfo,
     /// Path (relative to the output folder) → SHA-256 of the generated text.
     pub files: BTreeMap<String, String>,
 }
 
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub struct PackInfo {
+    pub organisation: String,
+    /// Short name, or the name when there is none.
+    pub short_name: String,
+    pub version: String,
+    /// `YYYY-MM-DD`, when the config gives one.
+    pub effective_date: Option<String>,
+}
+
 impl Manifest {
-    pub fn new(config_text: &str) -> Self {
+    pub fn new(config_text: &str, pack: PackInfo) -> Self {
         Manifest {
             format: MANIFEST_FORMAT,
             generator: concat!("fitsm-pack ", env!("CARGO_PKG_VERSION")).to_owned(),
             config_sha256: sha256_hex(config_text.as_bytes()),
+            pack,
             files: BTreeMap::new(),
         }
     }

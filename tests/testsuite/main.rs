@@ -8,6 +8,7 @@ mod project;
 
 mod browser;
 mod build;
+mod bundle;
 mod check;
 mod config_errors;
 mod escaping;
