@@ -105,6 +105,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, Error> {
     let started = Instant::now();
     let Prepared { loaded, templates, plan, rendered, warnings } =
         prepare(&options.config, options.templates.as_deref())?;
+
     let files: Vec<_> = rendered.documents.into_iter().chain(rendered.extras).collect();
     if options.out.exists() && !options.out.is_dir() {
         return Err(Error::OutputNotDir { path: options.out.clone() });

@@ -25,6 +25,8 @@ pub mod init;
 pub mod output;
 pub mod plan;
 pub mod render;
+#[doc(hidden)]
+pub mod synth;
 pub mod templates;
 
 pub use error::{EXIT_OK, EXIT_PROBLEM, EXIT_UNUSABLE, Error};

@@ -156,7 +156,19 @@ impl SharedContext {
         let refs = |ids: &[Id], names: &HashMap<&str, &str>| -> Vec<Value> {
             ids.iter().map(|id| json!({"id": id.get_ref(), "name": names.get(id.get_ref().as_str())})).collect()
         };
-        let service_ref = |s: &crate::config::Service| json!({"id": s.id.get_ref(), "name": s.name});
+        // A service as other entries refer to it: enough to show and judge it without a
+        // lookup (templates have no cheap way to look things up by id).
+        let service_ref = |s: &crate::config::Service| {
+            json!({
+                "id": s.id.get_ref(),
+                "name": s.name,
+                "status": s.status.as_ref().map_or("live", |v| v.get_ref().as_str()),
+                "availability_target": s.availability_target.as_ref().map(|t| *t.get_ref()),
+            })
+        };
+        let services_by_id: HashMap<&str, &crate::config::Service> =
+            config.services.iter().map(|s| (s.id.get_ref().as_str(), s)).collect();
+        let tiers = recovery_tiers(config);
         let mut used_by: HashMap<&str, Vec<Value>> = HashMap::new();
         let mut customers_services: HashMap<&str, Vec<Value>> = HashMap::new();
         let mut suppliers_services: HashMap<&str, Vec<Value>> = HashMap::new();
@@ -207,7 +219,12 @@ impl SharedContext {
                     "url": s.url,
                     "customers": refs(&s.customers, &customer_names),
                     "suppliers": services_suppliers.remove(id).unwrap_or_default(),
-                    "depends_on": refs(&s.depends_on, &service_names),
+                    "depends_on": s
+                        .depends_on
+                        .iter()
+                        .filter_map(|d| services_by_id.get(d.get_ref().as_str()).map(|d| service_ref(d)))
+                        .collect::<Vec<_>>(),
+                    "recovery_tier": tiers.get(id).copied().unwrap_or(1),
                     "used_by": used_by.remove(id).unwrap_or_default(),
                     "hours": s.hours,
                     "support_hours": s.support_hours.clone().or_else(|| s.hours.clone()),
@@ -312,6 +329,41 @@ impl SharedContext {
         // Building from a JSON object cannot fail; fall back to an empty context to be total.
         tera::Context::from_value(Value::Object(map)).unwrap_or_default()
     }
+}
+
+/// Recovery order from the dependencies: tier 1 depends on no other service, tier 2
+/// only on tier-1 services, tier 3 on anything deeper. Dependencies have no cycles
+/// (validation guarantees it), so a pass in dependency order settles every service.
+fn recovery_tiers(config: &Config) -> HashMap<&str, u8> {
+    let depends: HashMap<&str, Vec<&str>> = config
+        .services
+        .iter()
+        .map(|s| (s.id.get_ref().as_str(), s.depends_on.iter().map(|d| d.get_ref().as_str()).collect()))
+        .collect();
+    let mut tiers: HashMap<&str, u8> = HashMap::new();
+    fn tier<'a>(id: &'a str, depends: &HashMap<&'a str, Vec<&'a str>>, tiers: &mut HashMap<&'a str, u8>, depth: usize) -> u8 {
+        if let Some(known) = tiers.get(id) {
+            return *known;
+        }
+        let deepest = depends
+            .get(id)
+            .into_iter()
+            .flatten()
+            .filter(|d| **d != id && depth < 10_000)
+            .map(|d| tier(d, depends, tiers, depth + 1))
+            .max();
+        let value = match deepest {
+            None => 1,
+            Some(1) => 2,
+            Some(_) => 3,
+        };
+        tiers.insert(id, value);
+        value
+    }
+    for service in &config.services {
+        tier(service.id.get_ref(), &depends, &mut tiers, 0);
+    }
+    tiers
 }
 
 fn person_value(person: &Person) -> Value {

@@ -17,6 +17,7 @@ pub use engine::PLACEHOLDER_PREFIX;
 
 use std::collections::HashMap;
 
+use rayon::prelude::*;
 use tera::Tera;
 
 use crate::assessment::{self, AssessmentResult};
@@ -68,13 +69,27 @@ impl<'a> Renderer<'a> {
     /// Renders every planned document and the pack-level files. Summary documents are
     /// rendered last, once the placeholders of all others are known.
     pub fn render_all(&self) -> Result<RenderedPack, Error> {
-        let mut rendered: Vec<Option<RenderedFile>> = vec![None; self.plan.documents.len()];
-        let mut placeholders: HashMap<&str, usize> = HashMap::new();
-        for (index, document) in self.plan.documents.iter().enumerate().filter(|(_, d)| !d.summary) {
-            let file = self.render_document(document, self.shared.for_document(document))?;
-            placeholders.insert(&document.path, count_placeholders(&file.text));
-            rendered[index] = Some(file);
-        }
+        // Documents are independent of each other, so they render in parallel; the
+        // summary documents need the others' placeholder counts and come after.
+        let mut rendered: Vec<Option<RenderedFile>> = self
+            .plan
+            .documents
+            .par_iter()
+            .map(|document| {
+                if document.summary {
+                    Ok(None)
+                } else {
+                    self.render_document(document, self.shared.for_document(document)).map(Some)
+                }
+            })
+            .collect::<Result<_, Error>>()?;
+        let placeholders: HashMap<&str, usize> = self
+            .plan
+            .documents
+            .iter()
+            .zip(&rendered)
+            .filter_map(|(document, file)| Some((document.path.as_str(), count_placeholders(&file.as_ref()?.text))))
+            .collect();
         let coverage = Coverage::compute(self.plan, Catalogue::builtin(), self.config, |path| {
             placeholders.get(path).copied().unwrap_or(0)
         });
