@@ -108,7 +108,8 @@ fn explain(message: &str, span: Option<Range<usize>>) -> Diagnostic {
     if let Some(rest) = message.strip_prefix("invalid type: ") {
         let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, "another type"));
         let hint = type_hint(expected);
-        let found = found.replace("sequence", "a list").replace("map", "a table");
+        // serde's words for types are Rust's; say them the way a config author would.
+        let found = found.replace("sequence", "a list").replace("map", "a table").replace(" as i128", "").replace(" as u128", "");
         return Diagnostic::new(format!("wrong type: found {found}, expected {}", plain_type(expected)), span)
             .with_hint(hint);
     }

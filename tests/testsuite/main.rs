@@ -6,6 +6,7 @@
 
 mod project;
 
+mod bad_input;
 mod browser;
 mod build;
 mod bundle;
