@@ -112,6 +112,10 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, Error> {
     }
     // One build at a time per output folder; a dry run writes nothing and needs no lock.
     let _lock = if options.dry_run { None } else { Some(output::lock::acquire(&options.out)?) };
+    if !options.dry_run {
+        // A build killed earlier may have left temporary files; the lock makes them ours.
+        output::remove_stale_temporaries(&options.out)?;
+    }
     let write_options = WriteOptions { force: options.force, restore: options.restore, dry_run: options.dry_run };
     let manifest = Manifest::new(&loaded.text, pack_info(&loaded.config));
     let report = output::write_pack(&options.out, &files, manifest, write_options)?;

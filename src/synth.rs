@@ -55,7 +55,10 @@ pub fn config(services: usize) -> String {
     let mut text = String::with_capacity(services * 700 + 4096);
     text.push_str(HEAD);
     for index in 0..staff {
-        let _ = write!(text, "\n[[people]]\nid = \"staff-{index}\"\nname = \"Staff Member {index}\"\ntitle = \"Engineer\"\n");
+        let _ = write!(
+            text,
+            "\n[[people]]\nid = \"staff-{index}\"\nname = \"Staff Member {index}\"\ntitle = \"Engineer\"\n"
+        );
     }
     for (index, code) in PROCESSES.iter().enumerate() {
         let _ = write!(text, "\n[processes.{code}]\nowner = \"manager\"\nmanager = \"staff-{}\"\n", index % staff);

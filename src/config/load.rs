@@ -109,7 +109,11 @@ fn explain(message: &str, span: Option<Range<usize>>) -> Diagnostic {
         let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, "another type"));
         let hint = type_hint(expected);
         // serde's words for types are Rust's; say them the way a config author would.
-        let found = found.replace("sequence", "a list").replace("map", "a table").replace(" as i128", "").replace(" as u128", "");
+        let found = found
+            .replace("sequence", "a list")
+            .replace("map", "a table")
+            .replace(" as i128", "")
+            .replace(" as u128", "");
         return Diagnostic::new(format!("wrong type: found {found}, expected {}", plain_type(expected)), span)
             .with_hint(hint);
     }

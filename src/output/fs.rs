@@ -44,8 +44,11 @@ pub fn write_atomic(target: &Path, bytes: &[u8]) -> Result<(), Error> {
     if !folder.is_dir() {
         std::fs::create_dir_all(folder).map_err(write_error)?;
     }
-    let mut temporary =
-        tempfile::Builder::new().prefix(".fitsm-pack-").suffix(".tmp").tempfile_in(folder).map_err(write_error)?;
+    let mut temporary = tempfile::Builder::new()
+        .prefix(TEMPORARY_PREFIX)
+        .suffix(TEMPORARY_SUFFIX)
+        .tempfile_in(folder)
+        .map_err(write_error)?;
     temporary.write_all(bytes).map_err(write_error)?;
     temporary.persist(target).map_err(|error| write_error(error.error))?;
     Ok(())
@@ -62,6 +65,27 @@ pub fn read_if_exists(path: &Path) -> Result<Option<String>, Error> {
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(source) => Err(Error::Read { path: path.to_owned(), source }),
     }
+}
+
+/// Prefix and suffix of the temporary files `write_atomic` renames into place.
+const TEMPORARY_PREFIX: &str = ".fitsm-pack-";
+const TEMPORARY_SUFFIX: &str = ".tmp";
+
+/// Removes temporary files a killed build left behind. Called under the build lock,
+/// so no other build can be using them.
+pub fn remove_stale_temporaries(out: &Path) -> Result<usize, Error> {
+    let mut removed = 0;
+    if !out.is_dir() {
+        return Ok(0);
+    }
+    for entry in walkdir::WalkDir::new(out).follow_links(false).into_iter().filter_map(Result::ok) {
+        let name = entry.file_name().to_string_lossy();
+        if entry.file_type().is_file() && name.starts_with(TEMPORARY_PREFIX) && name.ends_with(TEMPORARY_SUFFIX) {
+            remove_if_exists(entry.path())?;
+            removed += 1;
+        }
+    }
+    Ok(removed)
 }
 
 /// Removes a file; a file that is already gone is fine.

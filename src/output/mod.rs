@@ -28,7 +28,7 @@ use serde::Serialize;
 
 use crate::error::Error;
 use crate::render::RenderedFile;
-pub use fs::{read_if_exists, remove_if_exists, safe_join, write_atomic};
+pub use fs::{read_if_exists, remove_if_exists, remove_stale_temporaries, safe_join, write_atomic};
 use merge::{Merged, has_conflict_markers};
 use state::{Bases, backup};
 pub use state::{Manifest, PackInfo, STATE_DIR, sha256_hex};

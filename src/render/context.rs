@@ -341,7 +341,12 @@ fn recovery_tiers(config: &Config) -> HashMap<&str, u8> {
         .map(|s| (s.id.get_ref().as_str(), s.depends_on.iter().map(|d| d.get_ref().as_str()).collect()))
         .collect();
     let mut tiers: HashMap<&str, u8> = HashMap::new();
-    fn tier<'a>(id: &'a str, depends: &HashMap<&'a str, Vec<&'a str>>, tiers: &mut HashMap<&'a str, u8>, depth: usize) -> u8 {
+    fn tier<'a>(
+        id: &'a str,
+        depends: &HashMap<&'a str, Vec<&'a str>>,
+        tiers: &mut HashMap<&'a str, u8>,
+        depth: usize,
+    ) -> u8 {
         if let Some(known) = tiers.get(id) {
             return *known;
         }

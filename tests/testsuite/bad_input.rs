@@ -65,7 +65,8 @@ fn prepare(setup: Option<&str>, project: &Project) -> Option<tempfile::TempDir> 
 #[test]
 fn every_bad_input_case_behaves_as_expected() {
     let corpus = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/bad-input");
-    let mut folders: Vec<_> = std::fs::read_dir(&corpus).expect("corpus").filter_map(Result::ok).map(|e| e.path()).collect();
+    let mut folders: Vec<_> =
+        std::fs::read_dir(&corpus).expect("corpus").filter_map(Result::ok).map(|e| e.path()).collect();
     folders.sort();
     assert!(folders.len() >= 40, "the corpus has only {} cases", folders.len());
     let mut failures = Vec::new();
@@ -108,7 +109,8 @@ fn every_bad_input_case_behaves_as_expected() {
         }
         for (path, texts) in &case.lacks {
             let text = std::fs::read_to_string(project.path(path)).unwrap_or_default();
-            problems.extend(texts.iter().filter(|t| text.contains(t.as_str())).map(|t| format!("{path} contains {t:?}")));
+            problems
+                .extend(texts.iter().filter(|t| text.contains(t.as_str())).map(|t| format!("{path} contains {t:?}")));
         }
         if let Some(outside) = &outside {
             let written = std::fs::read_dir(outside.path()).map(|d| d.count()).unwrap_or(0);

@@ -5,6 +5,7 @@
 #![allow(unreachable_pub)]
 
 mod project;
+mod properties;
 
 mod bad_input;
 mod browser;
@@ -12,6 +13,7 @@ mod build;
 mod bundle;
 mod check;
 mod config_errors;
+mod crash;
 mod escaping;
 mod init;
 mod regenerate;

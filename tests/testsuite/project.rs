@@ -30,6 +30,12 @@ impl Project {
         self.file("sms.toml", text)
     }
 
+    /// Rewrites `sms.toml` of a project that is only borrowed.
+    pub fn config_in_place<'a>(project: &'a Project, text: &str) -> &'a Project {
+        std::fs::write(project.path("sms.toml"), text).expect("write sms.toml");
+        project
+    }
+
     pub fn file(self, relative: &str, text: &str) -> Self {
         let path = self.path(relative);
         if let Some(parent) = path.parent() {
