@@ -7,6 +7,7 @@ use std::time::{Duration, Instant};
 
 use crate::catalogue::Catalogue;
 use crate::config::{self, Config, LoadedConfig};
+use crate::docx::{self, DocxReport};
 use crate::error::Error;
 use crate::html::{self, SiteInfo, SiteReport};
 use crate::output::{self, Manifest, PackInfo, WriteOptions, WriteReport};
@@ -19,6 +20,7 @@ use crate::templates::{TemplateSet, eject};
 pub enum Format {
     Markdown,
     Html,
+    Docx,
 }
 
 impl Format {
@@ -29,10 +31,11 @@ impl Format {
             let format = match name {
                 "md" | "markdown" => Format::Markdown,
                 "html" => Format::Html,
+                "docx" | "word" => Format::Docx,
                 other => {
                     return Err(Error::Usage {
                         message: format!("unknown format `{other}`"),
-                        hint: "use `md`, `html` or both, e.g. `--format md,html`".to_owned(),
+                        hint: "use `md`, `html` and `docx`, comma-separated, e.g. `--format md,html,docx`".to_owned(),
                     });
                 }
             };
@@ -68,6 +71,8 @@ pub struct BuildOutcome {
     pub report: WriteReport,
     /// Set when the site was built.
     pub site: Option<SiteReport>,
+    /// Set when Word files were made.
+    pub docx: Option<DocxReport>,
     pub warnings: Vec<String>,
     pub elapsed: Duration,
 }
@@ -124,7 +129,12 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, Error> {
     } else {
         None
     };
-    Ok(BuildOutcome { documents: plan.documents.len(), report, site, warnings, elapsed: started.elapsed() })
+    let docx = if options.formats.contains(&Format::Docx) && !options.dry_run {
+        Some(docx::build_docx(&options.out, &loaded.config.organisation.name)?)
+    } else {
+        None
+    };
+    Ok(BuildOutcome { documents: plan.documents.len(), report, site, docx, warnings, elapsed: started.elapsed() })
 }
 
 /// What the manifest records about the pack (for naming and dating the zip).

@@ -53,7 +53,7 @@ pub(crate) enum Command {
     Build {
         #[command(flatten)]
         pack: PackArgs,
-        /// Output formats, comma-separated: md, html.
+        /// Output formats, comma-separated: md, html, docx (Word).
         #[arg(long, default_value = "md,html")]
         format: String,
         /// Show what would change; write nothing.

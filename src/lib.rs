@@ -19,6 +19,7 @@ pub mod config;
 pub mod coverage;
 pub mod diagnostic;
 pub mod document;
+pub mod docx;
 pub mod error;
 pub mod html;
 pub mod init;

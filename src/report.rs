@@ -66,6 +66,10 @@ pub(crate) fn build(outcome: &BuildOutcome, options: &BuildOptions, quiet: bool,
                 options.out.join("html").display()
             );
         }
+        if let Some(docx) = &outcome.docx {
+            let folder = options.out.join("docx");
+            eprintln!("word: {} documents, {} written, in {}", docx.documents, docx.written.len(), folder.display());
+        }
     }
     let attention = report.needs_attention().count();
     if attention > 0 {

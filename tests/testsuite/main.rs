@@ -20,3 +20,4 @@ mod regenerate;
 mod site;
 mod snapshots;
 mod templates;
+mod word;
