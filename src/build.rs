@@ -87,8 +87,33 @@ pub struct Prepared {
     pub warnings: Vec<String>,
 }
 
-/// Loads the config and template set, and plans and renders the pack, without writing.
-pub fn prepare(config_path: &Path, templates_override: Option<&Path>) -> Result<Prepared, Error> {
+/// The config, the template set and the plan: everything before rendering.
+pub struct Planned {
+    pub loaded: LoadedConfig,
+    pub templates: TemplateSet,
+    pub plan: Plan,
+    pub warnings: Vec<String>,
+}
+
+impl Planned {
+    /// What the rendering depends on: the config text, every template, and this
+    /// version of fitsm-pack. Rendering is pure, so equal inputs give equal output.
+    pub fn inputs_sha256(&self) -> String {
+        let mut inputs = String::with_capacity(self.loaded.text.len() + 256 * 1024);
+        inputs.push_str(concat!("fitsm-pack ", env!("CARGO_PKG_VERSION"), "\0"));
+        inputs.push_str(&self.loaded.text);
+        for file in self.templates.files() {
+            inputs.push('\0');
+            inputs.push_str(&file.name);
+            inputs.push('\0');
+            inputs.push_str(&file.text);
+        }
+        output::sha256_hex(inputs.as_bytes())
+    }
+}
+
+/// Loads the config and the template set and plans the pack.
+pub fn plan(config_path: &Path, templates_override: Option<&Path>) -> Result<Planned, Error> {
     let loaded = config::load(config_path)?;
     let overlay = templates_override
         .map(Path::to_owned)
@@ -102,28 +127,52 @@ pub fn prepare(config_path: &Path, templates_override: Option<&Path>) -> Result<
         None => (TemplateSet::builtin(), Vec::new()),
     };
     let plan = Plan::new(&loaded.config, &templates.documents()?, Catalogue::builtin())?;
+    Ok(Planned { loaded, templates, plan, warnings })
+}
+
+/// Loads the config and template set, and plans and renders the pack, without writing.
+pub fn prepare(config_path: &Path, templates_override: Option<&Path>) -> Result<Prepared, Error> {
+    let Planned { loaded, templates, plan, warnings } = self::plan(config_path, templates_override)?;
     let rendered = Renderer::new(&loaded.config, &plan, &templates)?.render_all()?;
     Ok(Prepared { loaded, templates, plan, rendered, warnings })
 }
 
 pub fn build(options: &BuildOptions) -> Result<BuildOutcome, Error> {
     let started = Instant::now();
-    let Prepared { loaded, templates, plan, rendered, warnings } =
-        prepare(&options.config, options.templates.as_deref())?;
-
-    let files: Vec<_> = rendered.documents.into_iter().chain(rendered.extras).collect();
+    let planned = plan(&options.config, options.templates.as_deref())?;
     if options.out.exists() && !options.out.is_dir() {
         return Err(Error::OutputNotDir { path: options.out.clone() });
     }
+    let inputs = planned.inputs_sha256();
+    let previous = Manifest::load(&options.out)?;
+    // Same inputs as a build that finished with nothing left to look at: the documents
+    // would render exactly as they are recorded, so skip rendering and writing them.
+    // People's edits need no regeneration; they are merged when an input changes.
+    let unchanged = !options.force
+        && !options.restore
+        && !options.dry_run
+        && previous.as_ref().is_some_and(|m| m.inputs_sha256 == inputs && m.settled);
+    let Planned { loaded, templates, plan, warnings } = planned;
+    // Render before taking the lock or touching the output folder: a template error
+    // must leave nothing behind.
+    let rendered = if unchanged { None } else { Some(Renderer::new(&loaded.config, &plan, &templates)?.render_all()?) };
     // One build at a time per output folder; a dry run writes nothing and needs no lock.
     let _lock = if options.dry_run { None } else { Some(output::lock::acquire(&options.out)?) };
     if !options.dry_run {
         // A build killed earlier may have left temporary files; the lock makes them ours.
         output::remove_stale_temporaries(&options.out)?;
     }
-    let write_options = WriteOptions { force: options.force, restore: options.restore, dry_run: options.dry_run };
-    let manifest = Manifest::new(&loaded.text, pack_info(&loaded.config));
-    let report = output::write_pack(&options.out, &files, manifest, write_options)?;
+    let report = match (rendered, previous) {
+        (Some(rendered), _) => {
+            let files: Vec<_> = rendered.documents.into_iter().chain(rendered.extras).collect();
+            let write_options =
+                WriteOptions { force: options.force, restore: options.restore, dry_run: options.dry_run };
+            let mut manifest = Manifest::new(&loaded.text, pack_info(&loaded.config));
+            manifest.inputs_sha256 = inputs;
+            output::write_pack(&options.out, &files, manifest, write_options)?
+        }
+        (None, previous) => WriteReport::unchanged(&options.out, &previous.unwrap_or_default()),
+    };
     let site = if options.formats.contains(&Format::Html) && !options.dry_run {
         Some(html::build_site(&options.out, &plan, &site_info(&loaded.config), &templates)?)
     } else {

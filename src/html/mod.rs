@@ -9,8 +9,10 @@
 
 pub mod markdown;
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
+
+use rayon::prelude::*;
 
 use serde::Serialize;
 use tera::Tera;
@@ -56,6 +58,8 @@ pub struct SiteInfo {
 struct SourcePage {
     /// Path under `markdown/`, e.g. `services/hpc/service-level-agreement.md`.
     markdown_path: String,
+    /// SHA-256 of the Markdown file, to skip pages whose input did not change.
+    sha256: String,
     /// Path under `html/`, e.g. `services/hpc/service-level-agreement.html`.
     html_path: String,
     document: Document,
@@ -90,28 +94,29 @@ pub fn build_site(out: &Path, plan: &Plan, info: &SiteInfo, templates: &Template
     let mut report = SiteReport { pages: pages.len() + 1, ..SiteReport::default() };
     let html_root = out.join("html");
 
-    for (index, page) in pages.iter().enumerate() {
-        let rendered = markdown::render(&page.document.body);
-        let (heading, body) = split_title(&rendered.html, &page.title);
-        let nav = navigation(&pages, Some(index));
-        let root = relative_path(&page.html_path, "");
-        let context = tera::Context::from_serialize(serde_json::json!({
-            "site": info,
-            "nav": nav,
-            "page": {
-                "title": page.title,
-                "heading": heading,
-                "body": body,
-                "toc": rendered.toc,
-                "control": control_rows(&page.document),
-                "front_matter_error": page.document.front_matter_error,
-                "root": root,
-                "source": format!("markdown/{}", page.markdown_path),
-            },
-        }))
-        .map_err(|e| layout_error(templates, LAYOUT, &e))?;
-        let html = tera.render(LAYOUT, &context).map_err(|e| layout_error(templates, LAYOUT, &e))?;
-        write_if_changed(&html_root, &page.html_path, html.as_bytes(), &mut report)?;
+    // A page is rendered again only when its Markdown or something every page shares
+    // (layout, stylesheet, organisation facts, navigation) changed since the last build.
+    let shared = site_signature(templates, info, &pages);
+    let previous = SiteCache::load(out);
+    let mut cache = SiteCache { signature: shared.clone(), pages: BTreeMap::new() };
+    let pending: Vec<usize> = (0..pages.len())
+        .filter(|&index| {
+            let page = &pages[index];
+            let fresh = previous.signature == shared
+                && previous.pages.get(&page.html_path) == Some(&page.sha256)
+                && html_root.join(&page.html_path).is_file();
+            !fresh
+        })
+        .collect();
+    let rendered: Vec<(usize, String)> = pending
+        .par_iter()
+        .map(|&index| render_page(&tera, templates, info, &pages, index).map(|html| (index, html)))
+        .collect::<Result<_, Error>>()?;
+    for (index, html) in rendered {
+        write_if_changed(&html_root, &pages[index].html_path, html.as_bytes(), &mut report)?;
+    }
+    for page in &pages {
+        cache.pages.insert(page.html_path.clone(), page.sha256.clone());
     }
 
     let context = tera::Context::from_serialize(serde_json::json!({
@@ -129,7 +134,77 @@ pub fn build_site(out: &Path, plan: &Plan, info: &SiteInfo, templates: &Template
     write_if_changed(&html_root, "assets/style.css", css.as_bytes(), &mut report)?;
     copy_assets(out, &html_root, &mut report)?;
     remove_stale_pages(&html_root, &pages, &mut report)?;
+    cache.save(out)?;
     Ok(report)
+}
+
+fn render_page(
+    tera: &Tera,
+    templates: &TemplateSet,
+    info: &SiteInfo,
+    pages: &[SourcePage],
+    index: usize,
+) -> Result<String, Error> {
+    let page = &pages[index];
+    let rendered = markdown::render(&page.document.body);
+    let (heading, body) = split_title(&rendered.html, &page.title);
+    let root = relative_path(&page.html_path, "");
+    let context = tera::Context::from_serialize(serde_json::json!({
+        "site": info,
+        "nav": navigation(pages, Some(index)),
+        "page": {
+            "title": page.title,
+            "heading": heading,
+            "body": body,
+            "toc": rendered.toc,
+            "control": control_rows(&page.document),
+            "front_matter_error": page.document.front_matter_error,
+            "root": root,
+            "source": format!("markdown/{}", page.markdown_path),
+        },
+    }))
+    .map_err(|e| layout_error(templates, LAYOUT, &e))?;
+    tera.render(LAYOUT, &context).map_err(|e| layout_error(templates, LAYOUT, &e))
+}
+
+/// Hash of what every page shares: layout and index templates, stylesheet, site facts
+/// and the navigation (titles and paths of the listed documents).
+fn site_signature(templates: &TemplateSet, info: &SiteInfo, pages: &[SourcePage]) -> String {
+    let mut shared = String::new();
+    for name in [LAYOUT, INDEX, STYLESHEET] {
+        shared.push_str(templates.get(name).map_or("", |f| f.text.as_str()));
+        shared.push('\0');
+    }
+    shared.push_str(&serde_json::to_string(info).unwrap_or_default());
+    shared.push_str(&serde_json::to_string(&navigation(pages, None)).unwrap_or_default());
+    shared.push_str(concat!("\0", env!("CARGO_PKG_VERSION")));
+    output::sha256_hex(shared.as_bytes())
+}
+
+/// `.fitsm-pack/site.json`: the shared signature and the Markdown hash of every page
+/// as of the last site build.
+#[derive(Debug, Default, Serialize, serde::Deserialize, PartialEq)]
+struct SiteCache {
+    signature: String,
+    pages: BTreeMap<String, String>,
+}
+
+impl SiteCache {
+    const FILE: &'static str = "site.json";
+
+    fn load(out: &Path) -> Self {
+        let path = out.join(output::STATE_DIR).join(Self::FILE);
+        std::fs::read_to_string(path).ok().and_then(|text| serde_json::from_str(&text).ok()).unwrap_or_default()
+    }
+
+    fn save(&self, out: &Path) -> Result<(), Error> {
+        let path = out.join(output::STATE_DIR).join(Self::FILE);
+        let text = serde_json::to_string(self).unwrap_or_default();
+        if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
+            output::write_atomic(&path, text.as_bytes())?;
+        }
+        Ok(())
+    }
 }
 
 /// Images beside the documents (the assessment chart, pictures people add) are copied
@@ -213,6 +288,7 @@ fn read_pages(out: &Path, plan: &Plan) -> Result<Vec<SourcePage>, Error> {
         let Some(markdown_path) = relative.to_str().map(|p| p.replace('\\', "/")) else { continue };
         let bytes =
             std::fs::read(entry.path()).map_err(|source| Error::Read { path: entry.path().to_owned(), source })?;
+        let sha256 = output::sha256_hex(&bytes);
         let document = Document::parse(&String::from_utf8_lossy(&bytes));
         let fallback_title = || {
             markdown::render(&document.body).title.unwrap_or_else(|| markdown_path.trim_end_matches(".md").to_owned())
@@ -220,7 +296,7 @@ fn read_pages(out: &Path, plan: &Plan) -> Result<Vec<SourcePage>, Error> {
         let title = document.field("title").filter(|t| !t.trim().is_empty()).map_or_else(fallback_title, str::to_owned);
         let (group, order) = planned.get(markdown_path.as_str()).map_or((None, usize::MAX), |(g, i)| (Some(*g), *i));
         let html_path = format!("{}.html", markdown_path.trim_end_matches(".md"));
-        pages.push(SourcePage { markdown_path, html_path, document, title, group, order });
+        pages.push(SourcePage { markdown_path, sha256, html_path, document, title, group, order });
     }
     pages.sort_by(|a, b| {
         (a.group.is_none(), a.group, a.order, &a.title).cmp(&(b.group.is_none(), b.group, b.order, &b.title))

@@ -125,6 +125,21 @@ pub struct WriteReport {
 }
 
 impl WriteReport {
+    /// The report of a write that was skipped because nothing could change: every file
+    /// is unchanged, except those someone deleted (which stay deleted).
+    pub fn unchanged(out: &Path, manifest: &Manifest) -> Self {
+        let changes = manifest
+            .files
+            .keys()
+            .map(|path| {
+                let exists = safe_join(out, path).is_ok_and(|p| p.exists());
+                let change = if exists { Change::Unchanged } else { Change::UserDeleted };
+                FileChange { path: path.clone(), change, before: None, after: None, generated: None }
+            })
+            .collect();
+        WriteReport { changes, backup: None }
+    }
+
     pub fn count(&self, change: Change) -> usize {
         self.changes.iter().filter(|c| c.change == change).count()
     }
@@ -282,6 +297,7 @@ fn apply(out: &Path, report: &mut WriteReport, previous: &Manifest, mut manifest
     if backed_up {
         report.backup = Some(state::backup_dir(out, &stamp));
     }
+    manifest.settled = report.needs_attention().next().is_none();
     // Written last: until here the previous manifest describes what is on disk well
     // enough for the next build to finish the job.
     manifest.save(out)?;

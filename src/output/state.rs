@@ -27,6 +27,13 @@ pub struct Manifest {
     pub format: u32,
     pub generator: String,
     pub config_sha256: String,
+    /// Hash of everything rendering depends on (config, templates, generator version).
+    #[serde(default)]
+    pub inputs_sha256: String,
+    /// The build that wrote this manifest left nothing for a person to look at (no
+    /// conflict, orphan or unknown file), so an identical rebuild may be skipped.
+    #[serde(default)]
+    pub settled: bool,
     /// What the pack is, so that `zip` can name and date the bundle from the output
     /// folder alone.
     #[serde(default)]
@@ -51,6 +58,8 @@ impl Manifest {
             format: MANIFEST_FORMAT,
             generator: concat!("fitsm-pack ", env!("CARGO_PKG_VERSION")).to_owned(),
             config_sha256: sha256_hex(config_text.as_bytes()),
+            inputs_sha256: String::new(),
+            settled: false,
             pack,
             files: BTreeMap::new(),
         }

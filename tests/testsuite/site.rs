@@ -139,3 +139,15 @@ fn markdown_only_builds_no_site() {
     project.run(["build", "--format", "md"]).success();
     assert!(!project.exists("dist/html"));
 }
+
+#[test]
+fn only_pages_whose_markdown_changed_are_rendered_again() {
+    let project = Project::example(FULL_EXAMPLE);
+    project.run(["build"]).success();
+    project.run(["build"]).success().stderr_contains("site: 57 pages, 0 written");
+    let path = "dist/markdown/processes/change-management.md";
+    std::fs::write(project.path(path), project.read(path).replacen("\n## ", "\nReviewed by the CAB.\n\n## ", 1))
+        .expect("edit");
+    project.run(["build"]).success().stderr_contains("site: 57 pages, 1 written");
+    assert!(project.read("dist/html/processes/change-management.html").contains("Reviewed by the CAB."));
+}
