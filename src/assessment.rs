@@ -12,6 +12,7 @@ use serde::Serialize;
 
 use crate::catalogue::{Catalogue, GroupKind};
 use crate::config::Config;
+use crate::document::xml_escape;
 
 /// Where the chart is written, under `markdown/` (and copied beside the HTML page).
 pub const CHART_PATH: &str = "assessment/maturity-chart.svg";
@@ -245,23 +246,6 @@ impl AssessmentResult {
         svg.push_str("</svg>\n");
         svg
     }
-}
-
-/// Escapes text for XML character data and attribute values.
-fn xml_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c if c.is_control() && c != '\n' && c != '\t' => {}
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]

@@ -52,6 +52,39 @@ impl Document {
     }
 }
 
+/// A readable label for a front-matter key, for document-control tables (site, Word).
+pub fn field_label(key: &str) -> String {
+    match key {
+        "id" => "Document ID".to_owned(),
+        "requirements" => "FitSM requirements".to_owned(),
+        "effective_date" => "Effective date".to_owned(),
+        "next_review" => "Next review".to_owned(),
+        other => {
+            let spaced = other.replace(['_', '-'], " ");
+            let mut chars = spaced.chars();
+            chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
+        }
+    }
+}
+
+/// Escapes text for XML character data and attribute values (SVG, Word parts);
+/// control characters XML cannot hold are dropped.
+pub fn xml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            c if c.is_control() && c != '\n' && c != '\t' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 fn flatten(value: &serde_yaml_ng::Value) -> Vec<(String, String)> {
     let Some(mapping) = value.as_mapping() else { return Vec::new() };
     mapping.iter().filter_map(|(key, value)| Some((scalar_text(key)?, value_text(value)))).collect()

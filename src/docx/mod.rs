@@ -20,7 +20,7 @@ use docx_rs::{
 };
 
 use crate::check::documents_on_disk;
-use crate::document::Document;
+use crate::document::{Document, field_label, xml_escape};
 use crate::error::Error;
 use crate::output::{self, safe_join};
 use convert::{Block, convert};
@@ -147,27 +147,15 @@ fn strip_first_heading(body: &str) -> String {
 
 /// The document-control table on the first page, from the front matter.
 fn control_table(document: &Document) -> Table {
-    let label = |key: &str| match key {
-        "id" => "Document ID".to_owned(),
-        "requirements" => "FitSM requirements".to_owned(),
-        "effective_date" => "Effective date".to_owned(),
-        "next_review" => "Next review".to_owned(),
-        other => {
-            let spaced = other.replace('_', " ");
-            let mut chars = spaced.chars();
-            chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
-        }
-    };
     let rows: Vec<TableRow> = document
         .fields
         .iter()
         .filter(|(key, _)| key != "title")
         .map(|(key, value)| {
             TableRow::new(vec![
-                TableCell::new()
-                    .width(2600, WidthType::Dxa)
-                    .shading(Shading::new().fill("F5F7FA"))
-                    .add_paragraph(Paragraph::new().style("TableText").add_run(Run::new().add_text(label(key)).bold())),
+                TableCell::new().width(2600, WidthType::Dxa).shading(Shading::new().fill("F5F7FA")).add_paragraph(
+                    Paragraph::new().style("TableText").add_run(Run::new().add_text(field_label(key)).bold()),
+                ),
                 TableCell::new()
                     .width(6400, WidthType::Dxa)
                     .add_paragraph(Paragraph::new().style("TableText").add_run(Run::new().add_text(value))),
@@ -175,19 +163,6 @@ fn control_table(document: &Document) -> Table {
         })
         .collect();
     Table::new(rows).set_grid(vec![2600, 6400]).width(9000, WidthType::Dxa)
-}
-
-fn xml_escape(text: &str) -> String {
-    text.chars()
-        .filter(|c| !c.is_control() || matches!(c, '\n' | '\t'))
-        .map(|c| match c {
-            '&' => "&amp;".to_owned(),
-            '<' => "&lt;".to_owned(),
-            '>' => "&gt;".to_owned(),
-            '"' => "&quot;".to_owned(),
-            c => c.to_string(),
-        })
-        .collect()
 }
 
 fn core_properties(title: &str, owner: &str, id: &str, requirements: &str, effective: &str) -> String {

@@ -17,7 +17,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::Tera;
 
-use crate::document::Document;
+use crate::document::{Document, field_label};
 use crate::error::{Error, TemplateError, tera_chain};
 use crate::output;
 use crate::plan::Plan;
@@ -361,21 +361,12 @@ fn nav_item(page: &SourcePage, from: &str, current: bool) -> NavItem {
 /// The document-control table: every front-matter field except the title (the page's
 /// heading), with readable labels.
 fn control_rows(document: &Document) -> Vec<(String, String)> {
-    document.fields.iter().filter(|(key, _)| key != "title").map(|(key, value)| (label(key), value.clone())).collect()
-}
-
-fn label(key: &str) -> String {
-    match key {
-        "id" => "Document ID".to_owned(),
-        "requirements" => "FitSM requirements".to_owned(),
-        "effective_date" => "Effective date".to_owned(),
-        "next_review" => "Next review".to_owned(),
-        other => {
-            let spaced = other.replace(['_', '-'], " ");
-            let mut chars = spaced.chars();
-            chars.next().map(|first| first.to_uppercase().chain(chars).collect()).unwrap_or_default()
-        }
-    }
+    document
+        .fields
+        .iter()
+        .filter(|(key, _)| key != "title")
+        .map(|(key, value)| (field_label(key), value.clone()))
+        .collect()
 }
 
 /// Splits the rendered body into its first `<h1>` and the rest, so the layout can put
@@ -415,9 +406,9 @@ mod tests {
 
     #[test]
     fn labels_read_well() {
-        assert_eq!(label("next_review"), "Next review");
-        assert_eq!(label("classification"), "Classification");
-        assert_eq!(label("custom_field"), "Custom field");
+        assert_eq!(field_label("next_review"), "Next review");
+        assert_eq!(field_label("classification"), "Classification");
+        assert_eq!(field_label("custom_field"), "Custom field");
     }
 
     #[test]
