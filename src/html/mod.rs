@@ -27,6 +27,7 @@ use crate::templates::{DocumentGroup, Origin, TemplateSet};
 const LAYOUT: &str = "html/layout.html";
 const INDEX: &str = "html/index.html";
 const STYLESHEET: &str = "html/style.css";
+const TOP: &str = "html/partials/top.html";
 /// Groups with more documents than this are listed on the index page only, so that
 /// every page of a pack with thousands of services does not carry thousands of links.
 const SIDEBAR_LIMIT: usize = 40;
@@ -171,7 +172,7 @@ fn render_page(
 /// and the navigation (titles and paths of the listed documents).
 fn site_signature(templates: &TemplateSet, info: &SiteInfo, pages: &[SourcePage]) -> String {
     let mut shared = String::new();
-    for name in [LAYOUT, INDEX, STYLESHEET] {
+    for name in [TOP, LAYOUT, INDEX, STYLESHEET] {
         shared.push_str(templates.get(name).map_or("", |f| f.text.as_str()));
         shared.push('\0');
     }
@@ -254,7 +255,7 @@ fn compile(templates: &TemplateSet) -> Result<Tera, Error> {
     // Tera's default also turns `/` into `&#x2F;`, which is valid but makes every path in
     // the site unreadable; `& < > "` is what text and double-quoted attributes need.
     tera.set_escape_fn(escape_html);
-    let sources: Vec<(String, String)> = [LAYOUT, INDEX]
+    let sources: Vec<(String, String)> = [TOP, LAYOUT, INDEX]
         .iter()
         .filter_map(|name| templates.get(name).map(|f| (f.name.clone(), f.text.clone())))
         .collect();
