@@ -4,14 +4,16 @@
 # tree; `copier copy` of an equivalent template set). Prints one Markdown table (rows:
 # measurements and ratios; columns: N) to stdout; see BENCHMARKS.md.
 #
-#   benches/bench.sh                  # N = 10 100 1000 10000 (about 40 minutes on 2 cores)
+#   benches/bench.sh                  # N = 10 100 1000 10000 (about an hour on 2 cores)
 #   benches/bench.sh 10 100           # chosen sizes
 #
 # Settings (environment): STEP_TIMEOUT (seconds, default 600: a step that takes longer is
 # stopped and reported as such), REPEAT_MAX_N (default 1000: up to this N every
 # measurement is the best of 3, unless one run takes over 20 s), MDBOOK_SEARCH_MAX_N
 # (default 1000: mdbook with its default search index is measured up to this N only; at
-# 1,000 services it already needs 2.7 GB), KEEP_WORK=1 (keep the temporary folder).
+# 1,000 services it already needs 2.7 GB; at 10,000 it ran out of 23 GB), SETTLE (see
+# "File-system hygiene" below), QUIET (see "Measuring"), KEEP_WORK=1 (keep the temporary
+# folder).
 #
 # Installs what is missing: mdbook (`cargo install mdbook --locked`), copier (`pip install
 # copier`), GNU time (apt-get, as root). Works in a temporary folder under /tmp and writes
@@ -47,12 +49,43 @@ say "building (cargo build --release)"
 cargo build --release --quiet --bin fitsm-pack --example synthesize >&2
 work=$(mktemp -d /tmp/fitsm-bench.XXXXXX)
 if [ "${KEEP_WORK:-0}" = 1 ]; then say "work folder: $work"; else trap 'rm -rf "$work"' EXIT; fi
+trap 'exit 130' INT TERM
 mkdir -p "$work/bin"
 # A private copy: a rebuild of target/ during the run does not change what is measured.
 cp target/release/fitsm-pack target/release/examples/synthesize "$work/bin/"
 bin="$work/bin/fitsm-pack"
 
 # --- Measuring ---------------------------------------------------------------------------
+# Busy CPU time of the whole machine so far, in seconds (from /proc/stat).
+busy_seconds() { awk '/^cpu / { printf "%.2f", ($2 + $3 + $4 + $7 + $8 + $9) / 100 }' /proc/stat; }
+# Idle share of the machine's CPUs over one second.
+idle_share() {
+  local a b
+  a=$(awk '/^cpu / { print $5 + $6, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat)
+  sleep 1
+  b=$(awk '/^cpu / { print $5 + $6, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat)
+  echo "$a $b" | awk '{ printf "%.2f", ($3 - $1) / ($4 - $2) }'
+}
+# With QUIET=1 (the default), wait before each step until the machine is at least 90 %
+# idle (other people's builds make wall times meaningless), at most QUIET_MAX seconds.
+QUIET=${QUIET:-1}
+QUIET_MAX=${QUIET_MAX:-1800}
+wait_quiet() {
+  [ "$QUIET" = 1 ] || return 0
+  local waited=0
+  while awk -v i="$(idle_share)" 'BEGIN { exit !(i < 0.9) }'; do
+    [ $waited = 0 ] && say "waiting for the machine to be idle"
+    sleep 9
+    waited=$((waited + 10))
+    [ $waited -ge "$QUIET_MAX" ] && { say "still busy after $QUIET_MAX s; measuring anyway"; break; }
+  done
+  return 0
+}
+# Other processes' CPU time during a step (machine busy time minus the step's own user +
+# system time) is logged; steps where it exceeds 10 % of the step's wall time are listed
+# at the end of the report, as possibly disturbed.
+declare -A OTHER
+
 # measure KEY REPEATS PREPARE CMD...: runs PREPARE (shell code, untimed), `sync`, then
 # CMD under GNU time, REPEATS times at most (a run over 20 s is not repeated). Keeps the
 # best wall time (bash's EPOCHREALTIME around the run, ms resolution; GNU time's %e is
@@ -62,16 +95,19 @@ declare -A T M
 measure() {
   local key=$1 reps=$2 prepare=$3
   shift 3
-  local best="" peak=0 r t0 t1 rc t kb
+  local best="" peak=0 r t0 t1 b0 b1 rc t kb other best_other=0
   for ((r = 1; r <= reps; r++)); do
     eval "$prepare"
     sync
+    wait_quiet
+    b0=$(busy_seconds)
     t0=$EPOCHREALTIME
     set +e
-    timeout "$STEP_TIMEOUT" /usr/bin/time -f '%e %M' -o "$work/time.txt" "$@" >"$work/$key.log" 2>&1
+    timeout "$STEP_TIMEOUT" /usr/bin/time -f '%U %S %e %M' -o "$work/time.txt" "$@" >"$work/$key.log" 2>&1
     rc=$?
     set -e
     t1=$EPOCHREALTIME
+    b1=$(busy_seconds)
     if [ $rc = 124 ] || [ $rc = 137 ]; then
       T[$key]=">$STEP_TIMEOUT"
       M[$key]="?"
@@ -86,19 +122,25 @@ measure() {
       return 0
     fi
     t=$(awk -v a="$t0" -v b="$t1" 'BEGIN { printf "%.3f", b - a }')
-    kb=$(awk 'END { print $2 }' "$work/time.txt")
-    echo "gnu-time: $(tail -n 1 "$work/time.txt")" >>"$work/$key.log"
-    if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$t; fi
+    kb=$(awk 'END { print $4 }' "$work/time.txt")
+    other=$(awk -v b0="$b0" -v b1="$b1" '{ u = $1; s = $2 } END { o = b1 - b0 - u - s; printf "%.2f", (o > 0 ? o : 0) }' "$work/time.txt")
+    echo "gnu-time: $(tail -n 1 "$work/time.txt"); other processes' CPU: $other s" >>"$work/$key.log"
+    if [ -z "$best" ] || awk -v a="$t" -v b="$best" 'BEGIN { exit !(a < b) }'; then best=$t; best_other=$other; fi
     [ "$kb" -gt "$peak" ] && peak=$kb
     awk -v a="$t" 'BEGIN { exit !(a > 20) }' && break
   done
   T[$key]=$best
   M[$key]=$((peak / 1024))
-  say "$key: ${T[$key]} s, ${M[$key]} MB"
+  OTHER[$key]=$best_other
+  say "$key: ${T[$key]} s, ${M[$key]} MB (other processes' CPU meanwhile: $best_other s)"
 }
 num() { [[ $1 =~ ^[0-9.]+$ ]]; }
-ratio() { # ratio A B [DIGITS]
-  if num "$1" && num "$2"; then awk -v a="$1" -v b="$2" -v d="${3:-2}" 'BEGIN { printf "%.*f", d, a / b }'; else echo "n/a"; fi
+ratio() { # ratio A B [DIGITS]; A or B may be ">LIMIT" (a step stopped at the limit)
+  local a=${1#>} b=${2#>} bound=""
+  [ "$1" != "$a" ] && bound=">"
+  [ "$2" != "$b" ] && bound="<"
+  if [ "$1" != "$a" ] && [ "$2" != "$b" ]; then echo "n/a"; return; fi
+  if num "$a" && num "$b"; then awk -v a="$a" -v b="$b" -v d="${3:-2}" -v p="$bound" 'BEGIN { printf "%s%.*f", p, d, a / b }'; else echo "n/a"; fi
 }
 secs() { if num "$1"; then awk -v a="$1" 'BEGIN { printf (a < 10 ? "%.3f" : "%.1f"), a }'; else echo "$1"; fi; }
 cell() { # cell KEY: "1.234 s, 56 MB"
@@ -315,11 +357,26 @@ mb_in() { du -sb --apparent-size "$1" | awk '{ printf "%.1f", $1 / 1048576 }'; }
   echo "load average at start: $(cut -d' ' -f1-3 /proc/loadavg)"
 } >"$work/machine.txt"
 
+# --- File-system hygiene ------------------------------------------------------------------
+# Outputs are moved aside (into $work/trash), not deleted, between measurements, and the
+# trash is deleted between sizes, followed by a pause of SETTLE seconds (default 35). On
+# ext4 without a journal (as on the machine of BENCHMARKS.md), inodes freed in the last
+# ~30 s are skipped when new files are created, and the scan over them makes creating
+# thousands of files right after deleting thousands several times slower, for fitsm-pack
+# and `cp -r` alike. The row "full build right after rm -rf" measures that case once.
+SETTLE=${SETTLE:-35}
+mkdir -p "$work/trash"
+discard() { local p; for p; do if [ -e "$p" ]; then mv "$p" "$work/trash/$(date +%s%N)"; fi; done; }
+empty_trash() { rm -rf "$work/trash" && mkdir -p "$work/trash" && sync && sleep "$SETTLE"; }
+say "waiting $SETTLE s for the file system to settle"
+sync
+sleep "$SETTLE"
+
 # --- The example pack: md+html+zip, whole process, best of 5 -------------------------------
 example="$repo/examples/university-computing-centre/sms.toml"
-measure example 5 'rm -rf "$work/example"' "$bin" build -c "$example" -o "$work/example" --zip
+measure example 5 'discard "$work/example"' "$bin" build -c "$example" -o "$work/example" --zip
 example_docs=$(grep -o '^[0-9]* documents' "$work/example.log" | cut -d' ' -f1)
-rm -rf "$work/example"
+discard "$work/example"
 
 # --- Per size ----------------------------------------------------------------------------
 declare -A DOCS OUTF OUTMB MDMB CHANGED CPF CPMB LOAD
@@ -332,16 +389,16 @@ for n in "${sizes[@]}"; do
   "$work/bin/synthesize" "$n" >"$d/sms.toml"
 
   # Full build, md+html, into an empty folder.
-  measure "$n.full" "$reps" 'rm -rf "$d/out"' "$bin" build -c "$d/sms.toml" -o "$d/out"
-  if ! num "${T[$n.full]}"; then rm -rf "$d"; continue; fi
+  measure "$n.full" "$reps" 'discard "$d/out"' "$bin" build -c "$d/sms.toml" -o "$d/out"
+  if ! num "${T[$n.full]}"; then discard "$d"; empty_trash; continue; fi
   DOCS[$n]=$(grep -o '^[0-9]* documents' "$work/$n.full.log" | cut -d' ' -f1)
   OUTF[$n]=$(files_in "$d/out")
   OUTMB[$n]=$(mb_in "$d/out")
   MDMB[$n]=$(mb_in "$d/out/markdown")
 
-  # The limit: copying that output.
-  measure "$n.cp" "$reps" 'rm -rf "$d/copy"' cp -r "$d/out" "$d/copy"
-  rm -rf "$d/copy"
+  # The limit: copying that output into a fresh folder.
+  measure "$n.cp" "$reps" 'discard "$d/copy"' cp -r "$d/out" "$d/copy"
+  discard "$d/copy"
 
   # mdbook on the same Markdown tree; only `mdbook build` is timed.
   book="$d/book"
@@ -350,26 +407,26 @@ for n in "${sizes[@]}"; do
   (cd "$book/src" && { printf '# Summary\n\n'; find . -name '*.md' | sed 's|^\./||' | LC_ALL=C sort |
     awk '{ printf "- [%s](%s)\n", $0, $0 }'; } >"$work/summary.md" && mv "$work/summary.md" SUMMARY.md)
   printf '[book]\ntitle = "fitsm-pack benchmark"\n\n[output.html.search]\nenable = false\n' >"$book/book.toml"
-  measure "$n.mdbook" "$reps" 'rm -rf "$book/book"' mdbook build "$book"
+  measure "$n.mdbook" "$reps" 'discard "$book/book"' mdbook build "$book"
   if [ "$n" -le "$MDBOOK_SEARCH_MAX_N" ]; then
     printf '[book]\ntitle = "fitsm-pack benchmark"\n' >"$book/book.toml"
-    measure "$n.mdbook_search" "$reps" 'rm -rf "$book/book"' mdbook build "$book"
+    measure "$n.mdbook_search" "$reps" 'discard "$book/book"' mdbook build "$book"
   fi
-  rm -rf "$book"
+  discard "$book"
 
   # copier on an equivalent template set (generated, untimed), same data.
   mkdir -p "$d/copier"
   python3 "$work/gen_copier.py" "$d/sms.toml" "$d/out/markdown" "$d/copier/tpl" "$d/copier/data.yml" 2>>"$work/gen.log"
-  measure "$n.copier" "$reps" 'rm -rf "$d/copier/out"' \
+  measure "$n.copier" "$reps" 'discard "$d/copier/out"' \
     copier copy --data-file "$d/copier/data.yml" --defaults --overwrite --quiet "$d/copier/tpl" "$d/copier/out"
   if [ -d "$d/copier/out" ]; then CPF[$n]=$(files_in "$d/copier/out"); CPMB[$n]=$(mb_in "$d/copier/out"); fi
-  rm -rf "$d/copier"
+  discard "$d/copier"
 
   # Full build with --zip, and Markdown only, each into an empty folder.
-  measure "$n.zip" "$reps" 'rm -rf "$d/zip"' "$bin" build -c "$d/sms.toml" -o "$d/zip" --zip
-  rm -rf "$d/zip"
-  measure "$n.md" "$reps" 'rm -rf "$d/md"' "$bin" build -c "$d/sms.toml" -o "$d/md" --format md
-  rm -rf "$d/md"
+  measure "$n.zip" "$reps" 'discard "$d/zip"' "$bin" build -c "$d/sms.toml" -o "$d/zip" --zip
+  discard "$d/zip"
+  measure "$n.md" "$reps" 'discard "$d/md"' "$bin" build -c "$d/sms.toml" -o "$d/md" --format md
+  discard "$d/md"
 
   # No-op rebuild of the md+html output.
   measure "$n.noop" "$reps" ':' "$bin" build -c "$d/sms.toml" -o "$d/out"
@@ -381,7 +438,13 @@ for n in "${sizes[@]}"; do
     'change=$((change + 1)); sed -i -E "s/^name = \"Service $k( renamed [0-9]+)?\"\$/name = \"Service $k renamed $change\"/" "$d/sms.toml"; grep -q "Service $k renamed $change\"" "$d/sms.toml"' \
     "$bin" build -c "$d/sms.toml" -o "$d/out"
   CHANGED[$n]=$(grep -o 'wrote [0-9]* files' "$work/$n.change.log" | head -n 1 | cut -d' ' -f2)
-  rm -rf "$d"
+
+  # Last, as the brief of the issue put it: rm -rf of the output, then a full build (once).
+  measure "$n.full_rm" 1 'rm -rf "$d/out"' "$bin" build -c "$d/sms.toml" -o "$d/out"
+
+  discard "$d"
+  say "deleting this size's files, then waiting $SETTLE s"
+  empty_trash
 done
 
 # --- Report ------------------------------------------------------------------------------
@@ -407,6 +470,7 @@ row() { # row LABEL CELL-COMMAND (evaluated per N with $n set)
   row "documents" 'echo "${DOCS[$n]:-n/a}"'
   row "output (md+html+state): files, MB" 'echo "${OUTF[$n]:-?}, ${OUTMB[$n]:-?} (Markdown ${MDMB[$n]:-?})"'
   row "**fitsm-pack full build md+html**" 'cell $n.full'
+  row "fitsm-pack full build md+html right after rm -rf of the previous output (1 run)" 'cell $n.full_rm'
   row "fitsm-pack full build md+html+zip" 'cell $n.zip'
   row "fitsm-pack full build md only" 'cell $n.md'
   row "fitsm-pack no-op rebuild" 'cell $n.noop'
@@ -428,5 +492,12 @@ row() { # row LABEL CELL-COMMAND (evaluated per N with $n set)
   if num "${T[10000.full]:-}" && num "${T[1000.full]:-}"; then
     echo "Time per document, 10,000 ÷ 1,000 services: $(ratio "$(ratio "${T[10000.full]}" "${DOCS[10000]}" 9)" "$(ratio "${T[1000.full]}" "${DOCS[1000]}" 9)")"
   fi
+  disturbed=""
+  for key in "${!OTHER[@]}"; do
+    if num "${T[$key]}" && awk -v o="${OTHER[$key]}" -v t="${T[$key]}" 'BEGIN { exit !(o > 0.1 * t && o > 0.05) }'; then
+      disturbed+=" $key (${OTHER[$key]} s CPU of other processes during ${T[$key]} s)"
+    fi
+  done
+  echo "Steps during which other processes used more than 10 % of a CPU:${disturbed:- none}"
   echo "Load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 } | tee "$work/results.md"
