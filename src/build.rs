@@ -10,8 +10,9 @@ use crate::config::{self, Config, LoadedConfig};
 use crate::docx::{self, DocxReport};
 use crate::error::Error;
 use crate::html::{self, SiteInfo, SiteReport};
-use crate::output::{self, Manifest, PackInfo, WriteOptions, WriteReport};
+use crate::output::{self, Manifest, PackInfo, State, WriteOptions, WriteReport};
 use crate::plan::Plan;
+use crate::progress::{NoProgress, Progress, Step};
 use crate::render::{RenderedPack, Renderer};
 use crate::templates::{TemplateSet, eject};
 
@@ -138,40 +139,58 @@ pub fn prepare(config_path: &Path, templates_override: Option<&Path>) -> Result<
 }
 
 pub fn build(options: &BuildOptions) -> Result<BuildOutcome, Error> {
+    build_with_progress(options, &NoProgress)
+}
+
+/// [`build`], telling `progress` how far each long step got.
+pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildOutcome, Error> {
     let started = Instant::now();
     let planned = plan(&options.config, options.templates.as_deref())?;
     if options.out.exists() && !options.out.is_dir() {
         return Err(Error::OutputNotDir { path: options.out.clone() });
     }
+    // Before anything is read or written: a link where the build writes is refused,
+    // whatever else the build would do.
+    output::refuse_links(&options.out)?;
     let inputs = planned.inputs_sha256();
-    let previous = Manifest::load(&options.out)?;
+    let previous = State::load(&options.out)?;
     // Same inputs as a build that finished with nothing left to look at: the documents
     // would render exactly as they are recorded, so skip rendering and writing them.
-    // People's edits need no regeneration; they are merged when an input changes.
+    // People's edits need no regeneration; they are merged when an input changes. A
+    // build that was interrupted is always finished properly.
     let unchanged = !options.force
         && !options.restore
         && !options.dry_run
-        && previous.as_ref().is_some_and(|m| m.inputs_sha256 == inputs && m.settled);
+        && !previous.interrupted
+        && previous.manifest.as_ref().is_some_and(|m| m.inputs_sha256 == inputs && m.settled);
     let Planned { loaded, templates, plan, warnings } = planned;
     // Render before taking the lock or touching the output folder: a template error
     // must leave nothing behind.
-    let rendered = if unchanged { None } else { Some(Renderer::new(&loaded.config, &plan, &templates)?.render_all()?) };
+    let rendered = if unchanged {
+        None
+    } else {
+        progress.start(Step::Render, plan.documents.len());
+        let rendered = Renderer::new(&loaded.config, &plan, &templates)?.render_all()?;
+        progress.advance(plan.documents.len());
+        progress.finish();
+        Some(rendered)
+    };
     // One build at a time per output folder; a dry run writes nothing and needs no lock.
     let _lock = if options.dry_run { None } else { Some(output::lock::acquire(&options.out)?) };
     if !options.dry_run {
         // A build killed earlier may have left temporary files; the lock makes them ours.
         output::remove_stale_temporaries(&options.out)?;
     }
-    let report = match (rendered, previous) {
-        (Some(rendered), _) => {
+    let report = match rendered {
+        Some(rendered) => {
             let files: Vec<_> = rendered.documents.into_iter().chain(rendered.extras).collect();
             let write_options =
                 WriteOptions { force: options.force, restore: options.restore, dry_run: options.dry_run };
             let mut manifest = Manifest::new(&loaded.text, pack_info(&loaded.config));
             manifest.inputs_sha256 = inputs;
-            output::write_pack(&options.out, &files, manifest, write_options)?
+            output::write_pack_with_progress(&options.out, &files, manifest, write_options, progress)?
         }
-        (None, previous) => WriteReport::unchanged(&options.out, &previous.unwrap_or_default()),
+        None => WriteReport::unchanged(&options.out, &previous.manifest.unwrap_or_default()),
     };
     let site = if options.formats.contains(&Format::Html) && !options.dry_run {
         Some(html::build_site(&options.out, &plan, &site_info(&loaded.config), &templates)?)
@@ -179,7 +198,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, Error> {
         None
     };
     let docx = if options.formats.contains(&Format::Docx) && !options.dry_run {
-        Some(docx::build_docx(&options.out, &loaded.config.organisation.name)?)
+        Some(docx::build_docx(&options.out, &loaded.config.organisation.name, progress)?)
     } else {
         None
     };

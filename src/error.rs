@@ -65,6 +65,14 @@ pub enum Error {
 
     #[error("another fitsm-pack build is writing to {path}; gave up waiting for it\n  help: wait for it to finish and run the build again", path = .path.display())]
     Locked { path: PathBuf },
+
+    /// A folder or file the build writes into is a symbolic link.
+    #[error("{path} is a symbolic link; fitsm-pack never writes or deletes through links, so nothing was written\n  help: replace the link by a real folder (move what it points to into its place), or choose another output folder with `-o`", path = .path.display())]
+    Symlink { path: PathBuf },
+
+    /// A document (or state file) that is not UTF-8 text: rewriting it would damage it.
+    #[error("{path} is not UTF-8 text (line {line}, column {column}); it was left as it is and nothing was written\n  help: open it in your editor and save it as UTF-8 (it was probably saved as Latin-1 or Windows-1252), then build again", path = .path.display())]
+    NotUtf8 { path: PathBuf, line: usize, column: usize },
 }
 
 impl Error {

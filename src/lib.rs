@@ -25,6 +25,7 @@ pub mod html;
 pub mod init;
 pub mod output;
 pub mod plan;
+pub mod progress;
 pub mod render;
 #[doc(hidden)]
 pub mod synth;

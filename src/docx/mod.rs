@@ -11,6 +11,7 @@
 mod convert;
 mod styles;
 
+use std::collections::BTreeSet;
 use std::io::{Read, Write};
 use std::path::Path;
 
@@ -23,6 +24,7 @@ use crate::check::documents_on_disk;
 use crate::document::{Document, field_label, xml_escape};
 use crate::error::Error;
 use crate::output::{self, safe_join};
+use crate::progress::{Progress, Step};
 use convert::{Block, convert};
 
 /// What the Word step did.
@@ -34,34 +36,85 @@ pub struct DocxReport {
 }
 
 /// Builds `out/docx/` from `out/markdown/`.
-pub fn build_docx(out: &Path, organisation: &str) -> Result<DocxReport, Error> {
+///
+/// Only Word files this step made are ever removed: they are listed in
+/// `.fitsm-pack/docx.json`, and the list is saved *before* new files are written, so
+/// even a build killed half-way leaves no file of ours unlisted. A `.docx` someone put
+/// into `docx/` by hand is never deleted.
+pub fn build_docx(out: &Path, organisation: &str, progress: &dyn Progress) -> Result<DocxReport, Error> {
     let mut report = DocxReport::default();
-    let root = out.join("docx");
-    let mut current = std::collections::HashSet::new();
-    for (path, text) in documents_on_disk(out)? {
-        let relative = path.trim_start_matches("markdown/").trim_end_matches(".md").to_owned() + ".docx";
-        let bytes = document_docx(&Document::parse(&text), organisation)
-            .map_err(|source| Error::Write { path: root.join(&relative), source })?;
-        let target = safe_join(&root, &relative)?;
+    let documents = documents_on_disk(out)?;
+    let previous = Record::load(out)?;
+    let current: BTreeSet<String> = documents.iter().map(|(path, _)| docx_path(path)).collect();
+    // Validate every target path before the first write.
+    for relative in &current {
+        safe_join(out, relative)?;
+    }
+    Record { files: previous.files.union(&current).cloned().collect() }.save(out)?;
+    progress.start(Step::Word, documents.len());
+    for (path, text) in &documents {
+        let relative = docx_path(path);
+        let target = safe_join(out, &relative)?;
+        let bytes = document_docx(&Document::parse(text), organisation)
+            .map_err(|source| Error::Write { path: target.clone(), source })?;
         if std::fs::read(&target).map_or(true, |existing| existing != bytes) {
             output::write_atomic(&target, &bytes)?;
-            report.written.push(format!("docx/{relative}"));
+            report.written.push(relative);
         }
-        current.insert(relative);
         report.documents += 1;
+        progress.advance(1);
     }
-    // Word files whose document is gone are removed: docx/ is entirely generated.
-    if root.is_dir() {
-        for entry in walkdir::WalkDir::new(&root).into_iter().filter_map(Result::ok) {
-            let Some(relative) = entry.path().strip_prefix(&root).ok().and_then(|p| p.to_str()) else { continue };
-            let relative = relative.replace('\\', "/");
-            if entry.file_type().is_file() && relative.ends_with(".docx") && !current.contains(&relative) {
-                output::remove_if_exists(entry.path())?;
-                report.removed.push(format!("docx/{relative}"));
-            }
+    progress.finish();
+    // Word files we made whose document is gone.
+    for relative in previous.files.difference(&current) {
+        let target = safe_join(out, relative)?;
+        if target.is_file() {
+            output::remove_if_exists(&target)?;
+            report.removed.push(relative.clone());
         }
     }
+    Record { files: current }.save(out)?;
     Ok(report)
+}
+
+/// `markdown/a/b.md` → `docx/a/b.docx`.
+fn docx_path(markdown_path: &str) -> String {
+    let relative = markdown_path.strip_prefix("markdown/").unwrap_or(markdown_path);
+    format!("docx/{}.docx", relative.strip_suffix(".md").unwrap_or(relative))
+}
+
+/// `.fitsm-pack/docx.json`: the Word files this step made, relative to the output folder.
+#[derive(Debug, Default, serde::Serialize, serde::Deserialize)]
+struct Record {
+    files: BTreeSet<String>,
+}
+
+impl Record {
+    const FILE: &'static str = "docx.json";
+
+    fn path(out: &Path) -> Result<std::path::PathBuf, Error> {
+        safe_join(out, &format!("{}/{}", output::STATE_DIR, Self::FILE))
+    }
+
+    /// The record; a pack built before there was one gets the Word files that belong
+    /// to the documents the manifest lists (those were certainly made here).
+    fn load(out: &Path) -> Result<Record, Error> {
+        if let Some(text) = output::read_if_exists(&Self::path(out)?)? {
+            return Ok(serde_json::from_str(&text).unwrap_or_default());
+        }
+        let manifest = output::Manifest::load(out)?.unwrap_or_default();
+        let files = manifest.files.keys().filter(|p| p.starts_with("markdown/")).map(|p| docx_path(p)).collect();
+        Ok(Record { files })
+    }
+
+    fn save(&self, out: &Path) -> Result<(), Error> {
+        let text = serde_json::to_string_pretty(self).unwrap_or_default();
+        let path = Self::path(out)?;
+        if output::read_if_exists(&path)?.as_deref() != Some(text.as_str()) {
+            output::write_atomic(&path, text.as_bytes())?;
+        }
+        Ok(())
+    }
 }
 
 /// One Word file for one document.

@@ -1,41 +1,72 @@
-//! File-system helpers that every write goes through: paths that cannot leave the
-//! output folder, and atomic replacement (temporary file + rename).
+//! File-system helpers that every write of the pack goes through: paths that cannot
+//! leave the output folder or pass through a link, atomic replacement that keeps the
+//! file's mode, and reads that never silently change a person's text.
+//!
+//! These rules are the promise DESIGN.md makes to users ("nothing is written or deleted
+//! outside the output folder or through a symlink"), so they live in one place: a
+//! caller that wants to write below the output folder asks [`safe_join`] for the path
+//! and [`write_atomic`] for the write, and cannot get either rule wrong.
 
 use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
 use crate::error::Error;
 
+/// The folders and files directly below the output folder that a build writes into.
+/// Each is refused up front when it is a symbolic link (see [`refuse_links`]).
+pub const WRITTEN_TOP_LEVEL: &[&str] = &["markdown", "html", "docx", super::STATE_DIR, "licenses", "ATTRIBUTION.md"];
+
 /// Joins a `/`-separated relative path to `out`, refusing anything that could land
-/// outside it: absolute paths, `..`, and symbolic links on the way.
+/// outside it: absolute paths, `..`, and symbolic links on the way (the output folder
+/// itself is the user's choice and may be a link).
 pub fn safe_join(out: &Path, relative: &str) -> Result<PathBuf, Error> {
-    let refuse = |path: PathBuf, why: &str| Error::Write {
-        path,
-        source: std::io::Error::new(std::io::ErrorKind::InvalidInput, why.to_owned()),
+    let leaves = || Error::Write {
+        path: out.join(relative),
+        source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "path would leave the output folder"),
     };
     let mut target = out.to_owned();
     for part in Path::new(relative).components() {
         match part {
             Component::Normal(name) => {
                 target.push(name);
-                if std::fs::symlink_metadata(&target).is_ok_and(|m| m.file_type().is_symlink()) {
-                    return Err(refuse(target, "is a symbolic link; fitsm-pack does not write through links"));
+                if is_symlink(&target) {
+                    return Err(Error::Symlink { path: target });
                 }
             }
-            _ => return Err(refuse(out.join(relative), "path would leave the output folder")),
+            _ => return Err(leaves()),
         }
     }
     if target == out {
-        return Err(refuse(out.join(relative), "path would leave the output folder"));
+        return Err(leaves());
     }
     Ok(target)
 }
 
+/// Refuses a build into an output folder where any folder or file the build writes
+/// into is a symbolic link. Checked before anything is read or written, so the answer
+/// is the same whether or not the config changed, and a link is never half-followed.
+pub fn refuse_links(out: &Path) -> Result<(), Error> {
+    for name in WRITTEN_TOP_LEVEL {
+        let path = out.join(name);
+        if is_symlink(&path) {
+            return Err(Error::Symlink { path });
+        }
+    }
+    Ok(())
+}
+
+fn is_symlink(path: &Path) -> bool {
+    std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
+}
+
 /// Writes via a temporary file in the same folder and an atomic rename, so readers and
-/// a killed process see the old file or the new one, never a mix. There is no fsync
-/// per file: it multiplied build times by ten on large packs, and what it adds (surviving
-/// a power cut mid-build) is covered by the manifest being written last: the next build
-/// repairs any file the cut left behind.
+/// a killed process see the old file or the new one, never a mix.
+///
+/// A new file gets the mode the user's umask gives (0644 under umask 022: a web server
+/// running as another user can serve the site); a replaced file keeps its mode.
+/// There is no fsync per file: it multiplied build times by ten on large packs, and what
+/// it adds (surviving a power cut mid-build) is covered by the write journal: the next
+/// build repairs any file the cut left behind.
 pub fn write_atomic(target: &Path, bytes: &[u8]) -> Result<(), Error> {
     let write_error = |source| Error::Write { path: target.to_owned(), source };
     let folder = target.parent().unwrap_or(Path::new("."));
@@ -44,27 +75,59 @@ pub fn write_atomic(target: &Path, bytes: &[u8]) -> Result<(), Error> {
     if !folder.is_dir() {
         std::fs::create_dir_all(folder).map_err(write_error)?;
     }
-    let mut temporary = tempfile::Builder::new()
-        .prefix(TEMPORARY_PREFIX)
-        .suffix(TEMPORARY_SUFFIX)
-        .tempfile_in(folder)
-        .map_err(write_error)?;
+    let mut temporary = temporary_in(folder, TEMPORARY_SUFFIX).map_err(write_error)?;
     temporary.write_all(bytes).map_err(write_error)?;
+    keep_mode(target, temporary.as_file()).map_err(write_error)?;
     temporary.persist(target).map_err(|error| write_error(error.error))?;
     Ok(())
 }
 
-/// The file's text, `None` if it does not exist. Bytes that are not UTF-8 can only come
-/// from an edit (or damage), so they are read lossily and count as a change.
+/// A temporary file in `folder` for an atomic replacement, created with the mode the
+/// umask allows (tempfile's default, 0600, would make the whole site unreadable to a
+/// web server). Its name is one that [`remove_stale_temporaries`] recognises.
+pub fn temporary_in(folder: &Path, suffix: &str) -> std::io::Result<tempfile::NamedTempFile> {
+    let mut builder = tempfile::Builder::new();
+    builder.prefix(TEMPORARY_PREFIX).suffix(suffix);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        // The mode asked of open(2): the kernel takes the umask off it.
+        builder.permissions(std::fs::Permissions::from_mode(0o666));
+    }
+    builder.tempfile_in(folder)
+}
+
+/// Gives the temporary file the mode of the file it replaces, if there is one.
+fn keep_mode(target: &Path, temporary: &std::fs::File) -> std::io::Result<()> {
+    match std::fs::symlink_metadata(target) {
+        Ok(metadata) if metadata.is_file() => temporary.set_permissions(metadata.permissions()),
+        _ => Ok(()),
+    }
+}
+
+/// The file's text, `None` if it does not exist.
+///
+/// A file that is not UTF-8 (saved as Latin-1 or Windows-1252, say) is an error that
+/// names it: reading it lossily and writing the merge back would replace every accented
+/// letter with U+FFFD, an edit destroyed without a word.
 pub fn read_if_exists(path: &Path) -> Result<Option<String>, Error> {
     match std::fs::read(path) {
-        Ok(bytes) => Ok(Some(match String::from_utf8(bytes) {
-            Ok(text) => text,
-            Err(error) => String::from_utf8_lossy(error.as_bytes()).into_owned(),
-        })),
+        Ok(bytes) => String::from_utf8(bytes).map(Some).map_err(|error| not_utf8(path, error.as_bytes())),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(source) => Err(Error::Read { path: path.to_owned(), source }),
     }
+}
+
+/// The error for a file that is not UTF-8, with the line and column of the first
+/// offending byte so the user can find it.
+fn not_utf8(path: &Path, bytes: &[u8]) -> Error {
+    let valid = std::str::from_utf8(bytes).err().map_or(bytes.len(), |e| e.valid_up_to());
+    let before = &bytes[..valid];
+    let line = before.iter().filter(|&&b| b == b'\n').count() + 1;
+    let line_start = before.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    // Safe: `before` is valid UTF-8 up to `valid`, so this slice is too.
+    let column = std::str::from_utf8(&before[line_start..]).map_or(1, |s| s.chars().count() + 1);
+    Error::NotUtf8 { path: path.to_owned(), line, column }
 }
 
 /// Prefix and suffix of the temporary files `write_atomic` renames into place.
@@ -72,7 +135,7 @@ const TEMPORARY_PREFIX: &str = ".fitsm-pack-";
 const TEMPORARY_SUFFIX: &str = ".tmp";
 
 /// Removes temporary files a killed build left behind. Called under the build lock,
-/// so no other build can be using them.
+/// so no other build can be using them. Links are not followed.
 pub fn remove_stale_temporaries(out: &Path) -> Result<usize, Error> {
     let mut removed = 0;
     if !out.is_dir() {
@@ -112,10 +175,35 @@ mod tests {
 
     #[cfg(unix)]
     #[test]
-    fn symlinks_inside_the_output_are_not_followed() {
-        let (Ok(dir), Ok(outside)) = (tempfile::tempdir(), tempfile::tempdir()) else { return };
-        if std::os::unix::fs::symlink(outside.path(), dir.path().join("markdown")).is_ok() {
-            assert!(safe_join(dir.path(), "markdown/a.md").is_err());
+    fn links_inside_the_output_are_refused() {
+        let dir = tempfile::tempdir().expect("temp");
+        let outside = tempfile::tempdir().expect("temp");
+        std::os::unix::fs::symlink(outside.path(), dir.path().join("html")).expect("symlink");
+        assert!(matches!(safe_join(dir.path(), "html/a.html"), Err(Error::Symlink { .. })));
+        assert!(matches!(refuse_links(dir.path()), Err(Error::Symlink { .. })));
+    }
+
+    #[test]
+    fn text_that_is_not_utf8_is_an_error_with_its_position() {
+        let dir = tempfile::tempdir().expect("temp");
+        let path = dir.path().join("latin1.md");
+        std::fs::write(&path, b"# Title\n\nCaf\xe9 au lait\n").expect("write");
+        match read_if_exists(&path) {
+            Err(Error::NotUtf8 { line, column, .. }) => assert_eq!((line, column), (3, 4)),
+            other => panic!("expected NotUtf8, got {other:?}"),
         }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn replaced_files_keep_their_mode() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().expect("temp");
+        let path = dir.path().join("a.md");
+        write_atomic(&path, b"one").expect("write");
+        std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o640)).expect("chmod");
+        write_atomic(&path, b"two").expect("write");
+        let mode = std::fs::metadata(&path).expect("stat").permissions().mode() & 0o777;
+        assert_eq!(mode, 0o640);
     }
 }

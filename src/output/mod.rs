@@ -16,6 +16,7 @@
 //!   edited;
 //! - `--force`: regenerate everything, after saving edited files to a backup folder.
 
+mod endings;
 mod fs;
 pub mod lock;
 pub mod merge;
@@ -27,11 +28,16 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::error::Error;
+use crate::progress::{NoProgress, Progress, Step};
 use crate::render::RenderedFile;
-pub use fs::{read_if_exists, remove_if_exists, remove_stale_temporaries, safe_join, write_atomic};
+use endings::LineEnding;
+pub use fs::{
+    WRITTEN_TOP_LEVEL, read_if_exists, refuse_links, remove_if_exists, remove_stale_temporaries, safe_join,
+    temporary_in, write_atomic,
+};
 use merge::{Merged, has_conflict_markers};
-use state::{Bases, backup};
-pub use state::{Manifest, PackInfo, STATE_DIR, sha256_hex};
+use state::{Backup, Bases, Journal, JournalEntry};
+pub use state::{Manifest, PackInfo, STATE_DIR, State, sha256_hex};
 
 /// What happens (or would happen) to one file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -172,140 +178,281 @@ pub fn write_pack(
     manifest: Manifest,
     options: WriteOptions,
 ) -> Result<WriteReport, Error> {
-    if out.exists() && !out.is_dir() {
-        return Err(Error::OutputNotDir { path: out.to_owned() });
-    }
-    let previous = Manifest::load(out)?.unwrap_or_default();
-    let bases = Bases::new(out);
-    let mut report = WriteReport::default();
-    for file in files {
-        report.changes.push(decide(out, file, &previous, &bases, options)?);
-    }
-    let planned: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    for (path, hash) in previous.files.iter().filter(|(path, _)| !planned.contains(path.as_str())) {
-        if let Some(change) = decide_orphan(out, path, hash, options)? {
-            report.changes.push(change);
-        }
-    }
+    write_pack_with_progress(out, files, manifest, options, &NoProgress)
+}
+
+/// [`write_pack`], telling `progress` how far it got.
+pub fn write_pack_with_progress(
+    out: &Path,
+    files: &[RenderedFile],
+    manifest: Manifest,
+    options: WriteOptions,
+    progress: &dyn Progress,
+) -> Result<WriteReport, Error> {
+    let Decided { mut report, previous, interrupted } = decide_all(out, files, options, progress)?;
     if !options.dry_run {
-        apply(out, &mut report, &previous, manifest)?;
+        let bases = Bases::new(out);
+        let context = Apply { out, previous: &previous, bases: &bases, options, interrupted, dies_after: None };
+        context.apply(&mut report, manifest, progress)?;
     }
     Ok(report)
 }
 
-fn decide(
+/// The decisions for every file, and what they were made against.
+struct Decided {
+    report: WriteReport,
+    previous: Manifest,
+    interrupted: bool,
+}
+
+/// Reads and decides every file before the first write: a file that cannot be read
+/// (not UTF-8, say) stops the build with nothing written.
+fn decide_all(
     out: &Path,
-    file: &RenderedFile,
-    previous: &Manifest,
+    files: &[RenderedFile],
+    options: WriteOptions,
+    progress: &dyn Progress,
+) -> Result<Decided, Error> {
+    if out.exists() && !out.is_dir() {
+        return Err(Error::OutputNotDir { path: out.to_owned() });
+    }
+    refuse_links(out)?;
+    let state = State::load(out)?;
+    let previous = state.manifest.unwrap_or_default();
+    let bases = Bases::new(out);
+    let mut report = WriteReport::default();
+    progress.start(Step::Compare, files.len());
+    for file in files {
+        let current = read_if_exists(&safe_join(out, &file.path)?)?;
+        let previous_hash = previous.files.get(&file.path).map(String::as_str);
+        report.changes.push(decide(&file.path, &file.text, current, previous_hash, &bases, options)?);
+        progress.advance(1);
+    }
+    progress.finish();
+    let planned: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    for (path, hash) in previous.files.iter().filter(|(path, _)| !planned.contains(path.as_str())) {
+        let current = read_if_exists(&safe_join(out, path)?)?;
+        if let Some(change) = decide_orphan(path, hash, current, options) {
+            report.changes.push(change);
+        }
+    }
+    Ok(Decided { report, previous, interrupted: state.interrupted })
+}
+
+/// The decision for a file the plan contains. `current` is the file on disk (raw, in
+/// its own line endings); `previous_hash` the base it had after the last build.
+fn decide(
+    path: &str,
+    generated: &str,
+    current: Option<String>,
+    previous_hash: Option<&str>,
     bases: &Bases<'_>,
     options: WriteOptions,
 ) -> Result<FileChange, Error> {
-    let generated = file.text.clone();
-    let current = read_if_exists(&safe_join(out, &file.path)?)?;
-    let previous_hash = previous.files.get(&file.path);
     let decision = |change: Change, after: Option<String>| FileChange {
-        path: file.path.clone(),
+        path: path.to_owned(),
         change,
         before: current.clone(),
         after,
-        generated: Some(generated.clone()),
+        generated: Some(generated.to_owned()),
     };
-    let Some(current_text) = current.as_deref() else {
+    let Some(raw) = current.as_deref() else {
         return Ok(match previous_hash {
-            None => decision(Change::New, Some(generated.clone())),
-            Some(_) if options.restore || options.force => decision(Change::Restored, Some(generated.clone())),
+            None => decision(Change::New, Some(generated.to_owned())),
+            Some(_) if options.restore || options.force => decision(Change::Restored, Some(generated.to_owned())),
             Some(_) => decision(Change::UserDeleted, None),
         });
     };
-    if current_text == generated {
-        return Ok(decision(Change::Unchanged, Some(generated.clone())));
+    let ending = LineEnding::of(raw);
+    let text = endings::normalise(raw);
+    if text == generated {
+        return Ok(decision(Change::Unchanged, Some(raw.to_owned())));
     }
-    let edited = previous_hash != Some(&sha256_hex(current_text.as_bytes()));
+    let edited = previous_hash != Some(sha256_hex(text.as_bytes()).as_str());
     if options.force {
         let change = if edited { Change::Overwritten } else { Change::Updated };
-        return Ok(decision(change, Some(generated.clone())));
+        return Ok(decision(change, Some(ending.apply(generated))));
     }
     if !edited {
-        return Ok(decision(Change::Updated, Some(generated.clone())));
+        return Ok(decision(Change::Updated, Some(ending.apply(generated))));
     }
-    if has_conflict_markers(current_text) {
-        return Ok(decision(Change::StillConflicted, current.clone()));
+    if has_conflict_markers(&text) {
+        return Ok(decision(Change::StillConflicted, Some(raw.to_owned())));
     }
-    let base = match previous_hash {
-        Some(hash) => bases.get(&file.path, hash)?,
-        None => None,
+    let Some(previous_hash) = previous_hash else {
+        return Ok(decision(Change::KeptUnknown, Some(raw.to_owned())));
     };
-    let Some(base) = base else {
-        return Ok(decision(Change::KeptUnknown, current.clone()));
-    };
-    Ok(match merge::merge(&base, current_text, &generated) {
-        Merged::Clean(text) if text == current_text => decision(Change::Unchanged, Some(text)),
-        Merged::Clean(text) => decision(Change::Merged, Some(text)),
-        Merged::Conflict(text) => decision(Change::Conflict, Some(text)),
+    // A base that is gone or damaged (the state folder edited by hand) leaves nothing
+    // to merge against: both whole versions are shown as one conflict, so the file is
+    // neither overwritten nor left behind for ever.
+    let base = bases.get(path, previous_hash)?.unwrap_or_default();
+    Ok(match merge::merge(&base, &text, generated) {
+        Merged::Clean(merged) if merged == *text => decision(Change::Unchanged, Some(raw.to_owned())),
+        Merged::Clean(merged) => decision(Change::Merged, Some(ending.apply(&merged))),
+        Merged::Conflict(merged) => decision(Change::Conflict, Some(ending.apply(&merged))),
     })
 }
 
 /// A file generated last time that the plan no longer contains.
-fn decide_orphan(out: &Path, path: &str, hash: &str, options: WriteOptions) -> Result<Option<FileChange>, Error> {
-    let Some(current) = read_if_exists(&safe_join(out, path)?)? else {
-        return Ok(None); // already gone: forget it
-    };
-    let edited = sha256_hex(current.as_bytes()) != hash;
+fn decide_orphan(path: &str, hash: &str, current: Option<String>, options: WriteOptions) -> Option<FileChange> {
+    let current = current?; // already gone: forget it
+    let edited = sha256_hex(endings::normalise(&current).as_bytes()) != hash;
     let change = if edited && !options.force { Change::Orphaned } else { Change::Removed };
     let after = (change == Change::Orphaned).then(|| current.clone());
-    Ok(Some(FileChange { path: path.to_owned(), change, before: Some(current), after, generated: None }))
+    Some(FileChange { path: path.to_owned(), change, before: Some(current), after, generated: None })
 }
 
-fn apply(out: &Path, report: &mut WriteReport, previous: &Manifest, mut manifest: Manifest) -> Result<(), Error> {
-    let bases = Bases::new(out);
-    let stamp = backup_stamp();
-    let mut backed_up = false;
-    for change in &report.changes {
-        let target = safe_join(out, &change.path)?;
+/// What applying the decisions needs besides the decisions.
+struct Apply<'a> {
+    out: &'a Path,
+    previous: &'a Manifest,
+    bases: &'a Bases<'a>,
+    options: WriteOptions,
+    /// The previous build was killed while writing: sweep the base store afterwards.
+    interrupted: bool,
+    /// Tests only: stop dead after this many file writes, as a killed build would.
+    dies_after: Option<usize>,
+}
+
+impl Apply<'_> {
+    /// Applies the decisions in an order that makes every prefix safe: journal, then
+    /// bases, then documents, then the manifest; see `state` for why.
+    fn apply(&self, report: &mut WriteReport, mut manifest: Manifest, progress: &dyn Progress) -> Result<(), Error> {
+        let mut journal = Journal::default();
+        for change in &report.changes {
+            self.journal(&mut journal, change);
+        }
+        if !journal.files.is_empty() {
+            journal.save(self.out)?;
+        }
+        let mut stored = BTreeSet::new();
+        for change in &report.changes {
+            self.store_base(change, &mut stored)?;
+        }
+        let mut backup = Backup::new(self.out);
+        progress.start(Step::Write, report.changes.iter().filter(|c| c.change.writes()).count());
+        let mut writes = 0;
+        for index in 0..report.changes.len() {
+            if report.changes[index].change.writes() {
+                if self.dies_after == Some(writes) {
+                    return Ok(());
+                }
+                writes += 1;
+                // Someone may have saved the file since it was read: decide again on
+                // what is there now, so a save during the build is merged, not lost.
+                if let Some(fresh) = self.recheck(&report.changes[index])? {
+                    self.store_base(&fresh, &mut stored)?;
+                    self.journal(&mut journal, &fresh);
+                    journal.save(self.out)?;
+                    report.changes[index] = fresh;
+                }
+                self.write(&report.changes[index], &mut backup)?;
+                progress.advance(1);
+            }
+            self.record(&report.changes[index], &mut manifest);
+        }
+        progress.finish();
+        report.backup = backup.folder().map(Path::to_owned);
+        if self.dies_after == Some(writes) {
+            return Ok(()); // killed after the last document, before the manifest
+        }
+        manifest.settled = report.needs_attention().next().is_none();
+        // Until here the previous manifest, corrected by the journal, describes what is
+        // on disk; from here the new one does.
+        manifest.save(self.out)?;
+        Journal::remove(self.out)?;
+        let referenced: BTreeSet<&str> = manifest.files.values().map(String::as_str).collect();
+        stored.extend(self.previous.files.values().cloned());
+        self.bases.collect_garbage(&referenced, &stored, self.interrupted)
+    }
+
+    fn journal(&self, journal: &mut Journal, change: &FileChange) {
+        if let (true, Some(after), Some(generated)) = (change.change.writes(), &change.after, &change.generated) {
+            let entry = JournalEntry { base: sha256_hex(generated.as_bytes()), written: sha256_hex(after.as_bytes()) };
+            journal.files.insert(change.path.clone(), entry);
+        }
+    }
+
+    /// Puts the base the change leaves the file with into the store.
+    fn store_base(&self, change: &FileChange, stored: &mut BTreeSet<String>) -> Result<(), Error> {
+        let previous = self.previous.files.get(&change.path);
+        match (self.keeps_previous_base(change.change), &change.generated) {
+            (true, _) | (false, None) => {
+                if let Some(hash) = previous.filter(|_| self.previous.format < 2) {
+                    self.bases.keep(&change.path, hash)?;
+                }
+            }
+            (false, Some(generated)) => {
+                let hash = sha256_hex(generated.as_bytes());
+                if previous != Some(&hash) || self.previous.format < 2 {
+                    stored.insert(self.bases.put(generated)?);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Files kept as they were: the old base is remembered so they are still recognised.
+    fn keeps_previous_base(&self, change: Change) -> bool {
+        matches!(change, Change::Orphaned | Change::UserDeleted | Change::StillConflicted)
+    }
+
+    /// The decision again, if the file changed on disk since it was decided.
+    fn recheck(&self, change: &FileChange) -> Result<Option<FileChange>, Error> {
+        let current = read_if_exists(&safe_join(self.out, &change.path)?)?;
+        if current == change.before {
+            return Ok(None);
+        }
+        let previous_hash = self.previous.files.get(&change.path);
+        Ok(match &change.generated {
+            Some(generated) => Some(decide(
+                &change.path,
+                generated,
+                current,
+                previous_hash.map(String::as_str),
+                self.bases,
+                self.options,
+            )?),
+            None => previous_hash.and_then(|hash| decide_orphan(&change.path, hash, current, self.options)),
+        })
+    }
+
+    fn write(&self, change: &FileChange, backup: &mut Backup<'_>) -> Result<(), Error> {
+        if !change.change.writes() {
+            return Ok(());
+        }
+        let target = safe_join(self.out, &change.path)?;
+        let previous = self.previous.files.get(&change.path);
         let edited_before = change
             .before
             .as_ref()
-            .is_some_and(|text| previous.files.get(&change.path) != Some(&sha256_hex(text.as_bytes())));
+            .is_some_and(|text| previous != Some(&sha256_hex(endings::normalise(text).as_bytes())));
         // `--force` never destroys an edit without keeping a copy.
         let destroys_edit = change.change == Change::Overwritten || (change.change == Change::Removed && edited_before);
         if let Some(text) = change.before.as_ref().filter(|_| destroys_edit) {
-            backup(out, &stamp, &change.path, text)?;
-            backed_up = true;
+            backup.save(&change.path, text)?;
         }
-        if change.change.writes() {
-            match &change.after {
-                Some(text) => write_atomic(&target, text.as_bytes())?,
-                None => remove_if_exists(&target)?,
-            }
+        match &change.after {
+            Some(text) => write_atomic(&target, text.as_bytes()),
+            None => remove_if_exists(&target),
         }
+    }
+
+    fn record(&self, change: &FileChange, manifest: &mut Manifest) {
+        let previous = self.previous.files.get(&change.path);
         match (change.change, &change.generated) {
-            (Change::Removed, _) => bases.remove(&change.path)?,
-            // Kept as they were: remember the old base so they are still recognised.
-            (Change::Orphaned | Change::UserDeleted | Change::StillConflicted, _) => {
-                if let Some(hash) = previous.files.get(&change.path) {
+            (Change::Removed | Change::KeptUnknown, _) => {}
+            (kept, _) if self.keeps_previous_base(kept) => {
+                if let Some(hash) = previous {
                     manifest.files.insert(change.path.clone(), hash.clone());
                 }
             }
-            (Change::KeptUnknown, _) => {}
             (_, Some(generated)) => {
-                bases.put(&change.path, generated)?;
                 manifest.files.insert(change.path.clone(), sha256_hex(generated.as_bytes()));
             }
             (_, None) => {}
         }
     }
-    if backed_up {
-        report.backup = Some(state::backup_dir(out, &stamp));
-    }
-    manifest.settled = report.needs_attention().next().is_none();
-    // Written last: until here the previous manifest describes what is on disk well
-    // enough for the next build to finish the job.
-    manifest.save(out)?;
-    Ok(())
-}
-
-fn backup_stamp() -> String {
-    jiff::Timestamp::now().strftime("%Y%m%dT%H%M%SZ").to_string()
 }
 
 #[cfg(test)]
@@ -396,6 +543,124 @@ mod tests {
         assert_eq!(changes(&report), [("m/a.md", Change::Overwritten)]);
         let backup = report.backup.expect("backup folder");
         assert_eq!(std::fs::read_to_string(backup.join("m/a.md")).expect("backup"), "A\nmine\n");
+    }
+
+    /// Runs a write that dies after `writes` file writes, as a killed build would.
+    fn write_dying(dir: &Path, files: &[RenderedFile], writes: usize) {
+        let Decided { mut report, previous, interrupted } =
+            decide_all(dir, files, WriteOptions::default(), &NoProgress).expect("decide");
+        let bases = Bases::new(dir);
+        let options = WriteOptions::default();
+        let context = Apply { out: dir, previous: &previous, bases: &bases, options, interrupted, dies_after: Some(writes) };
+        context.apply(&mut report, Manifest::new("config", PackInfo::default()), &NoProgress).expect("apply");
+    }
+
+    fn generation(round: usize) -> Vec<RenderedFile> {
+        (0..4)
+            .map(|i| file(&format!("m/{i}.md"), &format!("# Doc {i}\n\nintro\n\n## A\n\nround {round}\n\n## B\n\nend\n")))
+            .collect()
+    }
+
+    #[test]
+    fn a_build_killed_after_any_write_is_repaired_by_the_next() {
+        // v1 built, doc 0 edited, v2 killed after k writes (k = 0 … all, and before the
+        // manifest), then v3: every unedited document is v3, the edit is merged, nothing
+        // is kept back or left in conflict.
+        for dies_after in 0..=5 {
+            let dir = tempfile::tempdir().expect("temp");
+            let out = dir.path();
+            write(out, &generation(1), WriteOptions::default());
+            let edited = std::fs::read_to_string(out.join("m/0.md")).expect("read").replace("end\n", "end, and ours\n");
+            std::fs::write(out.join("m/0.md"), &edited).expect("edit");
+            write_dying(out, &generation(2), dies_after);
+            let report = write(out, &generation(3), WriteOptions::default());
+            assert!(report.needs_attention().next().is_none(), "after dying at {dies_after}: {:?}", changes(&report));
+            for (i, expected) in generation(3).iter().enumerate() {
+                let text = std::fs::read_to_string(out.join(&expected.path)).expect("read");
+                if i == 0 {
+                    assert!(text.contains("round 3") && text.contains("end, and ours"), "{dies_after}: {text}");
+                } else {
+                    assert_eq!(text, expected.text, "after dying at {dies_after}");
+                }
+            }
+            assert!(!out.join(STATE_DIR).join("journal.json").exists());
+            // Only the bases the manifest refers to are left in the store.
+            let stored = walkdir::WalkDir::new(out.join(STATE_DIR).join("bases"))
+                .into_iter()
+                .filter_map(Result::ok)
+                .filter(|e| e.file_type().is_file())
+                .count();
+            assert_eq!(stored, 4, "after dying at {dies_after}");
+        }
+    }
+
+    #[test]
+    fn a_file_saved_during_the_build_is_merged_not_overwritten() {
+        let dir = tempfile::tempdir().expect("temp");
+        let out = dir.path();
+        write(out, &[file("m/a.md", BASE)], WriteOptions::default());
+        let next = [file("m/a.md", &BASE.replace("two\n", "two, regenerated\n"))];
+        let Decided { mut report, previous, interrupted } =
+            decide_all(out, &next, WriteOptions::default(), &NoProgress).expect("decide");
+        assert_eq!(changes(&report), [("m/a.md", Change::Updated)]);
+        // saved by someone between the decision and the write
+        std::fs::write(out.join("m/a.md"), BASE.replace("one\n", "one, saved meanwhile\n")).expect("save");
+        let bases = Bases::new(out);
+        let options = WriteOptions::default();
+        let context = Apply { out, previous: &previous, bases: &bases, options, interrupted, dies_after: None };
+        context.apply(&mut report, Manifest::new("config", PackInfo::default()), &NoProgress).expect("apply");
+        assert_eq!(changes(&report), [("m/a.md", Change::Merged)]);
+        let text = std::fs::read_to_string(out.join("m/a.md")).expect("read");
+        assert!(text.contains("saved meanwhile") && text.contains("regenerated"), "{text}");
+    }
+
+    #[test]
+    fn crlf_is_not_an_edit_and_is_kept() {
+        let dir = tempfile::tempdir().expect("temp");
+        let out = dir.path();
+        write(out, &[file("m/a.md", BASE)], WriteOptions::default());
+        std::fs::write(out.join("m/a.md"), BASE.replace('\n', "\r\n")).expect("crlf");
+        let next = BASE.replace("two\n", "two, regenerated\n");
+        assert_eq!(changes(&write(out, &[file("m/a.md", &next)], WriteOptions::default())), [("m/a.md", Change::Updated)]);
+        assert_eq!(std::fs::read_to_string(out.join("m/a.md")).expect("read"), next.replace('\n', "\r\n"));
+        // an edit in a CRLF file merges like any other
+        let edited = next.replace("one\n", "one, ours\n").replace('\n', "\r\n");
+        std::fs::write(out.join("m/a.md"), &edited).expect("edit");
+        let again = next.replace("two, regenerated\n", "two, again\n");
+        assert_eq!(changes(&write(out, &[file("m/a.md", &again)], WriteOptions::default())), [("m/a.md", Change::Merged)]);
+        let text = std::fs::read_to_string(out.join("m/a.md")).expect("read");
+        assert_eq!(text, again.replace("one\n", "one, ours\n").replace('\n', "\r\n"));
+        assert_eq!(changes(&write(out, &[file("m/a.md", &again)], WriteOptions::default())), [("m/a.md", Change::Unchanged)]);
+    }
+
+    #[test]
+    fn forced_builds_never_share_a_backup_folder() {
+        let dir = tempfile::tempdir().expect("temp");
+        let out = dir.path();
+        let force = WriteOptions { force: true, ..WriteOptions::default() };
+        write(out, &[file("m/a.md", "A\n")], WriteOptions::default());
+        let mut folders = Vec::new();
+        for edit in ["first edit", "second edit"] {
+            std::fs::write(out.join("m/a.md"), format!("A\n{edit}\n")).expect("edit");
+            folders.push(write(out, &[file("m/a.md", "A\n")], force).backup.expect("backup"));
+        }
+        assert_ne!(folders[0], folders[1]);
+        for (folder, edit) in folders.iter().zip(["first edit", "second edit"]) {
+            assert!(std::fs::read_to_string(folder.join("m/a.md")).expect("backup").contains(edit));
+        }
+    }
+
+    #[test]
+    fn a_missing_base_shows_both_sides_instead_of_keeping_the_file_back() {
+        let dir = tempfile::tempdir().expect("temp");
+        let out = dir.path();
+        write(out, &[file("m/a.md", BASE)], WriteOptions::default());
+        std::fs::write(out.join("m/a.md"), BASE.replace("one\n", "one, ours\n")).expect("edit");
+        std::fs::remove_dir_all(out.join(STATE_DIR).join("bases")).expect("damage the state");
+        let report = write(out, &[file("m/a.md", &BASE.replace("two\n", "two, new\n"))], WriteOptions::default());
+        assert_eq!(changes(&report), [("m/a.md", Change::Conflict)]);
+        let text = std::fs::read_to_string(out.join("m/a.md")).expect("read");
+        assert!(text.contains("one, ours") && text.contains("two, new"), "{text}");
     }
 
     #[test]

@@ -1,14 +1,23 @@
 //! fitsm-pack's own state in `<out>/.fitsm-pack/`:
 //!
-//! - `manifest.json`: generator version, hash of the config, and for every generated
-//!   file the SHA-256 of what was generated. Written last in a build, so a build that
-//!   dies half-way leaves the previous manifest, and the next build repairs the pack.
-//! - `base/<path>`: the text generated last time for each file; the base of the 3-way
-//!   merge that keeps people's edits.
-//! - `backup/<timestamp>/<path>`: edited files saved before `--force` overwrote them.
+//! - `manifest.json`: generator version, hashes of the inputs, and for every generated
+//!   file the SHA-256 of what was generated for it (its merge base).
+//! - `bases/<hh>/<sha256>`: the generated texts, stored by their hash. Content
+//!   addressing is what makes a killed build harmless: a new base never overwrites the
+//!   one the manifest still points to, so the manifest and the store agree after any
+//!   prefix of a build. Format 1 kept one `base/<path>` per document; those are still
+//!   read, moved into the store, and removed once a format-2 manifest is written.
+//! - `journal.json`: written before a build replaces any document, removed after the
+//!   manifest. It says, per file, what the build is about to write and which base that
+//!   write belongs to, so that the next build, finding it, can tell a file the killed
+//!   build wrote (base: the new rendering) from one it had not reached yet (base: the
+//!   old one) — without it, every file written between the crash and the manifest
+//!   looks edited and the merge would stall on it.
+//! - `backup/<timestamp>[-n]/<path>`: edited files saved before `--force` overwrote them;
+//!   never reused, so two forced builds in one second keep both copies.
 //! - `lock`: held while a build writes (see `lock`).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
@@ -20,7 +29,11 @@ use crate::error::Error;
 /// Folder inside the output folder that holds fitsm-pack's own state.
 pub const STATE_DIR: &str = ".fitsm-pack";
 const MANIFEST: &str = "manifest.json";
-const MANIFEST_FORMAT: u32 = 1;
+const JOURNAL: &str = "journal.json";
+const BASES: &str = "bases";
+/// Where format 1 kept its bases, one file per document path.
+const LEGACY_BASES: &str = "base";
+const MANIFEST_FORMAT: u32 = 2;
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
 pub struct Manifest {
@@ -65,23 +78,75 @@ impl Manifest {
         }
     }
 
-    /// The manifest of the last build; `None` if there was none or it is unreadable
-    /// (then every existing file is treated as possibly edited, never overwritten).
+    /// The manifest of the last finished build, as written; `None` if there was none or
+    /// it is unreadable (then every existing file is treated as possibly edited, never
+    /// overwritten). Builds use [`State::load`], which also replays a journal.
     pub fn load(out: &Path) -> Result<Option<Manifest>, Error> {
-        let path = state_path(out, MANIFEST);
+        let path = state_path(out, MANIFEST)?;
         Ok(read_if_exists(&path)?.and_then(|text| serde_json::from_str(&text).ok()))
     }
 
     /// Writes the manifest if it differs from what is on disk.
     pub fn save(&self, out: &Path) -> Result<bool, Error> {
-        let mut text = serde_json::to_string_pretty(self).unwrap_or_default();
-        text.push('\n');
-        let path = state_path(out, MANIFEST);
-        if read_if_exists(&path)?.as_deref() == Some(text.as_str()) {
-            return Ok(false);
+        save_json(&state_path(out, MANIFEST)?, self)
+    }
+}
+
+/// What a build needs to know about the previous one.
+#[derive(Debug, Clone, Default)]
+pub struct State {
+    /// The manifest of the last build, corrected by its journal if it was interrupted.
+    pub manifest: Option<Manifest>,
+    /// The last build was interrupted while writing documents.
+    pub interrupted: bool,
+}
+
+impl State {
+    pub fn load(out: &Path) -> Result<State, Error> {
+        let mut manifest = Manifest::load(out)?;
+        let Some(journal) = Journal::load(out)? else {
+            return Ok(State { manifest, interrupted: false });
+        };
+        let files = &mut manifest.get_or_insert_with(Manifest::default).files;
+        for (path, entry) in journal.files {
+            let Ok(target) = safe_join(out, &path) else { continue };
+            // Raw bytes: this is only "is it exactly what the killed build wrote?".
+            if std::fs::read(&target).is_ok_and(|bytes| sha256_hex(&bytes) == entry.written) {
+                files.insert(path, entry.base);
+            }
         }
-        write_atomic(&path, text.as_bytes())?;
-        Ok(true)
+        Ok(State { manifest, interrupted: true })
+    }
+}
+
+/// One write a build is about to make.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub(super) struct JournalEntry {
+    /// The base the file has once the write is done.
+    pub(super) base: String,
+    /// SHA-256 of the bytes written.
+    pub(super) written: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+pub(super) struct Journal {
+    pub(super) files: BTreeMap<String, JournalEntry>,
+}
+
+impl Journal {
+    fn load(out: &Path) -> Result<Option<Journal>, Error> {
+        let path = state_path(out, JOURNAL)?;
+        // An unreadable journal is one the killed build was still writing: it wrote
+        // no document yet (the journal comes first), so there is nothing to replay.
+        Ok(read_if_exists(&path)?.map(|text| serde_json::from_str(&text).unwrap_or_default()))
+    }
+
+    pub(super) fn save(&self, out: &Path) -> Result<(), Error> {
+        save_json(&state_path(out, JOURNAL)?, self).map(|_| ())
+    }
+
+    pub(super) fn remove(out: &Path) -> Result<(), Error> {
+        remove_if_exists(&state_path(out, JOURNAL)?)
     }
 }
 
@@ -89,11 +154,21 @@ pub fn sha256_hex(bytes: &[u8]) -> String {
     Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
-fn state_path(out: &Path, name: &str) -> PathBuf {
-    out.join(STATE_DIR).join(name)
+fn state_path(out: &Path, name: &str) -> Result<PathBuf, Error> {
+    safe_join(out, &format!("{STATE_DIR}/{name}"))
 }
 
-/// The base copy of one generated file.
+fn save_json(path: &Path, value: &impl Serialize) -> Result<bool, Error> {
+    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
+    text.push('\n');
+    if read_if_exists(path)?.as_deref() == Some(text.as_str()) {
+        return Ok(false);
+    }
+    write_atomic(path, text.as_bytes())?;
+    Ok(true)
+}
+
+/// The store of merge bases, addressed by the SHA-256 of their text.
 pub(super) struct Bases<'a> {
     out: &'a Path,
 }
@@ -103,35 +178,123 @@ impl<'a> Bases<'a> {
         Bases { out }
     }
 
-    fn path(&self, relative: &str) -> Result<PathBuf, Error> {
-        safe_join(&self.out.join(STATE_DIR).join("base"), relative)
+    fn object(&self, hash: &str) -> Result<PathBuf, Error> {
+        let prefix = hash.get(..2).unwrap_or("00");
+        safe_join(self.out, &format!("{STATE_DIR}/{BASES}/{prefix}/{hash}"))
     }
 
-    /// The base text, if it exists and matches the hash the manifest recorded (a base
-    /// that does not match is not trusted for merging).
-    pub(super) fn get(&self, relative: &str, expected_hash: &str) -> Result<Option<String>, Error> {
-        Ok(read_if_exists(&self.path(relative)?)?.filter(|text| sha256_hex(text.as_bytes()) == expected_hash))
+    fn legacy(&self, relative: &str) -> Result<PathBuf, Error> {
+        safe_join(self.out, &format!("{STATE_DIR}/{LEGACY_BASES}/{relative}"))
     }
 
-    pub(super) fn put(&self, relative: &str, text: &str) -> Result<(), Error> {
-        let path = self.path(relative)?;
-        if read_if_exists(&path)?.as_deref() != Some(text) {
+    /// The base text with this hash. `relative` finds a base that format 1 stored by
+    /// path. A text that does not match its hash is not trusted for merging.
+    pub(super) fn get(&self, relative: &str, hash: &str) -> Result<Option<String>, Error> {
+        let matches = |text: &String| sha256_hex(text.as_bytes()) == hash;
+        if let Some(text) = read_if_exists(&self.object(hash)?)?.filter(matches) {
+            return Ok(Some(text));
+        }
+        Ok(read_if_exists(&self.legacy(relative)?)?.filter(matches))
+    }
+
+    /// Stores a base; a base that is already stored is not written again.
+    pub(super) fn put(&self, text: &str) -> Result<String, Error> {
+        let hash = sha256_hex(text.as_bytes());
+        let path = self.object(&hash)?;
+        if !path.is_file() {
             write_atomic(&path, text.as_bytes())?;
+        }
+        Ok(hash)
+    }
+
+    /// Makes sure the base a kept file still refers to is in the store (it may be a
+    /// format-1 base that is about to be removed).
+    pub(super) fn keep(&self, relative: &str, hash: &str) -> Result<(), Error> {
+        if self.object(hash)?.is_file() {
+            return Ok(());
+        }
+        if let Some(text) = self.get(relative, hash)? {
+            self.put(&text)?;
         }
         Ok(())
     }
 
-    pub(super) fn remove(&self, relative: &str) -> Result<(), Error> {
-        remove_if_exists(&self.path(relative)?)
+    /// Removes every stored base the manifest does not refer to, and format 1's folder.
+    /// `candidates` are the hashes that may have become unreferenced; `sweep` looks at
+    /// the whole store instead (after an interrupted build, which may have stored bases
+    /// it never recorded).
+    pub(super) fn collect_garbage(
+        &self,
+        referenced: &BTreeSet<&str>,
+        candidates: &BTreeSet<String>,
+        sweep: bool,
+    ) -> Result<(), Error> {
+        let legacy = safe_join(self.out, &format!("{STATE_DIR}/{LEGACY_BASES}"))?;
+        if legacy.is_dir() {
+            std::fs::remove_dir_all(&legacy).map_err(|source| Error::Write { path: legacy.clone(), source })?;
+        }
+        let mut unreferenced: Vec<String> =
+            candidates.iter().filter(|hash| !referenced.contains(hash.as_str())).cloned().collect();
+        if sweep {
+            let store = safe_join(self.out, &format!("{STATE_DIR}/{BASES}"))?;
+            for entry in walkdir::WalkDir::new(&store).follow_links(false).into_iter().filter_map(Result::ok) {
+                let name = entry.file_name().to_string_lossy();
+                if entry.file_type().is_file() && !referenced.contains(name.as_ref()) {
+                    unreferenced.push(name.into_owned());
+                }
+            }
+        }
+        for hash in unreferenced {
+            remove_if_exists(&self.object(&hash)?)?;
+        }
+        Ok(())
     }
 }
 
-/// The folder one `--force` build saves edited files to.
-pub(super) fn backup_dir(out: &Path, stamp: &str) -> PathBuf {
-    out.join(STATE_DIR).join("backup").join(stamp)
+/// The folder one `--force` build saves edited files to: made on first use, and never
+/// one an earlier build used.
+pub(super) struct Backup<'a> {
+    out: &'a Path,
+    folder: Option<PathBuf>,
 }
 
-/// Saves a copy of an edited file under `backup/<stamp>/`.
-pub(super) fn backup(out: &Path, stamp: &str, relative: &str, text: &str) -> Result<(), Error> {
-    write_atomic(&safe_join(&backup_dir(out, stamp), relative)?, text.as_bytes())
+impl<'a> Backup<'a> {
+    pub(super) fn new(out: &'a Path) -> Self {
+        Backup { out, folder: None }
+    }
+
+    /// Saves a copy of an edited file under the build's backup folder.
+    pub(super) fn save(&mut self, relative: &str, text: &str) -> Result<(), Error> {
+        let folder = match &self.folder {
+            Some(folder) => folder.clone(),
+            None => {
+                let folder = self.claim_folder()?;
+                self.folder = Some(folder.clone());
+                folder
+            }
+        };
+        write_atomic(&safe_join(&folder, relative)?, text.as_bytes())
+    }
+
+    pub(super) fn folder(&self) -> Option<&Path> {
+        self.folder.as_deref()
+    }
+
+    /// `backup/<UTC stamp>`, or `<stamp>-2`, `-3`… if an earlier build used it:
+    /// `create_dir` either makes the folder or fails, so no two builds share one.
+    fn claim_folder(&self) -> Result<PathBuf, Error> {
+        let root = safe_join(self.out, &format!("{STATE_DIR}/backup"))?;
+        std::fs::create_dir_all(&root).map_err(|source| Error::Write { path: root.clone(), source })?;
+        let stamp = jiff::Timestamp::now().strftime("%Y%m%dT%H%M%SZ").to_string();
+        let mut attempt = 1;
+        loop {
+            let name = if attempt == 1 { stamp.clone() } else { format!("{stamp}-{attempt}") };
+            let folder = root.join(name);
+            match std::fs::create_dir(&folder) {
+                Ok(()) => return Ok(folder),
+                Err(error) if error.kind() == std::io::ErrorKind::AlreadyExists => attempt += 1,
+                Err(source) => return Err(Error::Write { path: folder, source }),
+            }
+        }
+    }
 }

@@ -58,6 +58,40 @@ fn prepare(setup: Option<&str>, project: &Project) -> Option<tempfile::TempDir> 
             std::os::unix::fs::symlink(outside.path(), project.path("dist/markdown")).expect("symlink");
             Some(outside)
         }
+        // A folder the build writes into is a link to a folder outside.
+        Some(setup @ ("html-symlink-outside" | "docx-symlink-outside" | "state-symlink-outside")) => {
+            let outside = tempfile::tempdir().expect("outside folder");
+            std::fs::create_dir_all(project.path("dist")).expect("dist");
+            let name = match setup {
+                "html-symlink-outside" => "html",
+                "docx-symlink-outside" => "docx",
+                _ => ".fitsm-pack",
+            };
+            #[cfg(unix)]
+            std::os::unix::fs::symlink(outside.path(), project.path(&format!("dist/{name}"))).expect("symlink");
+            Some(outside)
+        }
+        // A pack is built; then markdown/ is replaced by a link (the config is unchanged).
+        Some("markdown-symlink-after-build") => {
+            project.run(["build"]).success();
+            let outside = tempfile::tempdir().expect("outside folder");
+            std::fs::rename(project.path("dist/markdown"), project.path("markdown-moved")).expect("move");
+            #[cfg(unix)]
+            std::os::unix::fs::symlink(outside.path(), project.path("dist/markdown")).expect("symlink");
+            Some(outside)
+        }
+        // A pack is built, one document is saved as Latin-1, then the config changes.
+        Some("latin1-document-then-config-change") => {
+            project.run(["build"]).success();
+            let sla = project.path("dist/markdown/services/web/service-level-agreement.md");
+            let mut bytes = std::fs::read(&sla).expect("sla");
+            bytes.extend_from_slice(b"\nRemarque: le caf\xe9 est servi \xe0 10 h.\n");
+            std::fs::write(&sla, bytes).expect("latin-1 save");
+            let config = std::fs::read_to_string(project.path("sms.toml")).expect("config");
+            std::fs::write(project.path("sms.toml"), config.replace("name = \"Web\"", "name = \"Web sites\""))
+                .expect("config change");
+            None
+        }
         Some(other) => panic!("unknown setup `{other}`"),
     }
 }

@@ -20,4 +20,6 @@ mod regenerate;
 mod site;
 mod snapshots;
 mod templates;
+mod torture;
+mod trust;
 mod word;
