@@ -184,7 +184,8 @@ pub(crate) fn run(cli: Cli) -> Result<i32, Error> {
                 force,
                 restore,
             };
-            let outcome = fitsm_pack::build::build(&options)?;
+            let progress = crate::progress_bar::TerminalProgress::for_stderr(cli.quiet);
+            let outcome = fitsm_pack::build::build_with_progress(&options, &progress)?;
             let code = report::build(&outcome, &options, cli.quiet, cli.verbose);
             if zip && !dry_run {
                 if code != EXIT_OK {

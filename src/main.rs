@@ -1,6 +1,7 @@
 //! The `fitsm-pack` binary: parse arguments, run, print any error, exit with its code.
 
 mod cli;
+mod progress_bar;
 mod report;
 
 use std::io::IsTerminal;

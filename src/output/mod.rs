@@ -551,13 +551,16 @@ mod tests {
             decide_all(dir, files, WriteOptions::default(), &NoProgress).expect("decide");
         let bases = Bases::new(dir);
         let options = WriteOptions::default();
-        let context = Apply { out: dir, previous: &previous, bases: &bases, options, interrupted, dies_after: Some(writes) };
+        let context =
+            Apply { out: dir, previous: &previous, bases: &bases, options, interrupted, dies_after: Some(writes) };
         context.apply(&mut report, Manifest::new("config", PackInfo::default()), &NoProgress).expect("apply");
     }
 
     fn generation(round: usize) -> Vec<RenderedFile> {
         (0..4)
-            .map(|i| file(&format!("m/{i}.md"), &format!("# Doc {i}\n\nintro\n\n## A\n\nround {round}\n\n## B\n\nend\n")))
+            .map(|i| {
+                file(&format!("m/{i}.md"), &format!("# Doc {i}\n\nintro\n\n## A\n\nround {round}\n\n## B\n\nend\n"))
+            })
             .collect()
     }
 
@@ -621,16 +624,25 @@ mod tests {
         write(out, &[file("m/a.md", BASE)], WriteOptions::default());
         std::fs::write(out.join("m/a.md"), BASE.replace('\n', "\r\n")).expect("crlf");
         let next = BASE.replace("two\n", "two, regenerated\n");
-        assert_eq!(changes(&write(out, &[file("m/a.md", &next)], WriteOptions::default())), [("m/a.md", Change::Updated)]);
+        assert_eq!(
+            changes(&write(out, &[file("m/a.md", &next)], WriteOptions::default())),
+            [("m/a.md", Change::Updated)]
+        );
         assert_eq!(std::fs::read_to_string(out.join("m/a.md")).expect("read"), next.replace('\n', "\r\n"));
         // an edit in a CRLF file merges like any other
         let edited = next.replace("one\n", "one, ours\n").replace('\n', "\r\n");
         std::fs::write(out.join("m/a.md"), &edited).expect("edit");
         let again = next.replace("two, regenerated\n", "two, again\n");
-        assert_eq!(changes(&write(out, &[file("m/a.md", &again)], WriteOptions::default())), [("m/a.md", Change::Merged)]);
+        assert_eq!(
+            changes(&write(out, &[file("m/a.md", &again)], WriteOptions::default())),
+            [("m/a.md", Change::Merged)]
+        );
         let text = std::fs::read_to_string(out.join("m/a.md")).expect("read");
         assert_eq!(text, again.replace("one\n", "one, ours\n").replace('\n', "\r\n"));
-        assert_eq!(changes(&write(out, &[file("m/a.md", &again)], WriteOptions::default())), [("m/a.md", Change::Unchanged)]);
+        assert_eq!(
+            changes(&write(out, &[file("m/a.md", &again)], WriteOptions::default())),
+            [("m/a.md", Change::Unchanged)]
+        );
     }
 
     #[test]

@@ -117,7 +117,10 @@ impl Torture {
     fn tracked(&self) -> Vec<String> {
         let text = std::fs::read_to_string(self.project.path("dist/.fitsm-pack/manifest.json")).unwrap_or_default();
         let manifest: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
-        manifest["files"].as_object().map(|files| files.keys().map(|k| format!("dist/{k}")).collect()).unwrap_or_default()
+        manifest["files"]
+            .as_object()
+            .map(|files| files.keys().map(|k| format!("dist/{k}")).collect())
+            .unwrap_or_default()
     }
 
     fn read(&self, path: &str) -> String {
@@ -224,12 +227,7 @@ impl Torture {
                     "=======" if side.is_some() => side = Some("theirs"),
                     ">>>>>>> generated" if side.is_some() => side = None,
                     _ => {
-                        let keep = match (side, way) {
-                            (None, _) => true,
-                            (Some("ours"), 0 | 2) => true,
-                            (Some("theirs"), 1 | 2) => true,
-                            _ => false,
-                        };
+                        let keep = matches!((side, way), (None, _) | (Some("ours"), 0 | 2) | (Some("theirs"), 1 | 2));
                         if keep {
                             resolved.push_str(line);
                         } else {
@@ -298,7 +296,15 @@ fn random_edits_and_config_changes_never_lose_a_line() {
         next_id: 0,
     };
     let project = Project::new().config(&config.toml());
-    let mut t = Torture { project, rng: Rng(SEED), config, lines: BTreeMap::new(), counter: 0, conflicts_seen: 0, log: Vec::new() };
+    let mut t = Torture {
+        project,
+        rng: Rng(SEED),
+        config,
+        lines: BTreeMap::new(),
+        counter: 0,
+        conflicts_seen: 0,
+        log: Vec::new(),
+    };
     t.build(&["build"]);
     for round in 0..ROUNDS {
         t.log.push(format!("-- round {round}"));
@@ -318,11 +324,19 @@ fn random_edits_and_config_changes_never_lose_a_line() {
         }
         match t.rng.below(10) {
             0 => {
-                let before: Vec<(String, String)> =
-                    t.project.files_below("dist").into_iter().map(|f| (f.clone(), t.read(&format!("dist/{f}")))).collect();
+                let before: Vec<(String, String)> = t
+                    .project
+                    .files_below("dist")
+                    .into_iter()
+                    .map(|f| (f.clone(), t.read(&format!("dist/{f}"))))
+                    .collect();
                 t.build(&["build", "--dry-run"]);
-                let after: Vec<(String, String)> =
-                    t.project.files_below("dist").into_iter().map(|f| (f.clone(), t.read(&format!("dist/{f}")))).collect();
+                let after: Vec<(String, String)> = t
+                    .project
+                    .files_below("dist")
+                    .into_iter()
+                    .map(|f| (f.clone(), t.read(&format!("dist/{f}"))))
+                    .collect();
                 assert!(before == after, "a dry run changed the output folder\nhistory:\n{}", t.log.join("\n"));
             }
             1 => {
@@ -350,7 +364,9 @@ fn random_edits_and_config_changes_never_lose_a_line() {
         if text.contains("<<<<<<< your edit") {
             let resolved: String = text
                 .split_inclusive('\n')
-                .filter(|l| !matches!(l.trim_end_matches(['\r', '\n']), "<<<<<<< your edit" | "=======" | ">>>>>>> generated"))
+                .filter(|l| {
+                    !matches!(l.trim_end_matches(['\r', '\n']), "<<<<<<< your edit" | "=======" | ">>>>>>> generated")
+                })
                 .collect();
             t.write(&path, &resolved);
         }

@@ -30,8 +30,7 @@ fn the_first_build_deletes_no_word_file_it_did_not_make() {
     project.run(["build", "--format", "md,docx"]).success();
     assert_eq!(project.read("dist/docx/board-minutes.docx"), "not ours");
     // A Word file we made whose document left the plan is removed; the foreign one stays.
-    let config = project.read("sms.toml")
-        + "\n[[services]]\nid = \"mail\"\nname = \"Mail\"\nowner = \"alex\"\n";
+    let config = project.read("sms.toml") + "\n[[services]]\nid = \"mail\"\nname = \"Mail\"\nowner = \"alex\"\n";
     let project = project.config(&config);
     project.run(["build", "--format", "md,docx"]).success();
     let mail = "dist/docx/services/mail/service-level-agreement.docx";
@@ -120,4 +119,32 @@ fn files_get_the_umask_and_replaced_files_keep_their_mode() {
     build(&project);
     assert!(project.read(SLA).contains("Web Hosting Plus"));
     assert_eq!(mode(SLA), 0o640, "a replaced file keeps its mode");
+}
+
+/// Runs a build of `services` synthetic services with stderr on a pseudo-terminal
+/// (util-linux `script`), and returns what the terminal showed.
+#[cfg(unix)]
+fn build_on_a_terminal(project: &Project, quiet: bool) -> String {
+    let binary = assert_cmd::cargo::cargo_bin("fitsm-pack");
+    let quiet = if quiet { " -q" } else { "" };
+    let output = std::process::Command::new("script")
+        .args(["-qec", &format!("'{}'{quiet} build --format md", binary.display()), "/dev/null"])
+        .current_dir(project.root())
+        .env_remove("NO_COLOR")
+        .output()
+        .expect("script (util-linux) runs");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_long_build_shows_progress_on_a_terminal_and_only_there() {
+    let config = fitsm_pack::synth::config(150);
+    let terminal = build_on_a_terminal(&Project::new().config(&config), false);
+    assert!(terminal.contains("writing") && terminal.contains("/"), "no progress bar on the terminal:\n{terminal}");
+    let quiet = build_on_a_terminal(&Project::new().config(&config), true);
+    assert!(!quiet.contains("writing"), "-q still drew a bar:\n{quiet}");
+    let piped = Project::new().config(&config).run(["build", "--format", "md"]).success();
+    assert!(!piped.stderr().contains("writing ["), "a bar in a pipe:\n{}", piped.stderr());
 }
