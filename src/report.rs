@@ -23,9 +23,17 @@ pub(crate) fn build(outcome: &BuildOutcome, options: &BuildOptions, quiet: bool,
             eprintln!("{:>12} {}{}", change.change.label(), change.path, explanation(change.change));
         }
     }
-    if let Some(site) = outcome.site.as_ref().filter(|_| verbose) {
-        for path in &site.written {
-            eprintln!("{:>12} {path}", "html");
+    if let Some(site) = &outcome.site {
+        for skipped in &site.skipped {
+            eprintln!("warning: not in the site: {skipped}\n  help: {}", skipped.hint());
+        }
+        for path in &site.replaced {
+            eprintln!("warning: {path} was not made by fitsm-pack; the site needed its path and replaced it");
+        }
+        if verbose {
+            for path in &site.written {
+                eprintln!("{:>12} {path}", "html");
+            }
         }
     }
     if let Some(backup) = &report.backup {
