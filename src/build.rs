@@ -66,7 +66,7 @@ pub struct BuildOptions {
 }
 
 /// What a build did.
-#[derive(Debug, Clone)]
+#[derive(Debug)]
 pub struct BuildOutcome {
     pub documents: usize,
     pub report: WriteReport,
@@ -76,6 +76,9 @@ pub struct BuildOutcome {
     pub docx: Option<DocxReport>,
     pub warnings: Vec<String>,
     pub elapsed: Duration,
+    /// The build lock, still held (not for a dry run): `build --zip` zips under it, so
+    /// no other build can write between this build and its archive.
+    pub lock: Option<output::lock::BuildLock>,
 }
 
 /// A pack rendered in memory, with what it was made from.
@@ -176,7 +179,7 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
         Some(rendered)
     };
     // One build at a time per output folder; a dry run writes nothing and needs no lock.
-    let _lock = if options.dry_run { None } else { Some(output::lock::acquire(&options.out)?) };
+    let lock = if options.dry_run { None } else { Some(output::lock::acquire(&options.out)?) };
     if !options.dry_run {
         // A build killed earlier may have left temporary files; the lock makes them ours.
         output::remove_stale_temporaries(&options.out)?;
@@ -202,7 +205,8 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
     } else {
         None
     };
-    Ok(BuildOutcome { documents: plan.documents.len(), report, site, docx, warnings, elapsed: started.elapsed() })
+    let documents = plan.documents.len();
+    Ok(BuildOutcome { documents, report, site, docx, warnings, elapsed: started.elapsed(), lock })
 }
 
 /// What the manifest records about the pack (for naming and dating the zip).

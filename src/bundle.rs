@@ -6,19 +6,26 @@
 //! Unix permissions, the same "made by" system everywhere, no extra fields. Entry names
 //! are relative, use `/` and never contain `..`. The archive is written to a temporary
 //! file and renamed, and the state folder and other zips are never included.
+//!
+//! What goes in is [`shipped`]'s list, the one `check` inspects too. A pack that is not
+//! fit to hand out (unresolved conflict markers, attribution or licence lost) is not
+//! zipped: that is a [`ZipOutcome::Refused`] (exit 1, the run worked and found a
+//! problem), not an error, unless the user passes the flag that allows it. The zip is
+//! made under the build lock, so it never holds documents from two builds.
 
+pub mod shipped;
+
+use std::fmt;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, System, ZipWriter};
 
-use crate::check::{ATTRIBUTION_LINK, documents_on_disk};
 use crate::error::Error;
-use crate::output::{Manifest, PackInfo, safe_join};
-
-/// Folders and files of the output folder that go into the bundle.
-const INCLUDED: &[&str] = &["markdown", "html", "docx", "ATTRIBUTION.md", "licenses"];
+use crate::output::lock::{self, BuildLock};
+use crate::output::{self, Manifest, PackInfo, safe_join};
+use shipped::Skipped;
 
 #[derive(Debug, Clone)]
 pub struct ZipOptions {
@@ -26,6 +33,8 @@ pub struct ZipOptions {
     /// Where to write the zip; default `<out>/<org-slug>-sms-pack-<version>.zip`.
     pub output: Option<PathBuf>,
     pub allow_missing_attribution: bool,
+    /// Ship files that still hold merge conflict markers.
+    pub allow_conflicts: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -33,69 +42,156 @@ pub struct ZipReport {
     pub path: PathBuf,
     pub entries: usize,
     pub bytes: u64,
+    /// Files left out because their names cannot be represented safely.
+    pub skipped: Vec<Skipped>,
 }
 
-pub fn zip(options: &ZipOptions) -> Result<ZipReport, Error> {
-    let out = &options.out;
-    let manifest = Manifest::load(out)?.ok_or_else(|| Error::Usage {
-        message: format!("{} holds no pack", out.display()),
-        hint: "build it first: `fitsm-pack build`, or `fitsm-pack build --zip` to build and zip in one go".to_owned(),
-    })?;
-    if !options.allow_missing_attribution {
-        let missing: Vec<String> = documents_on_disk(out)?
-            .into_iter()
-            .filter(|(_, text)| !text.contains(ATTRIBUTION_LINK))
-            .map(|(path, _)| path)
-            .collect();
-        if !missing.is_empty() {
-            return Err(Error::Usage {
-                message: format!(
-                    "{} document{} lost the CC BY 4.0 attribution that the FitSM licence requires in what you distribute: {}",
-                    missing.len(),
-                    if missing.len() == 1 { "" } else { "s" },
-                    missing.join(", ")
-                ),
-                hint: "restore the licence section at the end of those documents (or rebuild them), or pass \
-                       --allow-missing-attribution if you have attributed FitSM another way"
-                    .to_owned(),
-            });
-        }
+/// What `zip` did: wrote the archive, or found the pack not fit to ship (exit 1).
+#[derive(Debug, Clone)]
+pub enum ZipOutcome {
+    Written(ZipReport),
+    Refused(Refusal),
+}
+
+/// Why no archive was written. Each list names files relative to the output folder.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Refusal {
+    /// Text files that still hold unresolved merge conflict markers.
+    pub conflicts: Vec<String>,
+    /// Documents (or ATTRIBUTION.md, or the licence) without the CC BY attribution.
+    pub missing_attribution: Vec<String>,
+    /// Files every pack must hold that are not there.
+    pub missing: Vec<String>,
+}
+
+impl Refusal {
+    pub fn is_empty(&self) -> bool {
+        self.conflicts.is_empty() && self.missing_attribution.is_empty() && self.missing.is_empty()
     }
+
+    /// One (cause, hint) pair per kind of problem, for the user.
+    pub fn problems(&self) -> Vec<(String, String)> {
+        let mut problems = Vec::new();
+        if !self.conflicts.is_empty() {
+            problems.push((
+                format!(
+                    "{} still hold{} unresolved merge conflict markers: {}",
+                    files(self.conflicts.len()),
+                    if self.conflicts.len() == 1 { "s" } else { "" },
+                    self.conflicts.join(", ")
+                ),
+                "resolve the `<<<<<<< your edit` … `>>>>>>> generated` blocks (keep the text you want, delete \
+                 the marker lines), or pass --allow-conflicts to ship them as they are"
+                    .to_owned(),
+            ));
+        }
+        if !self.missing.is_empty() {
+            problems.push((
+                format!("the pack lacks {}, which every copy you distribute must hold", self.missing.join(" and ")),
+                "run `fitsm-pack build --restore` to write it again, or pass --allow-missing-attribution if you have \
+                 attributed FitSM another way"
+                    .to_owned(),
+            ));
+        }
+        if !self.missing_attribution.is_empty() {
+            problems.push((
+                format!(
+                    "{} lost the CC BY 4.0 attribution that the FitSM licence requires in what you distribute: {}",
+                    files(self.missing_attribution.len()),
+                    self.missing_attribution.join(", ")
+                ),
+                "restore the licence section at the end of those documents (or rebuild them), or pass \
+                 --allow-missing-attribution if you have attributed FitSM another way"
+                    .to_owned(),
+            ));
+        }
+        problems
+    }
+}
+
+impl fmt::Display for Refusal {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for (index, (cause, hint)) in self.problems().iter().enumerate() {
+            if index > 0 {
+                writeln!(f)?;
+            }
+            write!(f, "{cause}\n  help: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+fn files(count: usize) -> String {
+    if count == 1 { "1 file".to_owned() } else { format!("{count} files") }
+}
+
+/// Zips the pack under the build lock, so the archive never mixes two builds.
+pub fn zip(options: &ZipOptions) -> Result<ZipOutcome, Error> {
+    // Refuse a folder without a pack before the lock creates the state folder in it.
+    require_pack(&options.out)?;
+    let lock = lock::acquire(&options.out)?;
+    zip_locked(options, &lock)
+}
+
+/// Zips the pack for a caller that already holds the build lock of `options.out` (a
+/// build that zips what it just wrote: taking the lock again would wait for itself).
+pub fn zip_locked(options: &ZipOptions, _lock: &BuildLock) -> Result<ZipOutcome, Error> {
+    let out = &options.out;
+    let manifest = require_pack(out)?;
     let name = bundle_name(&manifest.pack);
+    let mut entries = vec![(format!("{name}/README.md"), readme(&manifest).into_bytes())];
+    // Every name is checked and every file read and inspected before anything is
+    // written: a refused or failed zip leaves nothing behind.
+    let inspection = shipped::inspect(out, |relative, bytes| {
+        // Belt and braces: the name must be a plain relative path inside `out`.
+        safe_join(out, relative)?;
+        entries.push((format!("{name}/{relative}"), bytes));
+        Ok(())
+    })?;
+    let refusal = Refusal {
+        conflicts: if options.allow_conflicts { Vec::new() } else { inspection.conflicts },
+        missing_attribution: if options.allow_missing_attribution {
+            Vec::new()
+        } else {
+            inspection.missing_attribution
+        },
+        missing: if options.allow_missing_attribution { Vec::new() } else { inspection.missing },
+    };
+    if !refusal.is_empty() {
+        return Ok(ZipOutcome::Refused(refusal));
+    }
     let target = options.output.clone().unwrap_or_else(|| out.join(format!("{name}.zip")));
-    let files = collect(out)?;
     let timestamp = timestamp(&manifest.pack);
-    let readme = readme(&manifest);
 
     let folder = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let write_error = |source: std::io::Error| Error::Write { path: target.clone(), source };
     std::fs::create_dir_all(folder).map_err(write_error)?;
-    let temporary =
-        tempfile::Builder::new().prefix(".fitsm-pack-").suffix(".zip.tmp").tempfile_in(folder).map_err(write_error)?;
+    let temporary = output::temporary_in(folder, ".zip.tmp").map_err(write_error)?;
     let mut writer = ZipWriter::new(temporary);
-    let options = SimpleFileOptions::default()
+    let file_options = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Deflated)
         .compression_level(Some(6))
         .last_modified_time(timestamp)
         .unix_permissions(0o644)
         .system(System::Unix);
     let zip_error = |error: zip::result::ZipError| write_error(std::io::Error::other(error));
-    let mut entries = vec![(format!("{name}/README.md"), readme.into_bytes())];
-    for relative in files {
-        let bytes =
-            std::fs::read(out.join(&relative)).map_err(|source| Error::Read { path: out.join(&relative), source })?;
-        entries.push((format!("{name}/{relative}"), bytes));
-    }
     entries.sort_by(|a, b| a.0.cmp(&b.0));
     for (entry, bytes) in &entries {
-        writer.start_file(entry.as_str(), options).map_err(zip_error)?;
+        writer.start_file(entry.as_str(), file_options).map_err(zip_error)?;
         writer.write_all(bytes).map_err(write_error)?;
     }
     let temporary = writer.finish().map_err(zip_error)?;
     temporary.as_file().sync_data().map_err(write_error)?;
-    temporary.persist(&target).map_err(|error| write_error(error.error))?;
+    output::persist(temporary, &target).map_err(write_error)?;
     let bytes = std::fs::metadata(&target).map_err(write_error)?.len();
-    Ok(ZipReport { path: target, entries: entries.len(), bytes })
+    Ok(ZipOutcome::Written(ZipReport { path: target, entries: entries.len(), bytes, skipped: inspection.skipped }))
+}
+
+fn require_pack(out: &Path) -> Result<Manifest, Error> {
+    Manifest::load(out)?.ok_or_else(|| Error::Usage {
+        message: format!("{} holds no pack", out.display()),
+        hint: "build it first: `fitsm-pack build`, or `fitsm-pack build --zip` to build and zip in one go".to_owned(),
+    })
 }
 
 /// `<org-slug>-sms-pack-<version>`: the file name and the archive's top folder.
@@ -119,34 +215,6 @@ fn slug(text: &str) -> String {
         }
     }
     slug.trim_end_matches('-').chars().take(60).collect()
-}
-
-/// Files to include, relative to `out`, `/`-separated, sorted; symbolic links and
-/// hidden files are skipped so nothing from outside the pack can slip in.
-fn collect(out: &Path) -> Result<Vec<String>, Error> {
-    let mut files = Vec::new();
-    for top in INCLUDED {
-        let root = out.join(top);
-        if !root.exists() {
-            continue;
-        }
-        for entry in walkdir::WalkDir::new(&root).follow_links(false).sort_by_file_name() {
-            let entry = entry.map_err(|error| Error::Read {
-                path: error.path().unwrap_or(&root).to_owned(),
-                source: error.into(),
-            })?;
-            if !entry.file_type().is_file() || entry.file_name().to_string_lossy().starts_with('.') {
-                continue;
-            }
-            let Some(relative) = entry.path().strip_prefix(out).ok().and_then(|p| p.to_str()) else { continue };
-            let relative = relative.replace('\\', "/");
-            // Belt and braces: the name must be a plain relative path inside `out`.
-            safe_join(out, &relative)?;
-            files.push(relative);
-        }
-    }
-    files.sort();
-    Ok(files)
 }
 
 /// One moment for every entry: `SOURCE_DATE_EPOCH`, else the effective date, else the

@@ -6,20 +6,25 @@
 //! attribution was removed, and unresolved merge conflicts. Gaps, staleness, missing
 //! attribution and conflicts are failures (exit 1); placeholders and overdue reviews
 //! are warnings unless `--strict`.
+//!
+//! It looks at every file that ships (the list `zip` archives, from
+//! [`crate::bundle::shipped`]), not only the documents: `ATTRIBUTION.md` and the licence
+//! text must be there, no text file may hold a conflict, and files whose names cannot
+//! ship are named (warnings: the zip and the site leave them out).
 
 use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
 use crate::build::{Prepared, pack_info, prepare};
+use crate::bundle::shipped::{self, is_document};
 use crate::catalogue::Catalogue;
 use crate::coverage::{Coverage, count_placeholders};
 use crate::document::Document;
 use crate::error::Error;
-use crate::output::{self, Change, WriteOptions, merge::has_conflict_markers};
+use crate::output::{self, Change, WriteOptions};
 
-/// The licence link every distributed document must keep.
-pub const ATTRIBUTION_LINK: &str = "https://creativecommons.org/licenses/by/4.0/";
+pub use crate::bundle::shipped::ATTRIBUTION_LINK;
 
 #[derive(Debug, Clone)]
 pub struct CheckOptions {
@@ -73,6 +78,10 @@ pub struct CheckReport {
     pub placeholders: Vec<DocumentCount>,
     pub overdue_reviews: Vec<OverdueReview>,
     pub missing_attribution: Vec<String>,
+    /// Files every pack must hold that are not there (`ATTRIBUTION.md`, the licence).
+    pub missing_files: Vec<String>,
+    /// Files left out of the zip and the site because their names cannot ship, with why.
+    pub unsafe_names: Vec<String>,
     pub conflicts: Vec<String>,
     pub documents: usize,
     pub failures: Vec<String>,
@@ -104,28 +113,29 @@ pub fn check(options: &CheckOptions) -> Result<CheckReport, Error> {
     let today = jiff::ZonedDateTime::now().date();
     let mut placeholders = Vec::new();
     let mut overdue_reviews = Vec::new();
-    let mut missing_attribution = Vec::new();
-    let mut conflicts = Vec::new();
     let mut documents = 0;
-    for (path, text) in documents_on_disk(out)? {
+    let inspection = shipped::inspect(out, |path, bytes| {
+        if !is_document(path) {
+            return Ok(());
+        }
         documents += 1;
+        let text = String::from_utf8_lossy(&bytes);
         let count = count_placeholders(&text);
         if count > 0 {
-            placeholders.push(DocumentCount { path: path.clone(), count });
-        }
-        if !text.contains(ATTRIBUTION_LINK) {
-            missing_attribution.push(path.clone());
-        }
-        if has_conflict_markers(&text) {
-            conflicts.push(path.clone());
+            placeholders.push(DocumentCount { path: path.to_owned(), count });
         }
         let document = Document::parse(&text);
         if let Some(next) = document.field("next_review").and_then(|d| d.parse::<jiff::civil::Date>().ok())
             && next < today
         {
-            overdue_reviews.push(OverdueReview { path: path.clone(), next_review: next.to_string() });
+            overdue_reviews.push(OverdueReview { path: path.to_owned(), next_review: next.to_string() });
         }
-    }
+        Ok(())
+    })?;
+    let shipped::Inspection { missing_attribution, conflicts, skipped, .. } = inspection;
+    // Before the first build nothing is missing but the pack itself (said below).
+    let missing_files = if built { inspection.missing } else { Vec::new() };
+    let unsafe_names: Vec<String> = skipped.iter().map(ToString::to_string).collect();
 
     let on_disk =
         |path: &str| placeholders.iter().find(|p| p.path == format!("markdown/{path}")).map_or(0, |p| p.count);
@@ -159,14 +169,32 @@ pub fn check(options: &CheckOptions) -> Result<CheckReport, Error> {
             plural(missing_attribution.len())
         ));
     }
+    if !missing_files.is_empty() {
+        failures.push(format!(
+            "the pack lacks {}, which every copy you distribute must hold: run `fitsm-pack build --restore` to write it again",
+            missing_files.join(" and ")
+        ));
+    }
     if !conflicts.is_empty() {
         failures.push(format!(
-            "{} document{} still hold merge conflict markers",
+            "{} file{} still hold{} merge conflict markers",
             conflicts.len(),
-            plural(conflicts.len())
+            plural(conflicts.len()),
+            if conflicts.len() == 1 { "s" } else { "" }
         ));
     }
     let mut soft = Vec::new();
+    if !unsafe_names.is_empty() {
+        soft.push(format!(
+            "{} file{} cannot ship under {} name and {} left out of the zip and the site; rename {}: {}",
+            unsafe_names.len(),
+            plural(unsafe_names.len()),
+            if unsafe_names.len() == 1 { "its" } else { "their" },
+            if unsafe_names.len() == 1 { "is" } else { "are" },
+            if unsafe_names.len() == 1 { "it" } else { "them" },
+            unsafe_names.join("; ")
+        ));
+    }
     if placeholders_total > 0 {
         soft.push(format!(
             "{placeholders_total} open placeholder{} in {} document{}",
@@ -201,6 +229,8 @@ pub fn check(options: &CheckOptions) -> Result<CheckReport, Error> {
         placeholders,
         overdue_reviews,
         missing_attribution,
+        missing_files,
+        unsafe_names,
         conflicts,
         documents,
         passed: failures.is_empty(),
@@ -213,22 +243,14 @@ fn plural(count: usize) -> &'static str {
     if count == 1 { "" } else { "s" }
 }
 
-/// Every Markdown document under `out/markdown`, as (path relative to `out`, text).
+/// Every Markdown document under `out/markdown` that ships, as (path relative to
+/// `out`, text).
 pub fn documents_on_disk(out: &Path) -> Result<Vec<(String, String)>, Error> {
-    let root = out.join("markdown");
     let mut found = Vec::new();
-    if !root.is_dir() {
-        return Ok(found);
-    }
-    for entry in walkdir::WalkDir::new(&root).sort_by_file_name() {
-        let entry = entry
-            .map_err(|error| Error::Read { path: error.path().unwrap_or(&root).to_owned(), source: error.into() })?;
-        if !(entry.file_type().is_file() && entry.path().extension().is_some_and(|e| e == "md")) {
-            continue;
+    for relative in shipped::walk(out, "markdown")?.files.into_iter().filter(|path| is_document(path)) {
+        if let Some(text) = output::read_if_exists(&out.join(&relative))? {
+            found.push((relative, text));
         }
-        let Some(relative) = entry.path().strip_prefix(out).ok().and_then(|p| p.to_str()) else { continue };
-        let text = output::read_if_exists(entry.path())?.unwrap_or_default();
-        found.push((relative.replace('\\', "/"), text));
     }
     Ok(found)
 }

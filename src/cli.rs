@@ -8,6 +8,7 @@ use fitsm_pack::build::{BuildOptions, Format};
 use fitsm_pack::bundle::ZipOptions;
 use fitsm_pack::catalogue::Catalogue;
 use fitsm_pack::check::CheckOptions;
+use fitsm_pack::output::Change;
 use fitsm_pack::templates::TemplateSet;
 use fitsm_pack::{EXIT_OK, EXIT_PROBLEM, Error};
 
@@ -24,7 +25,8 @@ Examples:
 Exit codes:
   0  success
   1  the run worked but found a problem: a merge conflict, an edited document whose
-     entity left the config (build); changes pending (diff); failed checks (check)
+     entity left the config (build); changes pending (diff); failed checks (check);
+     a pack not fit to ship: conflict markers, attribution lost (zip)
   2  the input was unusable (bad config, bad template, bad usage)";
 
 /// Generate and maintain a FitSM-style service management documentation pack.
@@ -72,6 +74,9 @@ pub(crate) enum Command {
         /// With --zip: zip even if a document lost its CC BY attribution.
         #[arg(long, requires = "zip")]
         allow_missing_attribution: bool,
+        /// With --zip: zip even if files still hold merge conflict markers.
+        #[arg(long, requires = "zip")]
+        allow_conflicts: bool,
     },
     /// Zip the pack as it is in the output folder now (edits included), reproducibly.
     Zip {
@@ -84,6 +89,9 @@ pub(crate) enum Command {
         /// Zip even if a document lost its CC BY attribution.
         #[arg(long)]
         allow_missing_attribution: bool,
+        /// Zip even if files still hold unresolved merge conflict markers.
+        #[arg(long)]
+        allow_conflicts: bool,
     },
     /// Show what `build` would change, as a unified diff. Writes nothing.
     Diff {
@@ -174,7 +182,7 @@ pub(crate) fn run(cli: Cli) -> Result<i32, Error> {
             }
             Ok(EXIT_OK)
         }
-        Command::Build { pack, format, dry_run, force, restore, zip, allow_missing_attribution } => {
+        Command::Build { pack, format, dry_run, force, restore, zip, allow_missing_attribution, allow_conflicts } => {
             let options = BuildOptions {
                 config: pack.config,
                 out: pack.out,
@@ -188,19 +196,32 @@ pub(crate) fn run(cli: Cli) -> Result<i32, Error> {
             let outcome = fitsm_pack::build::build_with_progress(&options, &progress)?;
             let code = report::build(&outcome, &options, cli.quiet, cli.verbose);
             if zip && !dry_run {
-                if code != EXIT_OK {
+                // With --allow-conflicts, conflicts are no reason to hold the zip back;
+                // anything else that needs attention still is.
+                let held_back = outcome
+                    .report
+                    .needs_attention()
+                    .any(|c| !(allow_conflicts && matches!(c.change, Change::Conflict | Change::StillConflicted)));
+                if held_back {
                     eprintln!("not zipping: resolve the files above first, then run `fitsm-pack zip`");
                     return Ok(code);
                 }
-                let zip_options = ZipOptions { out: options.out.clone(), output: None, allow_missing_attribution };
-                report::zipped(&fitsm_pack::bundle::zip(&zip_options)?, cli.quiet);
+                // Zipped under the build's own lock: no other build can write between
+                // this build and its archive.
+                let zip_options =
+                    ZipOptions { out: options.out.clone(), output: None, allow_missing_attribution, allow_conflicts };
+                let zipped = match &outcome.lock {
+                    Some(lock) => fitsm_pack::bundle::zip_locked(&zip_options, lock)?,
+                    None => fitsm_pack::bundle::zip(&zip_options)?,
+                };
+                let zipped = report::zipped(&zipped, cli.quiet);
+                return Ok(code.max(zipped));
             }
             Ok(code)
         }
-        Command::Zip { out, output, allow_missing_attribution } => {
-            let zipped = fitsm_pack::bundle::zip(&ZipOptions { out, output, allow_missing_attribution })?;
-            report::zipped(&zipped, cli.quiet);
-            Ok(EXIT_OK)
+        Command::Zip { out, output, allow_missing_attribution, allow_conflicts } => {
+            let options = ZipOptions { out, output, allow_missing_attribution, allow_conflicts };
+            Ok(report::zipped(&fitsm_pack::bundle::zip(&options)?, cli.quiet))
         }
         Command::Check { pack, format, strict } => {
             let options = CheckOptions { config: pack.config, out: pack.out, templates: pack.templates, strict };

@@ -5,6 +5,7 @@ use std::fmt::Write as _;
 use std::io::Write as _;
 
 use fitsm_pack::build::{BuildOptions, BuildOutcome};
+use fitsm_pack::bundle::ZipOutcome;
 use fitsm_pack::check::CheckReport;
 use fitsm_pack::output::Change;
 use fitsm_pack::templates::{DOCUMENTS_DIR, RenderFor, TemplateSet};
@@ -22,9 +23,17 @@ pub(crate) fn build(outcome: &BuildOutcome, options: &BuildOptions, quiet: bool,
             eprintln!("{:>12} {}{}", change.change.label(), change.path, explanation(change.change));
         }
     }
-    if let Some(site) = outcome.site.as_ref().filter(|_| verbose) {
-        for path in &site.written {
-            eprintln!("{:>12} {path}", "html");
+    if let Some(site) = &outcome.site {
+        for skipped in &site.skipped {
+            eprintln!("warning: not in the site: {skipped}\n  help: {}", skipped.hint());
+        }
+        for path in &site.replaced {
+            eprintln!("warning: {path} was not made by fitsm-pack; the site needed its path and replaced it");
+        }
+        if verbose {
+            for path in &site.written {
+                eprintln!("{:>12} {path}", "html");
+            }
         }
     }
     if let Some(backup) = &report.backup {
@@ -270,8 +279,29 @@ pub(crate) fn stdout(text: &str) -> Result<(), fitsm_pack::Error> {
     }
 }
 
-pub(crate) fn zipped(report: &fitsm_pack::bundle::ZipReport, quiet: bool) {
-    if !quiet {
-        eprintln!("zip: {} ({} files, {} KiB)", report.path.display(), report.entries, report.bytes.div_ceil(1024));
+/// Prints the outcome of `zip` and returns its exit code: a refused pack is exit 1.
+pub(crate) fn zipped(outcome: &ZipOutcome, quiet: bool) -> i32 {
+    match outcome {
+        ZipOutcome::Written(report) => {
+            for skipped in &report.skipped {
+                eprintln!("warning: not zipped: {skipped}\n  help: {}", skipped.problem.hint());
+            }
+            if !quiet {
+                eprintln!(
+                    "zip: {} ({} files, {} KiB)",
+                    report.path.display(),
+                    report.entries,
+                    report.bytes.div_ceil(1024)
+                );
+            }
+            EXIT_OK
+        }
+        ZipOutcome::Refused(refusal) => {
+            for (cause, hint) in refusal.problems() {
+                eprintln!("error: {cause}\n  help: {hint}");
+            }
+            eprintln!("no zip was written");
+            EXIT_PROBLEM
+        }
     }
 }

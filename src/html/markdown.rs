@@ -72,6 +72,11 @@ fn rewrite_link(event: Event<'_>) -> Event<'_> {
     }
 }
 
+/// A link or image target fit for the site. Anything with a scheme other than http(s)
+/// and mailto is dropped (a colon before the first `/`, `?` or `#` is a scheme to a
+/// browser, whatever else it looks like); a local `.md` target becomes `.html`, keeping
+/// its query and fragment. Local targets are otherwise left as written: they are
+/// relative, so they cannot leave the site or run anything.
 fn safe_target(target: CowStr<'_>) -> CowStr<'_> {
     let lower = target.trim().to_ascii_lowercase();
     let has_scheme = lower.split(['/', '#', '?']).next().is_some_and(|first| first.contains(':'));
@@ -79,19 +84,10 @@ fn safe_target(target: CowStr<'_>) -> CowStr<'_> {
         let allowed = ["http:", "https:", "mailto:"].iter().any(|scheme| lower.starts_with(scheme));
         return if allowed { target } else { CowStr::Borrowed("") };
     }
-    let (path, anchor) = match target.split_once('#') {
-        Some((path, anchor)) => (path, Some(anchor)),
-        None => (target.as_ref(), None),
-    };
+    let split = target.find(['?', '#']).unwrap_or(target.len());
+    let (path, rest) = target.split_at(split);
     match path.strip_suffix(".md") {
-        Some(stem) => {
-            let mut rewritten = format!("{stem}.html");
-            if let Some(anchor) = anchor {
-                rewritten.push('#');
-                rewritten.push_str(anchor);
-            }
-            CowStr::from(rewritten)
-        }
+        Some(stem) => CowStr::from(format!("{stem}.html{rest}")),
         None => target,
     }
 }
@@ -173,6 +169,15 @@ mod tests {
         let page = render("[SLA](../services/hpc/service-level-agreement.md#targets) and [web](https://x.org/a.md)");
         assert!(page.html.contains("href=\"../services/hpc/service-level-agreement.html#targets\""), "{}", page.html);
         assert!(page.html.contains("href=\"https://x.org/a.md\""), "{}", page.html);
+    }
+
+    #[test]
+    fn local_targets_keep_their_query_fragment_and_encoding() {
+        let page = render("[a](a%20b.md?x=1#y) [b](./javascript:x.md) [c](<c d.md>) [d](%6Aavascript:x.md)");
+        assert!(page.html.contains("href=\"a%20b.html?x=1#y\""), "{}", page.html);
+        assert!(page.html.contains("href=\"./javascript:x.html\""), "{}", page.html);
+        assert!(page.html.contains("href=\"c%20d.html\""), "{}", page.html);
+        assert!(!page.html.contains("href=\"javascript"), "{}", page.html);
     }
 
     #[test]

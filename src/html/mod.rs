@@ -6,10 +6,25 @@
 //! organisation can restyle the site with the same overlay folder. They are rendered by
 //! a Tera instance of their own, with Tera's HTML escaping (the document templates use
 //! Markdown escaping instead).
+//!
+//! What people put in `markdown/` is data, never code or a path trick: every href made
+//! from a file name is percent-encoded ([`relative_href`]); a picture is copied only if
+//! nothing in it would run ([`asset`]); a file whose name cannot ship is left out and
+//! named. All of that is decided before the first write, so a refusal never leaves a
+//! half-written site.
+//!
+//! The site deletes only what it made. Every file it writes (pages, index, stylesheet,
+//! copied pictures) is recorded in `.fitsm-pack/site.json` *before* it is written, so a
+//! killed build leaves no generated file unrecorded, and a file the record does not
+//! know is never deleted. `html/` is the site's folder, though: if a generated file
+//! needs the path of a file fitsm-pack did not make, it is written there and the build
+//! says which file it replaced (a warning), rather than failing the site.
 
+pub mod asset;
 pub mod markdown;
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::fmt;
 use std::path::Path;
 
 use rayon::prelude::*;
@@ -17,12 +32,14 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::Tera;
 
+use crate::bundle::shipped::{self, NameProblem};
 use crate::document::{Document, field_label};
 use crate::error::{Error, TemplateError, tera_chain};
 use crate::output;
 use crate::plan::Plan;
-use crate::render::links::relative_path;
+use crate::render::links::relative_href;
 use crate::templates::{DocumentGroup, Origin, TemplateSet};
+use asset::UnsafeAsset;
 
 const LAYOUT: &str = "html/layout.html";
 const INDEX: &str = "html/index.html";
@@ -37,8 +54,57 @@ const SIDEBAR_LIMIT: usize = 40;
 pub struct SiteReport {
     pub pages: usize,
     pub written: Vec<String>,
-    /// Pages removed because their document is gone.
+    /// Generated files removed because their source is gone.
     pub removed: Vec<String>,
+    /// Files of `markdown/` the site left out, with why (warnings).
+    pub skipped: Vec<NotCopied>,
+    /// Files in `html/` that fitsm-pack had not made, replaced by a generated file of the
+    /// same path (warnings).
+    pub replaced: Vec<String>,
+}
+
+/// A file of `markdown/` that has no place in the site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NotCopied {
+    /// Path relative to the output folder, e.g. `markdown/chart.svg`.
+    pub path: String,
+    pub reason: NotCopiedReason,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NotCopiedReason {
+    /// Its name cannot be represented safely in the site (or the zip).
+    Name(NameProblem),
+    /// A browser could run it.
+    Content(UnsafeAsset),
+    /// `markdown/index.md` would have the path of the site's own index page.
+    ReplacesIndex,
+}
+
+impl NotCopied {
+    /// What the user can do about it.
+    pub fn hint(&self) -> &'static str {
+        match &self.reason {
+            NotCopiedReason::Name(problem) => problem.hint(),
+            NotCopiedReason::Content(_) => {
+                "export it again as a plain picture (no scripts, event attributes or links out of it), \
+                 then build again"
+            }
+            NotCopiedReason::ReplacesIndex => "rename it: the site makes its own index page",
+        }
+    }
+}
+
+impl fmt::Display for NotCopied {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match &self.reason {
+            NotCopiedReason::Name(problem) => write!(f, "{}: {problem}", self.path),
+            NotCopiedReason::Content(problem) => write!(f, "{}: {problem}", self.path),
+            NotCopiedReason::ReplacesIndex => {
+                write!(f, "{}: its page would replace the site's index page (html/index.html)", self.path)
+            }
+        }
+    }
 }
 
 /// Organisation facts shown on the index page.
@@ -91,34 +157,30 @@ struct NavItem {
 /// Builds `out/html/` from `out/markdown/`.
 pub fn build_site(out: &Path, plan: &Plan, info: &SiteInfo, templates: &TemplateSet) -> Result<SiteReport, Error> {
     let tera = compile(templates)?;
-    let pages = read_pages(out, plan)?;
-    let mut report = SiteReport { pages: pages.len() + 1, ..SiteReport::default() };
+    // Everything the site reads is listed, named and checked before the first write.
+    let Source { pages, assets, mut skipped } = Source::list(out)?;
+    let pages = read_pages(out, plan, &pages, &mut skipped)?;
+    let assets = read_assets(out, &assets, &mut skipped)?;
+    let mut report = SiteReport { pages: pages.len() + 1, skipped, ..SiteReport::default() };
     let html_root = out.join("html");
 
     // A page is rendered again only when its Markdown or something every page shares
     // (layout, stylesheet, organisation facts, navigation) changed since the last build.
     let shared = site_signature(templates, info, &pages);
     let previous = SiteCache::load(out);
-    let mut cache = SiteCache { signature: shared.clone(), pages: BTreeMap::new() };
-    let pending: Vec<usize> = (0..pages.len())
-        .filter(|&index| {
-            let page = &pages[index];
-            let fresh = previous.signature == shared
+    let fresh: Vec<bool> = pages
+        .iter()
+        .map(|page| {
+            previous.signature == shared
                 && previous.pages.get(&page.html_path) == Some(&page.sha256)
-                && html_root.join(&page.html_path).is_file();
-            !fresh
+                && html_root.join(&page.html_path).is_file()
         })
         .collect();
+    let pending: Vec<usize> = (0..pages.len()).filter(|&index| !fresh[index]).collect();
     let rendered: Vec<(usize, String)> = pending
         .par_iter()
         .map(|&index| render_page(&tera, templates, info, &pages, index).map(|html| (index, html)))
         .collect::<Result<_, Error>>()?;
-    for (index, html) in rendered {
-        write_if_changed(&html_root, &pages[index].html_path, html.as_bytes(), &mut report)?;
-    }
-    for page in &pages {
-        cache.pages.insert(page.html_path.clone(), page.sha256.clone());
-    }
 
     let context = tera::Context::from_serialize(serde_json::json!({
         "site": info,
@@ -129,14 +191,82 @@ pub fn build_site(out: &Path, plan: &Plan, info: &SiteInfo, templates: &Template
     }))
     .map_err(|e| layout_error(templates, INDEX, &e))?;
     let index = tera.render(INDEX, &context).map_err(|e| layout_error(templates, INDEX, &e))?;
-    write_if_changed(&html_root, "index.html", index.as_bytes(), &mut report)?;
-
     let css = templates.get(STYLESHEET).map(|f| f.text.as_str()).unwrap_or_default();
-    write_if_changed(&html_root, "assets/style.css", css.as_bytes(), &mut report)?;
-    copy_assets(out, &html_root, &mut report)?;
-    remove_stale_pages(&html_root, &pages, &mut report)?;
-    cache.save(out)?;
+
+    let mut writes: Vec<(&str, &[u8])> =
+        rendered.iter().map(|(index, html)| (pages[*index].html_path.as_str(), html.as_bytes())).collect();
+    writes.push((INDEX_PAGE, index.as_bytes()));
+    writes.push((STYLESHEET_PATH, css.as_bytes()));
+    writes.extend(assets.iter().map(|(path, bytes)| (path.as_str(), bytes.as_slice())));
+    let generated: BTreeSet<String> = pages
+        .iter()
+        .map(|page| page.html_path.clone())
+        .chain([INDEX_PAGE.to_owned(), STYLESHEET_PATH.to_owned()])
+        .chain(assets.iter().map(|(path, _)| path.clone()))
+        .collect();
+
+    // Recorded before written: whatever point a build is killed at, every generated
+    // file on disk is in the record. Only pages that are fresh already count as fresh.
+    let known = previous.generated_files(&assets);
+    let in_progress = SiteCache {
+        signature: shared.clone(),
+        pages: pages
+            .iter()
+            .zip(&fresh)
+            .filter(|(_, fresh)| **fresh)
+            .map(|(page, _)| (page.html_path.clone(), page.sha256.clone()))
+            .collect(),
+        files: known.union(&generated).cloned().collect(),
+    };
+    in_progress.save(out)?;
+    for (relative, bytes) in writes {
+        write_if_changed(&html_root, relative, bytes, known.contains(relative), &mut report)?;
+    }
+    remove_stale_files(&html_root, known.difference(&generated), &mut report)?;
+    let done = SiteCache {
+        signature: shared,
+        pages: pages.iter().map(|page| (page.html_path.clone(), page.sha256.clone())).collect(),
+        files: generated,
+    };
+    done.save(out)?;
     Ok(report)
+}
+
+/// The site's own files, at the root of `html/`.
+const INDEX_PAGE: &str = "index.html";
+const STYLESHEET_PATH: &str = "assets/style.css";
+
+/// The files of `markdown/` the site is made from, by name, before any is read.
+struct Source {
+    /// Paths under `markdown/` of the documents.
+    pages: Vec<String>,
+    /// Paths under `markdown/` of the pictures and PDFs to copy.
+    assets: Vec<String>,
+    skipped: Vec<NotCopied>,
+}
+
+impl Source {
+    fn list(out: &Path) -> Result<Source, Error> {
+        let listing = shipped::walk(out, "markdown")?;
+        let mut source = Source { pages: Vec::new(), assets: Vec::new(), skipped: Vec::new() };
+        for path in listing.files {
+            let Some(relative) = path.strip_prefix("markdown/") else { continue };
+            if relative.ends_with(".md") {
+                source.pages.push(relative.to_owned());
+            } else if asset_extension(relative).is_some() {
+                source.assets.push(relative.to_owned());
+            }
+        }
+        // Names nobody would miss in the site (notes.txt, a spreadsheet) are the zip's
+        // and check's to report; the site names what it would have used.
+        source.skipped = listing
+            .skipped
+            .into_iter()
+            .filter(|s| s.path.ends_with(".md") || asset_extension(&s.path).is_some())
+            .map(|s| NotCopied { path: s.path, reason: NotCopiedReason::Name(s.problem) })
+            .collect();
+        Ok(source)
+    }
 }
 
 fn render_page(
@@ -149,7 +279,7 @@ fn render_page(
     let page = &pages[index];
     let rendered = markdown::render(&page.document.body);
     let (heading, body) = split_title(&rendered.html, &page.title);
-    let root = relative_path(&page.html_path, "");
+    let root = relative_href(&page.html_path, "");
     let context = tera::Context::from_serialize(serde_json::json!({
         "site": info,
         "nav": navigation(pages, Some(index)),
@@ -183,11 +313,16 @@ fn site_signature(templates: &TemplateSet, info: &SiteInfo, pages: &[SourcePage]
 }
 
 /// `.fitsm-pack/site.json`: the shared signature and the Markdown hash of every page
-/// as of the last site build.
+/// as of the last site build, and every file the site has generated (the only files it
+/// may ever delete).
 #[derive(Debug, Default, Serialize, serde::Deserialize, PartialEq)]
 struct SiteCache {
     signature: String,
     pages: BTreeMap<String, String>,
+    /// Paths under `html/` of every generated file. Absent in records written before
+    /// fitsm-pack kept it (see `generated_files`).
+    #[serde(default)]
+    files: BTreeSet<String>,
 }
 
 impl SiteCache {
@@ -206,43 +341,59 @@ impl SiteCache {
         }
         Ok(())
     }
+
+    /// The files this record vouches for as generated. A record from before the file
+    /// list was kept names only pages; the site always wrote the index, the stylesheet
+    /// and a copy of each picture too, so those count as generated then.
+    fn generated_files(&self, assets: &[(String, Vec<u8>)]) -> BTreeSet<String> {
+        let mut files = self.files.clone();
+        files.extend(self.pages.keys().cloned());
+        if self.files.is_empty() && !self.pages.is_empty() {
+            files.extend([INDEX_PAGE.to_owned(), STYLESHEET_PATH.to_owned()]);
+            files.extend(assets.iter().map(|(path, _)| path.clone()));
+        }
+        files
+    }
+}
+
+/// The lowercase extension of a file the site copies, if `path` is one.
+fn asset_extension(path: &str) -> Option<String> {
+    let extension = Path::new(path).extension()?.to_str()?.to_ascii_lowercase();
+    asset::EXTENSIONS.contains(&extension.as_str()).then_some(extension)
 }
 
 /// Images beside the documents (the assessment chart, pictures people add) are copied
-/// to the same place in the site, so relative links keep working. Only image and PDF
-/// files: anything that a browser could run (HTML, scripts) is never copied.
-const ASSET_EXTENSIONS: &[&str] = &["png", "jpg", "jpeg", "gif", "webp", "svg", "pdf"];
-
-fn copy_assets(out: &Path, html_root: &Path, report: &mut SiteReport) -> Result<(), Error> {
+/// to the same place in the site, so relative links keep working. Only images and PDFs
+/// that a browser would not run (see [`asset`]); HTML and scripts are never copied.
+/// Returns (path under `html/`, bytes), all read and checked before anything is written.
+fn read_assets(out: &Path, assets: &[String], skipped: &mut Vec<NotCopied>) -> Result<Vec<(String, Vec<u8>)>, Error> {
     let markdown_root = out.join("markdown");
-    for entry in walkdir::WalkDir::new(&markdown_root).sort_by_file_name().into_iter().filter_map(Result::ok) {
-        let is_asset = entry.file_type().is_file()
-            && entry
-                .path()
-                .extension()
-                .and_then(|e| e.to_str())
-                .is_some_and(|e| ASSET_EXTENSIONS.contains(&e.to_ascii_lowercase().as_str()))
-            && !entry.file_name().to_string_lossy().starts_with('.');
-        let Some(relative) = entry.path().strip_prefix(&markdown_root).ok().and_then(|p| p.to_str()) else { continue };
-        if is_asset {
-            let bytes =
-                std::fs::read(entry.path()).map_err(|source| Error::Read { path: entry.path().to_owned(), source })?;
-            write_if_changed(html_root, &relative.replace('\\', "/"), &bytes, report)?;
+    let mut copies = Vec::new();
+    for relative in assets {
+        let path = markdown_root.join(relative);
+        let bytes = std::fs::read(&path).map_err(|source| Error::Read { path: path.clone(), source })?;
+        let extension = asset_extension(relative).unwrap_or_default();
+        match asset::check(&extension, &bytes) {
+            Ok(()) => copies.push((relative.clone(), bytes)),
+            Err(problem) => skipped
+                .push(NotCopied { path: format!("markdown/{relative}"), reason: NotCopiedReason::Content(problem) }),
         }
     }
-    Ok(())
+    Ok(copies)
 }
 
-/// Pages whose Markdown document is gone (its entity left the config, or someone
-/// deleted it) are removed: `html/` is entirely generated, nobody edits it.
-fn remove_stale_pages(html_root: &Path, pages: &[SourcePage], report: &mut SiteReport) -> Result<(), Error> {
-    let current: std::collections::HashSet<&str> = pages.iter().map(|p| p.html_path.as_str()).collect();
-    for entry in walkdir::WalkDir::new(html_root).into_iter().filter_map(Result::ok) {
-        let is_page = entry.file_type().is_file() && entry.path().extension().is_some_and(|e| e == "html");
-        let Some(relative) = entry.path().strip_prefix(html_root).ok().and_then(|p| p.to_str()) else { continue };
-        let relative = relative.replace('\\', "/");
-        if is_page && relative != "index.html" && !current.contains(relative.as_str()) {
-            output::remove_if_exists(entry.path())?;
+/// Generated files whose source is gone (a document whose entity left the config, a
+/// picture someone deleted) are removed. Only files of the record reach this, and never
+/// through a symbolic link.
+fn remove_stale_files<'a>(
+    html_root: &Path,
+    stale: impl Iterator<Item = &'a String>,
+    report: &mut SiteReport,
+) -> Result<(), Error> {
+    for relative in stale {
+        let Ok(target) = output::safe_join(html_root, relative) else { continue };
+        if std::fs::symlink_metadata(&target).is_ok_and(|m| m.is_file()) {
+            output::remove_if_exists(&target)?;
             report.removed.push(format!("html/{relative}"));
         }
     }
@@ -268,27 +419,25 @@ fn layout_error(templates: &TemplateSet, name: &str, error: &tera::Error) -> Err
     Error::Template(TemplateError { template: name.to_owned(), origin, line: None, message: tera_chain(error) })
 }
 
-fn read_pages(out: &Path, plan: &Plan) -> Result<Vec<SourcePage>, Error> {
+fn read_pages(
+    out: &Path,
+    plan: &Plan,
+    sources: &[String],
+    skipped: &mut Vec<NotCopied>,
+) -> Result<Vec<SourcePage>, Error> {
     let markdown_root = out.join("markdown");
     let planned: HashMap<&str, (DocumentGroup, usize)> =
         plan.documents.iter().enumerate().map(|(i, d)| (d.path.as_str(), (d.group, i))).collect();
     let mut pages = Vec::new();
-    if !markdown_root.is_dir() {
-        return Ok(pages);
-    }
-    for entry in walkdir::WalkDir::new(&markdown_root).sort_by_file_name() {
-        let entry = entry.map_err(|error| Error::Read {
-            path: error.path().unwrap_or(&markdown_root).to_owned(),
-            source: error.into(),
-        })?;
-        let is_markdown = entry.file_type().is_file() && entry.path().extension().is_some_and(|e| e == "md");
-        if !is_markdown {
+    for markdown_path in sources {
+        let html_path = format!("{}.html", markdown_path.strip_suffix(".md").unwrap_or(markdown_path));
+        if html_path == INDEX_PAGE {
+            skipped
+                .push(NotCopied { path: format!("markdown/{markdown_path}"), reason: NotCopiedReason::ReplacesIndex });
             continue;
         }
-        let Ok(relative) = entry.path().strip_prefix(&markdown_root) else { continue };
-        let Some(markdown_path) = relative.to_str().map(|p| p.replace('\\', "/")) else { continue };
-        let bytes =
-            std::fs::read(entry.path()).map_err(|source| Error::Read { path: entry.path().to_owned(), source })?;
+        let path = markdown_root.join(markdown_path);
+        let bytes = std::fs::read(&path).map_err(|source| Error::Read { path: path.clone(), source })?;
         let sha256 = output::sha256_hex(&bytes);
         let document = Document::parse(&String::from_utf8_lossy(&bytes));
         let fallback_title = || {
@@ -296,7 +445,7 @@ fn read_pages(out: &Path, plan: &Plan) -> Result<Vec<SourcePage>, Error> {
         };
         let title = document.field("title").filter(|t| !t.trim().is_empty()).map_or_else(fallback_title, str::to_owned);
         let (group, order) = planned.get(markdown_path.as_str()).map_or((None, usize::MAX), |(g, i)| (Some(*g), *i));
-        let html_path = format!("{}.html", markdown_path.trim_end_matches(".md"));
+        let markdown_path = markdown_path.clone();
         pages.push(SourcePage { markdown_path, sha256, html_path, document, title, group, order });
     }
     pages.sort_by(|a, b| {
@@ -351,7 +500,7 @@ fn nav_item(page: &SourcePage, from: &str, current: bool) -> NavItem {
     let field = |key: &str| page.document.field(key).unwrap_or_default().to_owned();
     NavItem {
         title: page.title.clone(),
-        href: relative_path(from, &page.html_path),
+        href: relative_href(from, &page.html_path),
         current,
         id: field("id"),
         owner: field("owner"),
@@ -391,10 +540,21 @@ fn escape_html(text: &str) -> String {
     out
 }
 
-fn write_if_changed(root: &Path, relative: &str, bytes: &[u8], report: &mut SiteReport) -> Result<(), Error> {
+/// Writes `relative` under `root` unless it already holds `bytes`. A file there that
+/// the site record does not know (`known` false) is replaced all the same (the site
+/// needs that path), but reported.
+fn write_if_changed(
+    root: &Path,
+    relative: &str,
+    bytes: &[u8],
+    known: bool,
+    report: &mut SiteReport,
+) -> Result<(), Error> {
     let target = output::safe_join(root, relative)?;
-    if std::fs::read(&target).is_ok_and(|current| current == bytes) {
-        return Ok(());
+    match std::fs::read(&target) {
+        Ok(current) if current == bytes => return Ok(()),
+        Ok(_) if !known => report.replaced.push(format!("html/{relative}")),
+        _ => {}
     }
     output::write_atomic(&target, bytes)?;
     report.written.push(format!("html/{relative}"));

@@ -77,9 +77,14 @@ pub fn write_atomic(target: &Path, bytes: &[u8]) -> Result<(), Error> {
     }
     let mut temporary = temporary_in(folder, TEMPORARY_SUFFIX).map_err(write_error)?;
     temporary.write_all(bytes).map_err(write_error)?;
-    keep_mode(target, temporary.as_file()).map_err(write_error)?;
-    temporary.persist(target).map_err(|error| write_error(error.error))?;
-    Ok(())
+    persist(temporary, target).map_err(write_error)
+}
+
+/// Renames a finished temporary file (from [`temporary_in`]) over `target`, which
+/// keeps its mode if it exists.
+pub fn persist(temporary: tempfile::NamedTempFile, target: &Path) -> std::io::Result<()> {
+    keep_mode(target, temporary.as_file())?;
+    temporary.persist(target).map(|_| ()).map_err(|error| error.error)
 }
 
 /// A temporary file in `folder` for an atomic replacement, created with the mode the

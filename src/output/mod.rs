@@ -32,7 +32,7 @@ use crate::progress::{NoProgress, Progress, Step};
 use crate::render::RenderedFile;
 use endings::LineEnding;
 pub use fs::{
-    WRITTEN_TOP_LEVEL, read_if_exists, refuse_links, remove_if_exists, remove_stale_temporaries, safe_join,
+    WRITTEN_TOP_LEVEL, persist, read_if_exists, refuse_links, remove_if_exists, remove_stale_temporaries, safe_join,
     temporary_in, write_atomic,
 };
 use merge::{Merged, has_conflict_markers};

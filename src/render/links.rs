@@ -5,9 +5,14 @@
 //! resolved from the plan, so a link to a document that the pack does not contain is a
 //! template error rather than a broken link found later. The HTML step rewrites `.md`
 //! targets to `.html`.
+//!
+//! A path becomes a link target only through [`relative_href`], which percent-encodes
+//! every segment: a file name is data, so `javascript:x.md` can never read as a scheme
+//! and `#`, `?`, `%` or a space in a name still lead to that file.
 
 use std::collections::HashMap;
 
+use percent_encoding::{AsciiSet, CONTROLS, utf8_percent_encode};
 use tera::Value;
 
 use super::escape::escape_inline;
@@ -42,7 +47,7 @@ impl tera::Function for LinkIndex {
             return Err(tera::Error::msg(format!("link() to `{key}`{which}: the pack has no such document")));
         };
         let label = text_arg("text").unwrap_or(title);
-        Ok(Value::String(format!("[{}]({})", escape_inline(label), relative_path(from, path))))
+        Ok(Value::String(format!("[{}]({})", escape_inline(label), relative_href(from, path))))
     }
 
     fn is_safe(&self) -> bool {
@@ -62,7 +67,7 @@ impl tera::Function for PathTo {
         if file.starts_with('/') || file.split('/').any(|part| part == "..") {
             return Err(tera::Error::msg(format!("path_to(): `{file}` must be a path inside the pack")));
         }
-        Ok(Value::String(relative_path(from, file)))
+        Ok(Value::String(relative_href(from, file)))
     }
 }
 
@@ -78,9 +83,51 @@ pub fn relative_path(from: &str, to: &str) -> String {
     parts.join("/")
 }
 
+/// Characters encoded in a path segment of an href: everything with a meaning in a URL
+/// (`:` a scheme, `#` a fragment, `?` a query, `%` an escape), in HTML or in a Markdown
+/// link (`<`, `>`, quotes, brackets, parentheses, backslash), spaces and controls.
+/// Letters, digits, `-`, `.`, `_`, `~` and non-ASCII text (as UTF-8) are what remain.
+const SEGMENT: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b'&')
+    .add(b'\'')
+    .add(b'(')
+    .add(b')')
+    .add(b':')
+    .add(b';')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'[')
+    .add(b'\\')
+    .add(b']')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}');
+
+/// [`relative_path`] as a link target: each segment percent-encoded, so the result is
+/// always a relative reference to exactly that file, whatever its name.
+pub fn relative_href(from: &str, to: &str) -> String {
+    let path = relative_path(from, to);
+    let segments: Vec<String> = path
+        .split('/')
+        .map(
+            |segment| {
+                if segment == ".." { segment.to_owned() } else { utf8_percent_encode(segment, SEGMENT).to_string() }
+            },
+        )
+        .collect();
+    segments.join("/")
+}
+
 #[cfg(test)]
 mod tests {
-    use super::relative_path;
+    use super::{relative_href, relative_path};
 
     #[test]
     fn relative_paths() {
@@ -88,5 +135,16 @@ mod tests {
         assert_eq!(relative_path("processes/slm.md", "services/hpc/sla.md"), "../services/hpc/sla.md");
         assert_eq!(relative_path("services/hpc/sla.md", "services/hpc/sdt.md"), "sdt.md");
         assert_eq!(relative_path("services/hpc/sla.md", "policy.md"), "../../policy.md");
+    }
+
+    #[test]
+    fn hrefs_from_file_names_are_never_a_scheme_a_query_or_a_fragment() {
+        assert_eq!(relative_href("index.html", "javascript:alert(1).html"), "javascript%3Aalert%281%29.html");
+        assert_eq!(relative_href("a/b.html", "data:text.html"), "../data%3Atext.html");
+        assert_eq!(relative_href("index.html", "a b#c?d%e.html"), "a%20b%23c%3Fd%25e.html");
+        assert_eq!(relative_href("index.html", "dir:x/page.html"), "dir%3Ax/page.html");
+        assert_eq!(relative_href("services/hpc/sla.md", "policy.md"), "../../policy.md");
+        assert_eq!(relative_href("a/b.html", ""), "../");
+        assert_eq!(relative_href("index.html", "café/ünïcode.html"), "caf%C3%A9/%C3%BCn%C3%AFcode.html");
     }
 }

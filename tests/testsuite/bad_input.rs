@@ -92,8 +92,100 @@ fn prepare(setup: Option<&str>, project: &Project) -> Option<tempfile::TempDir> 
                 .expect("config change");
             None
         }
+        // Files people drop into a pack (tests/bad-input/70-… to 79-…).
+        Some("javascript-file-name") => {
+            put_file(project, "dist/markdown/javascript:alert(document.domain).md", "# Looks like a link\n");
+            put_file(project, "dist/markdown/a b#c?d%e.md", "# Odd but fine\n");
+            None
+        }
+        Some("svg-with-script") => {
+            put_file(project, "dist/markdown/chart.svg", PLAIN_SVG);
+            put_file(
+                project,
+                "dist/markdown/evil.svg",
+                "<svg xmlns=\"http://www.w3.org/2000/svg\"><script>alert(1)</script></svg>",
+            );
+            None
+        }
+        Some("svg-unsafe-variants") => {
+            let svg = |body: &str| {
+                format!(
+                    "<svg xmlns=\"http://www.w3.org/2000/svg\" xmlns:xlink=\"http://www.w3.org/1999/xlink\">{body}</svg>"
+                )
+            };
+            put_file(project, "dist/markdown/pictures/onload.svg", &svg("<rect onload=\"alert(1)\"/>"));
+            put_file(project, "dist/markdown/pictures/foreign.svg", &svg("<foreignObject><p>x</p></foreignObject>"));
+            put_file(
+                project,
+                "dist/markdown/pictures/link.svg",
+                &svg("<a xlink:href=\"javascript:alert(1)\"><rect/></a>"),
+            );
+            put_file(
+                project,
+                "dist/markdown/pictures/tracker.svg",
+                &svg("<image href=\"https://tracker.example/p.png\"/>"),
+            );
+            put_file(project, "dist/markdown/pictures/broken.svg", "<svg><rect></svg>");
+            put_file(project, "dist/markdown/pictures/page.png", "<html><script>alert(1)</script></html>");
+            None
+        }
+        Some("foreign-html-files") => {
+            put_file(project, "dist/html/handmade.html", "<p>our old intranet page</p>\n");
+            put_file(project, "dist/html/services/notes.html", "<p>kept</p>\n");
+            None
+        }
+        Some("unsafe-file-names") => {
+            put_file(project, "dist/markdown/CON.md", "# Reserved\n");
+            put_file(project, "dist/markdown/back\\slash.md", "# Backslash\n");
+            put_file(project, "dist/markdown/bell\u{7}.md", "# Control\n");
+            put_file(project, "dist/markdown/nul.svg", PLAIN_SVG);
+            #[cfg(unix)]
+            {
+                use std::os::unix::ffi::OsStrExt;
+                let name = std::ffi::OsStr::from_bytes(b"caf\xe9.md");
+                std::fs::write(project.path("dist/markdown").join(name), "# Latin-1\n").expect("non-UTF-8 name");
+            }
+            None
+        }
+        Some("unsafe-file-names-built") => {
+            project.run(["build"]).success();
+            put_file(project, "dist/markdown/CON.md", "# Reserved\n");
+            put_file(project, "dist/html/aux.html", "<p>reserved</p>\n");
+            None
+        }
+        Some("conflict-in-document") => {
+            project.run(["build"]).success();
+            let path = "dist/markdown/sms/service-management-policy.md";
+            let text = project.read(path).replacen(
+                "\n## ",
+                "\n<<<<<<< your edit\nmine\n=======\ntheirs\n>>>>>>> generated\n\n## ",
+                1,
+            );
+            put_file(project, path, &text);
+            None
+        }
+        Some("attribution-file-deleted") => {
+            project.run(["build"]).success();
+            std::fs::remove_file(project.path("dist/ATTRIBUTION.md")).expect("remove ATTRIBUTION.md");
+            std::fs::remove_file(project.path("dist/licenses/CC-BY-4.0.txt")).expect("remove licence");
+            None
+        }
+        Some("index-md") => {
+            put_file(project, "dist/markdown/index.md", "# My own index\n");
+            None
+        }
         Some(other) => panic!("unknown setup `{other}`"),
     }
+}
+
+/// A picture with nothing in it that runs.
+const PLAIN_SVG: &str =
+    "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 10 10\"><rect width=\"10\" height=\"10\"/></svg>";
+
+fn put_file(project: &Project, relative: &str, text: &str) {
+    let path = project.path(relative);
+    std::fs::create_dir_all(path.parent().expect("a folder")).expect("create folder");
+    std::fs::write(path, text).expect("write file");
 }
 
 #[test]

@@ -143,3 +143,35 @@ fn scores_are_checked_against_the_catalogue() {
         .stderr_contains("score 7 is out of range")
         .stderr_contains("requirement `PR3.1` does not belong to SLM");
 }
+
+#[test]
+fn a_deleted_or_stripped_attribution_file_fails_the_check() {
+    let project = Project::example("minimal");
+    project.run(["build"]).success();
+    let attribution = project.read("dist/ATTRIBUTION.md");
+    let stripped = attribution.replace("https://creativecommons.org/licenses/by/4.0/", "(link removed)");
+    std::fs::write(project.path("dist/ATTRIBUTION.md"), stripped).expect("strip");
+    let report = json(&project.run(["check", "--format", "json"]).exit(1).stdout());
+    assert_eq!(report["missing_attribution"], serde_json::json!(["ATTRIBUTION.md"]));
+
+    std::fs::remove_file(project.path("dist/ATTRIBUTION.md")).expect("delete");
+    std::fs::remove_file(project.path("dist/licenses/CC-BY-4.0.txt")).expect("delete");
+    let report = json(&project.run(["check", "--format", "json"]).exit(1).stdout());
+    assert_eq!(report["missing_files"], serde_json::json!(["ATTRIBUTION.md", "licenses/CC-BY-4.0.txt"]));
+    let text = project.run(["check"]).exit(1).stdout();
+    assert!(text.contains("failure: the pack lacks ATTRIBUTION.md and licenses/CC-BY-4.0.txt"), "{text}");
+    project.run(["build", "--restore"]).success();
+    project.run(["check"]).success();
+}
+
+#[test]
+fn conflict_markers_in_any_shipped_file_fail_the_check() {
+    let project = Project::example("minimal");
+    project.run(["build"]).success();
+    let conflict = "<<<<<<< your edit\nmine\n=======\ntheirs\n>>>>>>> generated\n";
+    std::fs::write(project.path("dist/ATTRIBUTION.md"), format!("{}{conflict}", project.read("dist/ATTRIBUTION.md")))
+        .expect("conflict");
+    std::fs::write(project.path("dist/html/notes.txt"), conflict).expect("conflict");
+    let report = json(&project.run(["check", "--format", "json"]).exit(1).stdout());
+    assert_eq!(report["conflicts"], serde_json::json!(["ATTRIBUTION.md", "html/notes.txt"]));
+}

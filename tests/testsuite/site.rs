@@ -151,3 +151,100 @@ fn only_pages_whose_markdown_changed_are_rendered_again() {
     project.run(["build"]).success().stderr_contains("site: 57 pages, 1 written");
     assert!(project.read("dist/html/processes/change-management.html").contains("Reviewed by the CAB."));
 }
+
+/// Every `href` and `src` of every page of the site, with the page it is on.
+fn site_links(project: &Project) -> Vec<(String, String)> {
+    let mut links = Vec::new();
+    for page in project.files_below("dist/html").into_iter().filter(|p| p.ends_with(".html")) {
+        let text = project.read(&format!("dist/html/{page}"));
+        for target in attribute_values(&text, "href").into_iter().chain(attribute_values(&text, "src")) {
+            links.push((page.clone(), target.to_owned()));
+        }
+    }
+    links
+}
+
+#[test]
+fn a_file_name_never_becomes_a_scheme_and_odd_names_still_link() {
+    let project = Project::example("minimal")
+        .file("dist/markdown/javascript:alert(1).md", "# Looks like a link\n")
+        .file("dist/markdown/data:text.md", "# Also\n")
+        .file("dist/markdown/notes/a b#c?d%e.md", "# Odd but fine\n");
+    project.run(["build"]).success();
+    let html_root = project.path("dist/html");
+    let mut odd = 0;
+    for (page, target) in site_links(&project) {
+        let lower = target.to_ascii_lowercase();
+        assert!(!lower.starts_with("javascript:") && !lower.starts_with("data:"), "{page}: live link {target}");
+        if target.starts_with("https://") || target.starts_with('#') {
+            continue;
+        }
+        let file = target.split(['#', '?']).next().unwrap_or_default();
+        let decoded = percent_encoding::percent_decode_str(file).decode_utf8().expect("UTF-8 link");
+        let from = html_root.join(&page);
+        let resolved = normalise(&from.parent().expect("page folder").join(decoded.as_ref()));
+        assert!(resolved.exists(), "{page}: {target} leads nowhere ({})", resolved.display());
+        if target.contains("%3A") || target.contains("%23") {
+            odd += 1;
+        }
+    }
+    assert!(odd >= 3 * 4, "the odd names are linked from the index and every sidebar ({odd})");
+}
+
+#[test]
+fn an_svg_that_could_run_a_script_is_not_copied_and_is_named() {
+    let project = Project::example("minimal")
+        .file("dist/markdown/pictures/chart.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"><rect/></svg>")
+        .file(
+            "dist/markdown/pictures/evil.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"><g><rect onload=\"alert(1)\"/></g></svg>",
+        );
+    project
+        .run(["build"])
+        .success()
+        .stderr_contains("warning: not in the site: markdown/pictures/evil.svg: it has an `onload` event attribute");
+    assert!(project.exists("dist/html/pictures/chart.svg"));
+    assert!(!project.exists("dist/html/pictures/evil.svg"));
+    // a copy made before the picture turned bad is the site's own, and goes
+    std::fs::write(project.path("dist/markdown/pictures/chart.svg"), "<svg><script>x</script></svg>").expect("edit");
+    project.run(["build"]).success().stderr_contains("markdown/pictures/chart.svg: it has a <script> element");
+    assert!(!project.exists("dist/html/pictures/chart.svg"));
+}
+
+#[test]
+fn the_site_deletes_only_the_files_it_made() {
+    let project = Project::example("minimal")
+        .file("dist/html/handmade.html", "<p>our old intranet page</p>\n")
+        .file("dist/html/assets/logo.png", "not ours");
+    project.run(["build"]).success();
+    assert_eq!(project.read("dist/html/handmade.html"), "<p>our old intranet page</p>\n");
+    assert!(project.exists("dist/html/assets/logo.png"));
+    let record: serde_json::Value =
+        serde_json::from_str(&project.read("dist/.fitsm-pack/site.json")).expect("site record");
+    let recorded: BTreeSet<String> =
+        record["files"].as_array().expect("files").iter().filter_map(|f| f.as_str().map(str::to_owned)).collect();
+    for file in project.files_below("dist/html") {
+        assert_eq!(recorded.contains(&file), !["handmade.html", "assets/logo.png"].contains(&file.as_str()), "{file}");
+    }
+
+    // a page whose document is gone is removed; a file the record does not know stays
+    project.run(["build"]).success();
+    let extra = "dist/markdown/extra.md";
+    std::fs::write(project.path(extra), "# Extra\n").expect("extra document");
+    project.run(["build"]).success();
+    assert!(project.exists("dist/html/extra.html"));
+    std::fs::remove_file(project.path(extra)).expect("remove");
+    project.run(["build"]).success();
+    assert!(!project.exists("dist/html/extra.html"));
+    assert!(project.exists("dist/html/handmade.html") && project.exists("dist/html/assets/logo.png"));
+}
+
+#[test]
+fn a_file_the_site_did_not_make_is_replaced_only_when_the_site_needs_its_path_and_then_named() {
+    let project = Project::example("minimal").file("dist/html/index.html", "<p>someone's index</p>\n");
+    project.run(["build"]).success().stderr_contains(
+        "warning: html/index.html was not made by fitsm-pack; the site needed its path and replaced it",
+    );
+    assert!(project.read("dist/html/index.html").contains("<!DOCTYPE html>"));
+    project.run(["build"]).success().stderr_lacks("was not made by fitsm-pack");
+}

@@ -1,0 +1,293 @@
+//! What ships: the files of the output folder that go out to staff, customers and the
+//! auditor, and the checks every one of them must pass.
+//!
+//! `zip` archives exactly this list and `check` inspects exactly this list, through the
+//! same two functions ([`shipped`], [`inspect`]), so the two can never disagree about
+//! what is distributed. The site uses the same walk over `markdown/`, so a file name
+//! that the zip would refuse is refused by the site too.
+//!
+//! A name is shipped only if every system that unpacks the zip or serves the site can
+//! represent it: valid UTF-8, no backslash (a folder separator on Windows), no `..`, no
+//! control character, no reserved Windows device name (`CON`, `NUL`, `COM1` …).
+//! Anything else is reported with its name and left out, decided before anything is
+//! written. Symbolic links are left out too (nothing from outside the pack may slip in),
+//! and hidden files and folders are not part of the pack.
+
+use std::fmt;
+use std::path::{Component, Path};
+
+use crate::error::Error;
+use crate::output::merge::has_conflict_markers;
+
+/// Folders and files of the output folder that ship.
+pub const INCLUDED: &[&str] = &["markdown", "html", "docx", ATTRIBUTION_FILE, "licenses"];
+
+/// The pack's statement of what is derived from FitSM, under which licence.
+pub const ATTRIBUTION_FILE: &str = "ATTRIBUTION.md";
+/// The full legal code of CC BY 4.0.
+pub const LICENCE_FILE: &str = "licenses/CC-BY-4.0.txt";
+/// The licence link every distributed document (and ATTRIBUTION.md) must keep.
+pub const ATTRIBUTION_LINK: &str = "https://creativecommons.org/licenses/by/4.0/";
+/// Words the legal code cannot lack.
+const LICENCE_TITLE: &str = "Attribution 4.0 International";
+
+/// Windows device names: a file called `CON.md` or `nul.txt` cannot be unpacked there.
+const RESERVED_NAMES: &[&str] = &[
+    "con", "prn", "aux", "nul", "conin$", "conout$", "com0", "com1", "com2", "com3", "com4", "com5", "com6", "com7",
+    "com8", "com9", "com¹", "com²", "com³", "lpt0", "lpt1", "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8",
+    "lpt9", "lpt¹", "lpt²", "lpt³",
+];
+
+/// Why a file is left out of what ships.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum NameProblem {
+    NotUtf8,
+    Backslash,
+    ParentSegment,
+    ControlCharacter,
+    /// The segment that is a reserved device name.
+    ReservedName(String),
+    SymbolicLink,
+}
+
+impl fmt::Display for NameProblem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NameProblem::NotUtf8 => f.write_str("its name is not valid UTF-8"),
+            NameProblem::Backslash => {
+                f.write_str("its name holds a backslash, which Windows reads as a folder separator")
+            }
+            NameProblem::ParentSegment => f.write_str("its path has a `..` segment"),
+            NameProblem::ControlCharacter => f.write_str("its name holds a control character"),
+            NameProblem::ReservedName(name) => write!(f, "`{name}` is a reserved device name on Windows"),
+            NameProblem::SymbolicLink => f.write_str("it is a symbolic link, and nothing from outside the pack ships"),
+        }
+    }
+}
+
+impl NameProblem {
+    /// What the user can do about it.
+    pub fn hint(&self) -> &'static str {
+        match self {
+            NameProblem::SymbolicLink => "put the file itself there instead of a link to it",
+            _ => "rename it (letters, digits, `-`, `_` and `.` are safe everywhere)",
+        }
+    }
+}
+
+/// A file left out, with its path relative to the output folder, made printable (not
+/// UTF-8: lossy; control characters escaped).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Skipped {
+    pub path: String,
+    pub problem: NameProblem,
+}
+
+impl fmt::Display for Skipped {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.path, self.problem)
+    }
+}
+
+/// Files found below a folder of the pack.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Listing {
+    /// Paths relative to the output folder, `/`-separated, sorted.
+    pub files: Vec<String>,
+    pub skipped: Vec<Skipped>,
+}
+
+/// Why `relative` (a path below the output folder) cannot ship, if it cannot.
+pub fn name_problem(relative: &Path) -> Option<NameProblem> {
+    for component in relative.components() {
+        let Component::Normal(segment) = component else { return Some(NameProblem::ParentSegment) };
+        let Some(segment) = segment.to_str() else { return Some(NameProblem::NotUtf8) };
+        if segment.contains('\\') {
+            return Some(NameProblem::Backslash);
+        }
+        if segment == ".." {
+            return Some(NameProblem::ParentSegment);
+        }
+        if segment.chars().any(char::is_control) {
+            return Some(NameProblem::ControlCharacter);
+        }
+        // Windows ignores what follows the first dot, and trailing spaces: `con .txt`.
+        let stem = segment.split('.').next().unwrap_or_default().trim_end().to_lowercase();
+        if RESERVED_NAMES.contains(&stem.as_str()) {
+            return Some(NameProblem::ReservedName(segment.to_owned()));
+        }
+    }
+    None
+}
+
+/// A name as it can be shown on a terminal: control characters as `\u{7}`.
+fn printable(name: &str) -> String {
+    name.chars().map(|c| if c.is_control() { c.escape_default().to_string() } else { c.to_string() }).collect()
+}
+
+/// Every regular file below `out/top` (a folder, or a single file), by name. Hidden
+/// files and folders are passed over; symbolic links and names that cannot ship are
+/// listed as skipped.
+pub fn walk(out: &Path, top: &str) -> Result<Listing, Error> {
+    let root = out.join(top);
+    let mut listing = Listing::default();
+    if std::fs::symlink_metadata(&root).is_err() {
+        return Ok(listing);
+    }
+    let walker = walkdir::WalkDir::new(&root)
+        .follow_links(false)
+        .follow_root_links(false)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|entry| entry.depth() == 0 || !entry.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        let entry = entry
+            .map_err(|error| Error::Read { path: error.path().unwrap_or(&root).to_owned(), source: error.into() })?;
+        let Ok(relative) = entry.path().strip_prefix(out) else { continue };
+        let shown = relative.to_string_lossy().replace(std::path::MAIN_SEPARATOR, "/");
+        if entry.path_is_symlink() {
+            listing.skipped.push(Skipped { path: printable(&shown), problem: NameProblem::SymbolicLink });
+            continue;
+        }
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        match name_problem(relative) {
+            Some(problem) => listing.skipped.push(Skipped { path: printable(&shown), problem }),
+            None => listing.files.push(shown),
+        }
+    }
+    listing.files.sort();
+    Ok(listing)
+}
+
+/// Everything that ships from `out`: the files the zip holds, besides its README.
+pub fn shipped(out: &Path) -> Result<Listing, Error> {
+    let mut listing = Listing::default();
+    for top in INCLUDED {
+        let found = walk(out, top)?;
+        listing.files.extend(found.files);
+        listing.skipped.extend(found.skipped);
+    }
+    listing.files.sort();
+    Ok(listing)
+}
+
+/// What the checks found in what ships.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Inspection {
+    /// The shipped files, relative to the output folder, sorted.
+    pub files: Vec<String>,
+    pub skipped: Vec<Skipped>,
+    /// Files every pack must hold that are not there (ATTRIBUTION.md, the licence).
+    pub missing: Vec<String>,
+    /// Documents, ATTRIBUTION.md or the licence text without the CC BY attribution.
+    pub missing_attribution: Vec<String>,
+    /// Text files that still hold unresolved merge conflict markers.
+    pub conflicts: Vec<String>,
+}
+
+/// Lists what ships from `out`, reads every file once, checks it, and hands its bytes
+/// to `each` (the zip keeps them; `check` looks into the documents).
+///
+/// Checks: a Markdown document keeps the CC BY link; `ATTRIBUTION.md` exists and keeps
+/// it; the licence text exists; no text file holds a conflict of ours. A file that
+/// disappears while this runs is simply not shipped.
+pub fn inspect(out: &Path, mut each: impl FnMut(&str, Vec<u8>) -> Result<(), Error>) -> Result<Inspection, Error> {
+    let Listing { files, skipped } = shipped(out)?;
+    let mut inspection = Inspection { skipped, ..Inspection::default() };
+    for required in [ATTRIBUTION_FILE, LICENCE_FILE] {
+        if !files.iter().any(|file| file == required) {
+            inspection.missing.push(required.to_owned());
+        }
+    }
+    for relative in files {
+        let path = out.join(&relative);
+        let bytes = match std::fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(source) => return Err(Error::Read { path, source }),
+        };
+        // Only text can hold a conflict; Word files and images are not UTF-8.
+        if let Ok(text) = std::str::from_utf8(&bytes) {
+            if has_conflict_markers(text) {
+                inspection.conflicts.push(relative.clone());
+            }
+            let attributed = if relative == LICENCE_FILE {
+                text.contains(LICENCE_TITLE)
+            } else {
+                !(is_document(&relative) || relative == ATTRIBUTION_FILE) || text.contains(ATTRIBUTION_LINK)
+            };
+            if !attributed {
+                inspection.missing_attribution.push(relative.clone());
+            }
+        } else if is_document(&relative) || relative == ATTRIBUTION_FILE || relative == LICENCE_FILE {
+            inspection.missing_attribution.push(relative.clone());
+        }
+        each(&relative, bytes)?;
+        inspection.files.push(relative);
+    }
+    Ok(inspection)
+}
+
+/// A document of the pack: Markdown under `markdown/`.
+pub fn is_document(relative: &str) -> bool {
+    relative.starts_with("markdown/") && relative.ends_with(".md")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_that_cannot_ship_are_named() {
+        let problem = |name: &str| name_problem(Path::new(name));
+        assert_eq!(problem("markdown/sms/policy.md"), None);
+        assert_eq!(problem("markdown/javascript:x.md"), None, "encoded in hrefs, not refused");
+        assert_eq!(problem("markdown/a b#c?d%e.md"), None);
+        assert_eq!(problem("markdown/a\\..\\b.md"), Some(NameProblem::Backslash));
+        assert_eq!(problem("markdown/../b.md"), Some(NameProblem::ParentSegment));
+        assert_eq!(problem("markdown/a\nb.md"), Some(NameProblem::ControlCharacter));
+        assert_eq!(problem("markdown/CON.md"), Some(NameProblem::ReservedName("CON.md".into())));
+        assert_eq!(problem("markdown/nul/a.md"), Some(NameProblem::ReservedName("nul".into())));
+        assert_eq!(problem("markdown/com1 .tar.gz"), Some(NameProblem::ReservedName("com1 .tar.gz".into())));
+        assert_eq!(problem("markdown/console.md"), None);
+        assert_eq!(problem("markdown/com10.md"), None);
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn names_that_are_not_utf8_are_named() {
+        use std::os::unix::ffi::OsStrExt;
+        let name = std::ffi::OsStr::from_bytes(b"markdown/caf\xe9.md");
+        assert_eq!(name_problem(Path::new(name)), Some(NameProblem::NotUtf8));
+    }
+
+    #[test]
+    fn the_required_files_and_conflicts_are_found() {
+        let Ok(dir) = tempfile::tempdir() else { return };
+        let out = dir.path();
+        let write = |path: &str, text: &str| {
+            let path = out.join(path);
+            std::fs::create_dir_all(path.parent().unwrap_or(out)).ok();
+            std::fs::write(path, text).ok();
+        };
+        write("markdown/a.md", &format!("# A\n\n{ATTRIBUTION_LINK}\n"));
+        write("markdown/b.md", "# B\n<<<<<<< your edit\nx\n=======\ny\n>>>>>>> generated\n");
+        write("markdown/.hidden/c.md", "# C\n");
+        write("ATTRIBUTION.md", "FitSM, no link\n");
+        write("notes.md", "<<<<<<< your edit\n>>>>>>> generated\n");
+        let mut seen = Vec::new();
+        let Ok(inspection) = inspect(out, |path, _| {
+            seen.push(path.to_owned());
+            Ok(())
+        }) else {
+            panic!("inspect")
+        };
+        assert_eq!(seen, ["ATTRIBUTION.md", "markdown/a.md", "markdown/b.md"], "only what ships");
+        assert_eq!(inspection.files, seen);
+        assert_eq!(inspection.missing, [LICENCE_FILE]);
+        assert_eq!(inspection.missing_attribution, ["ATTRIBUTION.md", "markdown/b.md"]);
+        assert_eq!(inspection.conflicts, ["markdown/b.md"]);
+    }
+}
