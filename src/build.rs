@@ -154,7 +154,7 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
     }
     // Before anything is read or written: a link where the build writes is refused,
     // whatever else the build would do.
-    output::refuse_links(&options.out)?;
+    crate::pack::refuse_links(&options.out)?;
     let inputs = planned.inputs_sha256();
     let previous = State::load(&options.out)?;
     // Same inputs as a build that finished with nothing left to look at: the documents
@@ -182,7 +182,7 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
     let lock = if options.dry_run { None } else { Some(output::lock::acquire(&options.out)?) };
     if !options.dry_run {
         // A build killed earlier may have left temporary files; the lock makes them ours.
-        output::remove_stale_temporaries(&options.out)?;
+        crate::fs::remove_stale_temporaries(&options.out)?;
     }
     let report = match rendered {
         Some(rendered) => {

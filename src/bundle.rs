@@ -13,8 +13,6 @@
 //! problem), not an error, unless the user passes the flag that allows it. The zip is
 //! made under the build lock, so it never holds documents from two builds.
 
-pub mod shipped;
-
 use std::fmt;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -23,9 +21,10 @@ use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, System, ZipWriter};
 
 use crate::error::Error;
+use crate::fs::{self, safe_join};
 use crate::output::lock::{self, BuildLock};
-use crate::output::{self, Manifest, PackInfo, safe_join};
-use shipped::Skipped;
+use crate::output::{Manifest, PackInfo};
+use crate::pack::shipped::{self, Skipped};
 
 #[derive(Debug, Clone)]
 pub struct ZipOptions {
@@ -166,7 +165,7 @@ pub fn zip_locked(options: &ZipOptions, _lock: &BuildLock) -> Result<ZipOutcome,
     let folder = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
     let write_error = |source: std::io::Error| Error::Write { path: target.clone(), source };
     std::fs::create_dir_all(folder).map_err(write_error)?;
-    let temporary = output::temporary_in(folder, ".zip.tmp").map_err(write_error)?;
+    let temporary = fs::temporary_in(folder, ".zip.tmp").map_err(write_error)?;
     let mut writer = ZipWriter::new(temporary);
     let file_options = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Deflated)
@@ -182,7 +181,7 @@ pub fn zip_locked(options: &ZipOptions, _lock: &BuildLock) -> Result<ZipOutcome,
     }
     let temporary = writer.finish().map_err(zip_error)?;
     temporary.as_file().sync_data().map_err(write_error)?;
-    output::persist(temporary, &target).map_err(write_error)?;
+    fs::persist(temporary, &target).map_err(write_error)?;
     let bytes = std::fs::metadata(&target).map_err(write_error)?.len();
     Ok(ZipOutcome::Written(ZipReport { path: target, entries: entries.len(), bytes, skipped: inspection.skipped }))
 }

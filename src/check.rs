@@ -8,23 +8,23 @@
 //! are warnings unless `--strict`.
 //!
 //! It looks at every file that ships (the list `zip` archives, from
-//! [`crate::bundle::shipped`]), not only the documents: `ATTRIBUTION.md` and the licence
+//! [`crate::pack::shipped`]), not only the documents: `ATTRIBUTION.md` and the licence
 //! text must be there, no text file may hold a conflict, and files whose names cannot
 //! ship are named (warnings: the zip and the site leave them out).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::Serialize;
 
 use crate::build::{Prepared, pack_info, prepare};
-use crate::bundle::shipped::{self, is_document};
 use crate::catalogue::Catalogue;
 use crate::coverage::{Coverage, count_placeholders};
 use crate::document::Document;
 use crate::error::Error;
 use crate::output::{self, Change, WriteOptions};
+use crate::pack::shipped::{self, is_document};
 
-pub use crate::bundle::shipped::ATTRIBUTION_LINK;
+pub use crate::pack::shipped::ATTRIBUTION_LINK;
 
 #[derive(Debug, Clone)]
 pub struct CheckOptions {
@@ -241,16 +241,4 @@ pub fn check(options: &CheckOptions) -> Result<CheckReport, Error> {
 
 fn plural(count: usize) -> &'static str {
     if count == 1 { "" } else { "s" }
-}
-
-/// Every Markdown document under `out/markdown` that ships, as (path relative to
-/// `out`, text).
-pub fn documents_on_disk(out: &Path) -> Result<Vec<(String, String)>, Error> {
-    let mut found = Vec::new();
-    for relative in shipped::walk(out, "markdown")?.files.into_iter().filter(|path| is_document(path)) {
-        if let Some(text) = output::read_if_exists(&out.join(&relative))? {
-            found.push((relative, text));
-        }
-    }
-    Ok(found)
 }

@@ -9,7 +9,14 @@ use std::io;
 use std::path::PathBuf;
 
 use crate::diagnostic::Diagnostics;
-use crate::templates::Origin;
+
+/// Where one template came from, for error messages and `templates list`. It lives here,
+/// not in `templates`, because template errors carry it and everything imports errors.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Origin {
+    Builtin,
+    Overlay(PathBuf),
+}
 
 /// Exit code: the run worked and found nothing wrong.
 pub const EXIT_OK: i32 = 0;

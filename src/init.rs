@@ -34,7 +34,7 @@ pub fn init(dir: &Path) -> Result<PathBuf, Error> {
     file.write_all(text.as_bytes()).map_err(|source| Error::Write { path: path.clone(), source })?;
     let schema = dir.join(SCHEMA_FILE);
     if !schema.exists() {
-        crate::output::write_atomic(&schema, crate::config::json_schema().as_bytes())?;
+        crate::fs::write_atomic(&schema, crate::config::json_schema().as_bytes())?;
     }
     Ok(path)
 }

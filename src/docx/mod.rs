@@ -20,10 +20,10 @@ use docx_rs::{
     WidthType,
 };
 
-use crate::check::documents_on_disk;
 use crate::document::{Document, field_label, xml_escape};
 use crate::error::Error;
-use crate::output::{self, safe_join};
+use crate::fs::safe_join;
+use crate::pack::documents_on_disk;
 use crate::progress::{Progress, Step};
 use convert::{Block, convert};
 
@@ -58,7 +58,7 @@ pub fn build_docx(out: &Path, organisation: &str, progress: &dyn Progress) -> Re
         let bytes = document_docx(&Document::parse(text), organisation)
             .map_err(|source| Error::Write { path: target.clone(), source })?;
         if std::fs::read(&target).map_or(true, |existing| existing != bytes) {
-            output::write_atomic(&target, &bytes)?;
+            crate::fs::write_atomic(&target, &bytes)?;
             report.written.push(relative);
         }
         report.documents += 1;
@@ -69,7 +69,7 @@ pub fn build_docx(out: &Path, organisation: &str, progress: &dyn Progress) -> Re
     for relative in previous.files.difference(&current) {
         let target = safe_join(out, relative)?;
         if target.is_file() {
-            output::remove_if_exists(&target)?;
+            crate::fs::remove_if_exists(&target)?;
             report.removed.push(relative.clone());
         }
     }
@@ -93,16 +93,16 @@ impl Record {
     const FILE: &'static str = "docx.json";
 
     fn path(out: &Path) -> Result<std::path::PathBuf, Error> {
-        safe_join(out, &format!("{}/{}", output::STATE_DIR, Self::FILE))
+        safe_join(out, &format!("{}/{}", crate::pack::STATE_DIR, Self::FILE))
     }
 
     /// The record; a pack built before there was one gets the Word files that belong
     /// to the documents the manifest lists (those were certainly made here).
     fn load(out: &Path) -> Result<Record, Error> {
-        if let Some(text) = output::read_if_exists(&Self::path(out)?)? {
+        if let Some(text) = crate::fs::read_if_exists(&Self::path(out)?)? {
             return Ok(serde_json::from_str(&text).unwrap_or_default());
         }
-        let manifest = output::Manifest::load(out)?.unwrap_or_default();
+        let manifest = crate::output::Manifest::load(out)?.unwrap_or_default();
         let files = manifest.files.keys().filter(|p| p.starts_with("markdown/")).map(|p| docx_path(p)).collect();
         Ok(Record { files })
     }
@@ -110,8 +110,8 @@ impl Record {
     fn save(&self, out: &Path) -> Result<(), Error> {
         let text = serde_json::to_string_pretty(self).unwrap_or_default();
         let path = Self::path(out)?;
-        if output::read_if_exists(&path)?.as_deref() != Some(text.as_str()) {
-            output::write_atomic(&path, text.as_bytes())?;
+        if crate::fs::read_if_exists(&path)?.as_deref() != Some(text.as_str()) {
+            crate::fs::write_atomic(&path, text.as_bytes())?;
         }
         Ok(())
     }

@@ -32,10 +32,9 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::Tera;
 
-use crate::bundle::shipped::{self, NameProblem};
 use crate::document::{Document, field_label};
 use crate::error::{Error, TemplateError, tera_chain};
-use crate::output;
+use crate::pack::shipped::{self, NameProblem};
 use crate::plan::Plan;
 use crate::render::links::relative_href;
 use crate::templates::{DocumentGroup, Origin, TemplateSet};
@@ -309,7 +308,7 @@ fn site_signature(templates: &TemplateSet, info: &SiteInfo, pages: &[SourcePage]
     shared.push_str(&serde_json::to_string(info).unwrap_or_default());
     shared.push_str(&serde_json::to_string(&navigation(pages, None)).unwrap_or_default());
     shared.push_str(concat!("\0", env!("CARGO_PKG_VERSION")));
-    output::sha256_hex(shared.as_bytes())
+    crate::fs::sha256_hex(shared.as_bytes())
 }
 
 /// `.fitsm-pack/site.json`: the shared signature and the Markdown hash of every page
@@ -329,15 +328,15 @@ impl SiteCache {
     const FILE: &'static str = "site.json";
 
     fn load(out: &Path) -> Self {
-        let path = out.join(output::STATE_DIR).join(Self::FILE);
+        let path = out.join(crate::pack::STATE_DIR).join(Self::FILE);
         std::fs::read_to_string(path).ok().and_then(|text| serde_json::from_str(&text).ok()).unwrap_or_default()
     }
 
     fn save(&self, out: &Path) -> Result<(), Error> {
-        let path = out.join(output::STATE_DIR).join(Self::FILE);
+        let path = out.join(crate::pack::STATE_DIR).join(Self::FILE);
         let text = serde_json::to_string(self).unwrap_or_default();
         if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
-            output::write_atomic(&path, text.as_bytes())?;
+            crate::fs::write_atomic(&path, text.as_bytes())?;
         }
         Ok(())
     }
@@ -391,9 +390,9 @@ fn remove_stale_files<'a>(
     report: &mut SiteReport,
 ) -> Result<(), Error> {
     for relative in stale {
-        let Ok(target) = output::safe_join(html_root, relative) else { continue };
+        let Ok(target) = crate::fs::safe_join(html_root, relative) else { continue };
         if std::fs::symlink_metadata(&target).is_ok_and(|m| m.is_file()) {
-            output::remove_if_exists(&target)?;
+            crate::fs::remove_if_exists(&target)?;
             report.removed.push(format!("html/{relative}"));
         }
     }
@@ -438,7 +437,7 @@ fn read_pages(
         }
         let path = markdown_root.join(markdown_path);
         let bytes = std::fs::read(&path).map_err(|source| Error::Read { path: path.clone(), source })?;
-        let sha256 = output::sha256_hex(&bytes);
+        let sha256 = crate::fs::sha256_hex(&bytes);
         let document = Document::parse(&String::from_utf8_lossy(&bytes));
         let fallback_title = || {
             markdown::render(&document.body).title.unwrap_or_else(|| markdown_path.trim_end_matches(".md").to_owned())
@@ -550,13 +549,13 @@ fn write_if_changed(
     known: bool,
     report: &mut SiteReport,
 ) -> Result<(), Error> {
-    let target = output::safe_join(root, relative)?;
+    let target = crate::fs::safe_join(root, relative)?;
     match std::fs::read(&target) {
         Ok(current) if current == bytes => return Ok(()),
         Ok(_) if !known => report.replaced.push(format!("html/{relative}")),
         _ => {}
     }
-    output::write_atomic(&target, bytes)?;
+    crate::fs::write_atomic(&target, bytes)?;
     report.written.push(format!("html/{relative}"));
     Ok(())
 }

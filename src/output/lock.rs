@@ -9,8 +9,8 @@ use std::fs::{File, OpenOptions, TryLockError};
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use super::state::STATE_DIR;
 use crate::error::Error;
+use crate::pack::STATE_DIR;
 
 /// How long a second build waits for the first before giving up.
 const WAIT: Duration = Duration::from_secs(5);

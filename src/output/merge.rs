@@ -1,14 +1,11 @@
 //! Three-way merge of a document: what was generated last time (the base), the file as
 //! the user left it, and the new rendering. Line-based, with `diffy`.
 //!
-//! Conflicts are written with git-style markers labelled so that a non-programmer can
-//! tell the sides apart: `<<<<<<< your edit` … `=======` … `>>>>>>> generated`.
+//! Conflicts are written with the labelled markers of [`crate::pack::conflict`].
 
 use diffy::{ConflictStyle, IncompleteHunkStyle, MergeOptions};
 
-pub const OURS_MARKER: &str = "<<<<<<< your edit";
-pub const SEPARATOR: &str = "=======";
-pub const THEIRS_MARKER: &str = ">>>>>>> generated";
+pub use crate::pack::conflict::{OURS_MARKER, SEPARATOR, THEIRS_MARKER, has_conflict_markers};
 
 /// The merged text, or the text with conflict markers.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,19 +39,6 @@ fn relabel(text: &str) -> String {
         out.push_str(ending);
     }
     out
-}
-
-/// True if the text still holds an unresolved conflict of ours.
-pub fn has_conflict_markers(text: &str) -> bool {
-    let mut open = false;
-    for line in text.lines() {
-        if line == OURS_MARKER {
-            open = true;
-        } else if line == THEIRS_MARKER && open {
-            return true;
-        }
-    }
-    false
 }
 
 #[cfg(test)]

@@ -17,7 +17,6 @@
 //! - `--force`: regenerate everything, after saving edited files to a backup folder.
 
 mod endings;
-mod fs;
 pub mod lock;
 pub mod merge;
 mod state;
@@ -28,16 +27,17 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 
 use crate::error::Error;
+pub use crate::fs::sha256_hex;
+use crate::fs::{read_if_exists, remove_if_exists, safe_join, write_atomic};
+pub use crate::pack::STATE_DIR;
+use crate::pack::conflict::has_conflict_markers;
+use crate::pack::refuse_links;
 use crate::progress::{NoProgress, Progress, Step};
 use crate::render::RenderedFile;
 use endings::LineEnding;
-pub use fs::{
-    WRITTEN_TOP_LEVEL, persist, read_if_exists, refuse_links, remove_if_exists, remove_stale_temporaries, safe_join,
-    temporary_in, write_atomic,
-};
-use merge::{Merged, has_conflict_markers};
+use merge::Merged;
 use state::{Backup, Bases, Journal, JournalEntry};
-pub use state::{Manifest, PackInfo, STATE_DIR, State, sha256_hex};
+pub use state::{Manifest, PackInfo, State};
 
 /// What happens (or would happen) to one file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]

@@ -21,13 +21,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
-use super::fs::{read_if_exists, remove_if_exists, safe_join, write_atomic};
 use crate::error::Error;
-
-/// Folder inside the output folder that holds fitsm-pack's own state.
-pub const STATE_DIR: &str = ".fitsm-pack";
+use crate::fs::{read_if_exists, remove_if_exists, safe_join, sha256_hex, write_atomic};
+use crate::pack::STATE_DIR;
 const MANIFEST: &str = "manifest.json";
 const JOURNAL: &str = "journal.json";
 const BASES: &str = "bases";
@@ -148,10 +145,6 @@ impl Journal {
     pub(super) fn remove(out: &Path) -> Result<(), Error> {
         remove_if_exists(&state_path(out, JOURNAL)?)
     }
-}
-
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 fn state_path(out: &Path, name: &str) -> Result<PathBuf, Error> {

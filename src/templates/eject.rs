@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{Origin, TemplateSet};
 use crate::error::Error;
-use crate::output::{read_if_exists, sha256_hex, write_atomic};
+use crate::fs::{read_if_exists, sha256_hex, write_atomic};
 
 /// File in the overlay folder that records what was ejected.
 pub const RECORD: &str = ".fitsm-pack-ejected.toml";
@@ -79,7 +79,7 @@ pub fn eject(dir: &Path, selection: &[String]) -> Result<Vec<PathBuf>, Error> {
     let mut written = Vec::new();
     for name in &names {
         let Some(file) = builtin.get(name) else { continue };
-        let target = crate::output::safe_join(dir, name)?;
+        let target = crate::fs::safe_join(dir, name)?;
         write_atomic(&target, file.text.as_bytes())?;
         record.ejected.insert(
             name.clone(),

@@ -23,12 +23,7 @@ static BUILTIN: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/templates");
 /// Folder of document templates inside the template set.
 pub const DOCUMENTS_DIR: &str = "documents/";
 
-/// Where one template came from, for error messages and `templates list`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Origin {
-    Builtin,
-    Overlay(PathBuf),
-}
+pub use crate::error::Origin;
 
 #[derive(Debug, Clone)]
 pub struct TemplateFile {

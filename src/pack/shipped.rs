@@ -16,8 +16,8 @@
 use std::fmt;
 use std::path::{Component, Path};
 
+use super::conflict::has_conflict_markers;
 use crate::error::Error;
-use crate::output::merge::has_conflict_markers;
 
 /// Folders and files of the output folder that ship.
 pub const INCLUDED: &[&str] = &["markdown", "html", "docx", ATTRIBUTION_FILE, "licenses"];

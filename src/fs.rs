@@ -1,6 +1,7 @@
-//! File-system helpers that every write of the pack goes through: paths that cannot
-//! leave the output folder or pass through a link, atomic replacement that keeps the
-//! file's mode, and reads that never silently change a person's text.
+//! File-system helpers that every read and write of the pack goes through: paths that
+//! cannot leave the output folder or pass through a link, atomic replacement that keeps
+//! the file's mode, and reads that never silently change a person's text. They sit
+//! below every module that touches the disk, and import nothing but the error type.
 //!
 //! These rules are the promise DESIGN.md makes to users ("nothing is written or deleted
 //! outside the output folder or through a symlink"), so they live in one place: a
@@ -11,10 +12,6 @@ use std::io::Write;
 use std::path::{Component, Path, PathBuf};
 
 use crate::error::Error;
-
-/// The folders and files directly below the output folder that a build writes into.
-/// Each is refused up front when it is a symbolic link (see [`refuse_links`]).
-pub const WRITTEN_TOP_LEVEL: &[&str] = &["markdown", "html", "docx", super::STATE_DIR, "licenses", "ATTRIBUTION.md"];
 
 /// Joins a `/`-separated relative path to `out`, refusing anything that could land
 /// outside it: absolute paths, `..`, and symbolic links on the way (the output folder
@@ -42,20 +39,8 @@ pub fn safe_join(out: &Path, relative: &str) -> Result<PathBuf, Error> {
     Ok(target)
 }
 
-/// Refuses a build into an output folder where any folder or file the build writes
-/// into is a symbolic link. Checked before anything is read or written, so the answer
-/// is the same whether or not the config changed, and a link is never half-followed.
-pub fn refuse_links(out: &Path) -> Result<(), Error> {
-    for name in WRITTEN_TOP_LEVEL {
-        let path = out.join(name);
-        if is_symlink(&path) {
-            return Err(Error::Symlink { path });
-        }
-    }
-    Ok(())
-}
-
-fn is_symlink(path: &Path) -> bool {
+/// True if `path` itself is a symbolic link (not following it).
+pub fn is_symlink(path: &Path) -> bool {
     std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
 }
 
@@ -135,6 +120,13 @@ fn not_utf8(path: &Path, bytes: &[u8]) -> Error {
     Error::NotUtf8 { path: path.to_owned(), line, column }
 }
 
+/// The SHA-256 of some bytes, in hex: the hash every record of the pack uses (manifest,
+/// merge bases, journal, site record).
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
 /// Prefix and suffix of the temporary files `write_atomic` renames into place.
 const TEMPORARY_PREFIX: &str = ".fitsm-pack-";
 const TEMPORARY_SUFFIX: &str = ".tmp";
@@ -185,7 +177,7 @@ mod tests {
         let outside = tempfile::tempdir().expect("temp");
         std::os::unix::fs::symlink(outside.path(), dir.path().join("html")).expect("symlink");
         assert!(matches!(safe_join(dir.path(), "html/a.html"), Err(Error::Symlink { .. })));
-        assert!(matches!(refuse_links(dir.path()), Err(Error::Symlink { .. })));
+        assert!(matches!(crate::pack::refuse_links(dir.path()), Err(Error::Symlink { .. })));
     }
 
     #[test]

@@ -1,0 +1,50 @@
+//! The pack as it lies in the output folder: its layout, what ships from it, and how to
+//! read what people left in it.
+//!
+//! Everything after rendering works on the pack on disk (the site, Word export, the zip
+//! and `check` all read the documents *as people edited them*), so the names of its
+//! parts and the rules for walking it live here, below all of them: each reads the
+//! same files the same way, and none has to import another to do so.
+
+pub mod conflict;
+pub mod shipped;
+
+use std::path::Path;
+
+use crate::error::Error;
+use crate::fs::read_if_exists;
+
+/// The editable documents.
+pub const MARKDOWN_DIR: &str = "markdown";
+/// Folder inside the output folder that holds fitsm-pack's own state.
+pub const STATE_DIR: &str = ".fitsm-pack";
+
+/// The folders and files directly below the output folder that a build writes into.
+/// Each is refused up front when it is a symbolic link (see [`refuse_links`]).
+pub const WRITTEN_TOP_LEVEL: &[&str] =
+    &[MARKDOWN_DIR, "html", "docx", STATE_DIR, "licenses", shipped::ATTRIBUTION_FILE];
+
+/// Refuses a build into an output folder where any folder or file the build writes
+/// into is a symbolic link. Checked before anything is read or written, so the answer
+/// is the same whether or not the config changed, and a link is never half-followed.
+pub fn refuse_links(out: &Path) -> Result<(), Error> {
+    for name in WRITTEN_TOP_LEVEL {
+        let path = out.join(name);
+        if crate::fs::is_symlink(&path) {
+            return Err(Error::Symlink { path });
+        }
+    }
+    Ok(())
+}
+
+/// Every Markdown document under `out/markdown` that ships, as (path relative to
+/// `out`, text).
+pub fn documents_on_disk(out: &Path) -> Result<Vec<(String, String)>, Error> {
+    let mut found = Vec::new();
+    for relative in shipped::walk(out, MARKDOWN_DIR)?.files.into_iter().filter(|path| shipped::is_document(path)) {
+        if let Some(text) = read_if_exists(&out.join(&relative))? {
+            found.push((relative, text));
+        }
+    }
+    Ok(found)
+}
