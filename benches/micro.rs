@@ -4,9 +4,9 @@
 use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use fitsm_pack::build::prepare;
 use fitsm_pack::html::markdown;
 use fitsm_pack::output::merge::merge;
+use fitsm_pack::pipeline::prepare;
 
 const EXAMPLE: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/examples/university-computing-centre/sms.toml");
 

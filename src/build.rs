@@ -1,20 +1,19 @@
-//! The `build` pipeline: load the config, plan the pack, render it in memory, write it.
+//! The `build` command: plan and render the pack ([`crate::pipeline`]), write it
+//! ([`crate::output`]), then make the site and the Word files from what is on disk.
 //! Each step is its own module; this one only wires them together in the order of the
-//! data flow in DESIGN.md, so a reader can follow a build top to bottom here.
+//! data flow, so a reader can follow a build top to bottom here.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use crate::catalogue::Catalogue;
-use crate::config::{self, Config, LoadedConfig};
+use crate::config::Config;
 use crate::docx::{self, DocxReport};
 use crate::error::Error;
 use crate::html::{self, SiteInfo, SiteReport};
-use crate::output::{self, Manifest, PackInfo, State, WriteOptions, WriteReport};
-use crate::plan::Plan;
+use crate::output::{self, Manifest, State, WriteOptions, WriteReport};
+use crate::pipeline::{Planned, pack_info, plan};
 use crate::progress::{NoProgress, Progress, Step};
-use crate::render::{RenderedPack, Renderer};
-use crate::templates::{TemplateSet, eject};
+use crate::render::Renderer;
 
 /// Output formats. Markdown is always produced: the other formats are made from it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -79,66 +78,6 @@ pub struct BuildOutcome {
     /// The build lock, still held (not for a dry run): `build --zip` zips under it, so
     /// no other build can write between this build and its archive.
     pub lock: Option<output::lock::BuildLock>,
-}
-
-/// A pack rendered in memory, with what it was made from.
-pub struct Prepared {
-    pub loaded: LoadedConfig,
-    pub templates: TemplateSet,
-    pub plan: Plan,
-    pub rendered: RenderedPack,
-    /// Things worth telling the user that do not stop the build.
-    pub warnings: Vec<String>,
-}
-
-/// The config, the template set and the plan: everything before rendering.
-pub struct Planned {
-    pub loaded: LoadedConfig,
-    pub templates: TemplateSet,
-    pub plan: Plan,
-    pub warnings: Vec<String>,
-}
-
-impl Planned {
-    /// What the rendering depends on: the config text, every template, and this
-    /// version of fitsm-pack. Rendering is pure, so equal inputs give equal output.
-    pub fn inputs_sha256(&self) -> String {
-        let mut inputs = String::with_capacity(self.loaded.text.len() + 256 * 1024);
-        inputs.push_str(concat!("fitsm-pack ", env!("CARGO_PKG_VERSION"), "\0"));
-        inputs.push_str(&self.loaded.text);
-        for file in self.templates.files() {
-            inputs.push('\0');
-            inputs.push_str(&file.name);
-            inputs.push('\0');
-            inputs.push_str(&file.text);
-        }
-        output::sha256_hex(inputs.as_bytes())
-    }
-}
-
-/// Loads the config and the template set and plans the pack.
-pub fn plan(config_path: &Path, templates_override: Option<&Path>) -> Result<Planned, Error> {
-    let loaded = config::load(config_path)?;
-    let overlay = templates_override
-        .map(Path::to_owned)
-        .or_else(|| loaded.config.pack.templates.as_ref().map(|dir| loaded.base_dir().join(dir)));
-    let (templates, warnings) = match &overlay {
-        Some(dir) => {
-            let set = TemplateSet::with_overlay(dir)?;
-            let warnings = eject::outdated_overrides(&set, dir);
-            (set, warnings)
-        }
-        None => (TemplateSet::builtin(), Vec::new()),
-    };
-    let plan = Plan::new(&loaded.config, &templates.documents()?, Catalogue::builtin())?;
-    Ok(Planned { loaded, templates, plan, warnings })
-}
-
-/// Loads the config and template set, and plans and renders the pack, without writing.
-pub fn prepare(config_path: &Path, templates_override: Option<&Path>) -> Result<Prepared, Error> {
-    let Planned { loaded, templates, plan, warnings } = self::plan(config_path, templates_override)?;
-    let rendered = Renderer::new(&loaded.config, &plan, &templates)?.render_all()?;
-    Ok(Prepared { loaded, templates, plan, rendered, warnings })
 }
 
 pub fn build(options: &BuildOptions) -> Result<BuildOutcome, Error> {
@@ -207,17 +146,6 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
     };
     let documents = plan.documents.len();
     Ok(BuildOutcome { documents, report, site, docx, warnings, elapsed: started.elapsed(), lock })
-}
-
-/// What the manifest records about the pack (for naming and dating the zip).
-pub fn pack_info(config: &Config) -> PackInfo {
-    let organisation = &config.organisation;
-    PackInfo {
-        organisation: organisation.name.clone(),
-        short_name: organisation.short_name.clone().unwrap_or_else(|| organisation.name.clone()),
-        version: config.pack.version.clone(),
-        effective_date: config.pack.effective_date.as_ref().and_then(|d| d.get_ref().date).map(|d| d.to_string()),
-    }
 }
 
 fn site_info(config: &Config) -> SiteInfo {

@@ -16,13 +16,13 @@ use std::path::PathBuf;
 
 use serde::Serialize;
 
-use crate::build::{Prepared, pack_info, prepare};
 use crate::catalogue::Catalogue;
 use crate::coverage::{Coverage, count_placeholders};
 use crate::document::Document;
 use crate::error::Error;
 use crate::output::{self, Change, WriteOptions};
 use crate::pack::shipped::{self, is_document};
+use crate::pipeline::{Prepared, pack_info, prepare};
 
 pub use crate::pack::shipped::ATTRIBUTION_LINK;
 

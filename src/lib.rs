@@ -26,6 +26,7 @@ pub mod html;
 pub mod init;
 pub mod output;
 pub mod pack;
+pub mod pipeline;
 pub mod plan;
 pub mod progress;
 pub mod render;

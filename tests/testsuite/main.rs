@@ -7,6 +7,7 @@
 mod project;
 mod properties;
 
+mod architecture;
 mod bad_input;
 mod browser;
 mod build;

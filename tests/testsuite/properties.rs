@@ -236,7 +236,7 @@ proptest! {
         let dir = tempfile::tempdir().expect("temp");
         let path = dir.path().join("sms.toml");
         std::fs::write(&path, config(&values)).expect("write config");
-        let prepared = match fitsm_pack::build::prepare(&path, None) {
+        let prepared = match fitsm_pack::pipeline::prepare(&path, None) {
             Ok(prepared) => prepared,
             // Some strings are rightly refused (e.g. an exclusion justification that is
             // too short): that must be a config error pointing into the file, never a
