@@ -11,9 +11,11 @@ use crate::docx::{self, DocxReport};
 use crate::error::Error;
 use crate::html::{self, SiteInfo, SiteReport};
 use crate::output::{self, Manifest, State, WriteOptions, WriteReport};
+use crate::pack::attribution;
 use crate::pipeline::{Planned, pack_info, plan};
 use crate::progress::{NoProgress, Progress, Step};
 use crate::render::Renderer;
+use crate::templates::TemplateSet;
 
 /// Output formats. Markdown is always produced: the other formats are made from it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -128,19 +130,20 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
             let files: Vec<_> = rendered.documents.into_iter().chain(rendered.extras).collect();
             let write_options =
                 WriteOptions { force: options.force, restore: options.restore, dry_run: options.dry_run };
-            let mut manifest = Manifest::new(&loaded.text, pack_info(&loaded.config));
+            let mut manifest = Manifest::new(&loaded.text, pack_info(&loaded.config, &templates));
             manifest.inputs_sha256 = inputs;
             output::write_pack_with_progress(&options.out, &files, manifest, write_options, progress)?
         }
         None => WriteReport::unchanged(&options.out, &previous.manifest.unwrap_or_default()),
     };
     let site = if options.formats.contains(&Format::Html) && !options.dry_run {
-        Some(html::build_site(&options.out, &plan, &site_info(&loaded.config), &templates)?)
+        Some(html::build_site(&options.out, &plan, &site_info(&loaded.config, &templates), &templates)?)
     } else {
         None
     };
     let docx = if options.formats.contains(&Format::Docx) && !options.dry_run {
-        Some(docx::build_docx(&options.out, &loaded.config.organisation.name, progress)?)
+        let footer = attribution::plain(&attribution::markdown(&templates));
+        Some(docx::build_docx(&options.out, &loaded.config.organisation.name, &footer, progress)?)
     } else {
         None
     };
@@ -148,7 +151,7 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
     Ok(BuildOutcome { documents, report, site, docx, warnings, elapsed: started.elapsed(), lock })
 }
 
-fn site_info(config: &Config) -> SiteInfo {
+fn site_info(config: &Config, templates: &TemplateSet) -> SiteInfo {
     let organisation = &config.organisation;
     SiteInfo {
         org_name: organisation.name.clone(),
@@ -160,5 +163,6 @@ fn site_info(config: &Config) -> SiteInfo {
         language: config.pack.language.clone(),
         pack_version: config.pack.version.clone(),
         generator: concat!("fitsm-pack ", env!("CARGO_PKG_VERSION")).to_owned(),
+        attribution_html: html::markdown::render_inline(&attribution::markdown(templates)),
     }
 }

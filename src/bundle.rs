@@ -20,11 +20,12 @@ use std::path::{Path, PathBuf};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, System, ZipWriter};
 
-use crate::error::Error;
+use crate::error::{Error, Origin, TemplateError, tera_chain};
 use crate::fs::{self, safe_join};
 use crate::output::lock::{self, BuildLock};
 use crate::output::{Manifest, PackInfo};
 use crate::pack::shipped::{self, Skipped};
+use crate::templates::TemplateSet;
 
 #[derive(Debug, Clone)]
 pub struct ZipOptions {
@@ -138,7 +139,8 @@ pub fn zip_locked(options: &ZipOptions, _lock: &BuildLock) -> Result<ZipOutcome,
     let out = &options.out;
     let manifest = require_pack(out)?;
     let name = bundle_name(&manifest.pack);
-    let mut entries = vec![(format!("{name}/README.md"), readme(&manifest).into_bytes())];
+    let readme = readme(&manifest, out.join("html").is_dir(), out.join("docx").is_dir())?;
+    let mut entries = vec![(format!("{name}/README.md"), readme.into_bytes())];
     // Every name is checked and every file read and inspected before anything is
     // written: a refused or failed zip leaves nothing behind.
     let inspection = shipped::inspect(out, |relative, bytes| {
@@ -245,23 +247,35 @@ fn timestamp(pack: &PackInfo) -> DateTime {
         .unwrap_or_default()
 }
 
-fn readme(manifest: &Manifest) -> String {
+/// The archive's README, from `templates/pack/zip-README.md` (built in: the zip is made
+/// from the output folder alone, without the config that names an overlay).
+fn readme(manifest: &Manifest, has_html: bool, has_docx: bool) -> Result<String, Error> {
+    const TEMPLATE: &str = "pack/zip-README.md";
     let pack = &manifest.pack;
-    format!(
-        "# {organisation}: service management documentation pack {version}\n\n\
-         This archive holds the documentation of the service management system (SMS) of {organisation}, \
-         issued by {organisation}{date}.\n\n\
-         - `markdown/`: the documents as edited and approved, in Markdown (open them in any text editor).\n\
-         - `html/`: the same documents as a website; open `html/index.html` in a browser, no internet needed.\n\
-         - `ATTRIBUTION.md` and `licenses/CC-BY-4.0.txt`: the documents are based on the FitSM standard family \
-         by ITEMO e.V., licensed under Creative Commons Attribution 4.0 International (CC BY 4.0). ITEMO e.V. \
-         does not endorse this pack.\n\n\
-         Made with {generator}.\n",
-        organisation = pack.organisation,
-        version = pack.version,
-        date = pack.effective_date.as_deref().map(|d| format!(", effective {d}")).unwrap_or_default(),
-        generator = manifest.generator,
-    )
+    let templates = TemplateSet::builtin();
+    let source = templates.get(TEMPLATE).map(|file| file.text.as_str()).unwrap_or_default();
+    let mut context = tera::Context::new();
+    context.insert("organisation", &pack.organisation);
+    context.insert("version", &pack.version);
+    context.insert("effective_date", &pack.effective_date);
+    context.insert("generator", &manifest.generator);
+    // Packs built before the manifest recorded the wording get the built-in one.
+    let attribution = if pack.attribution.is_empty() {
+        crate::pack::attribution::markdown(&templates)
+    } else {
+        pack.attribution.clone()
+    };
+    context.insert("attribution", &attribution);
+    context.insert("has_html", &has_html);
+    context.insert("has_docx", &has_docx);
+    tera::Tera::one_off(source, &context, false).map_err(|error| {
+        Error::Template(TemplateError {
+            template: TEMPLATE.to_owned(),
+            origin: Origin::Builtin,
+            line: None,
+            message: tera_chain(&error),
+        })
+    })
 }
 
 #[cfg(test)]
@@ -275,6 +289,7 @@ mod tests {
             short_name: "NUCC / Research IT".into(),
             version: "1.0 (draft)".into(),
             effective_date: None,
+            attribution: String::new(),
         };
         assert_eq!(bundle_name(&pack), "nucc-research-it-sms-pack-1.0draft");
         assert_eq!(bundle_name(&PackInfo::default()), "organisation-sms-pack-0");

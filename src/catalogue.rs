@@ -13,6 +13,8 @@ const BUILTIN: &str = include_str!("../templates/requirements.toml");
 #[derive(Debug, Clone, Deserialize, Serialize)]
 #[serde(deny_unknown_fields)]
 pub struct Catalogue {
+    /// Where the catalogue comes from and under which licence, printed with it.
+    pub licence: String,
     pub groups: Vec<Group>,
     pub requirements: Vec<Requirement>,
 }
@@ -93,10 +95,7 @@ impl Catalogue {
 impl Catalogue {
     /// One table per group, for reading.
     pub fn to_markdown(&self) -> String {
-        let mut out = String::from(
-            "# FitSM-1 (3.0) requirements\n\nIDs, titles and process names: FitSM by ITEMO e.V., CC BY 4.0 \
-             (https://creativecommons.org/licenses/by/4.0/). Statements: fitsm-pack's own words.\n",
-        );
+        let mut out = format!("# FitSM-1 (3.0) requirements\n\n{}\n", self.licence);
         for group in &self.groups {
             out.push_str(&format!(
                 "\n## {} {} ({})\n\n| ID | Topic | Requirement | ISO/IEC 20000-1 |\n|---|---|---|---|\n",
@@ -139,7 +138,7 @@ impl Catalogue {
     pub fn to_json(&self) -> String {
         let value = serde_json::json!({
             "edition": "FitSM-1 3.0",
-            "licence": "IDs, titles and process names: FitSM by ITEMO e.V., CC BY 4.0; statements: fitsm-pack",
+            "licence": self.licence,
             "count": self.requirements.len(),
             "groups": self.groups,
             "requirements": self.requirements,

@@ -90,7 +90,7 @@ pub struct CheckReport {
 }
 
 pub fn check(options: &CheckOptions) -> Result<CheckReport, Error> {
-    let Prepared { loaded, plan, rendered, .. } = prepare(&options.config, options.templates.as_deref())?;
+    let Prepared { loaded, plan, rendered, templates, .. } = prepare(&options.config, options.templates.as_deref())?;
     let out = &options.out;
     let built = output::Manifest::load(out)?.is_some();
 
@@ -98,7 +98,7 @@ pub fn check(options: &CheckOptions) -> Result<CheckReport, Error> {
     let decisions = output::write_pack(
         out,
         &files,
-        output::Manifest::new(&loaded.text, pack_info(&loaded.config)),
+        output::Manifest::new(&loaded.text, pack_info(&loaded.config, &templates)),
         WriteOptions { dry_run: true, ..WriteOptions::default() },
     )?;
     let stale_files: Vec<StaleFile> = decisions

@@ -73,9 +73,10 @@ pub fn prepare(config_path: &Path, templates_override: Option<&Path>) -> Result<
 }
 
 /// What the manifest records about the pack (for naming and dating the zip).
-pub fn pack_info(config: &Config) -> PackInfo {
+pub fn pack_info(config: &Config, templates: &TemplateSet) -> PackInfo {
     let organisation = &config.organisation;
     PackInfo {
+        attribution: crate::pack::attribution::markdown(templates),
         organisation: organisation.name.clone(),
         short_name: organisation.short_name.clone().unwrap_or_else(|| organisation.name.clone()),
         version: config.pack.version.clone(),

@@ -41,7 +41,14 @@ pub struct DocxReport {
 /// `.fitsm-pack/docx.json`, and the list is saved *before* new files are written, so
 /// even a build killed half-way leaves no file of ours unlisted. A `.docx` someone put
 /// into `docx/` by hand is never deleted.
-pub fn build_docx(out: &Path, organisation: &str, progress: &dyn Progress) -> Result<DocxReport, Error> {
+///
+/// `attribution` is the pack's attribution wording as plain text, for the footer.
+pub fn build_docx(
+    out: &Path,
+    organisation: &str,
+    attribution: &str,
+    progress: &dyn Progress,
+) -> Result<DocxReport, Error> {
     let mut report = DocxReport::default();
     let documents = documents_on_disk(out)?;
     let previous = Record::load(out)?;
@@ -55,7 +62,7 @@ pub fn build_docx(out: &Path, organisation: &str, progress: &dyn Progress) -> Re
     for (path, text) in &documents {
         let relative = docx_path(path);
         let target = safe_join(out, &relative)?;
-        let bytes = document_docx(&Document::parse(text), organisation)
+        let bytes = document_docx(&Document::parse(text), organisation, attribution)
             .map_err(|source| Error::Write { path: target.clone(), source })?;
         if std::fs::read(&target).map_or(true, |existing| existing != bytes) {
             crate::fs::write_atomic(&target, &bytes)?;
@@ -118,7 +125,7 @@ impl Record {
 }
 
 /// One Word file for one document.
-pub fn document_docx(document: &Document, organisation: &str) -> std::io::Result<Vec<u8>> {
+pub fn document_docx(document: &Document, organisation: &str, attribution: &str) -> std::io::Result<Vec<u8>> {
     let field = |key: &str| document.field(key).unwrap_or_default().to_owned();
     let title = document.field("title").map(str::to_owned).unwrap_or_else(|| first_heading(&document.body));
     let id = field("id");
@@ -144,21 +151,22 @@ pub fn document_docx(document: &Document, organisation: &str) -> std::io::Result
     let mut docx = styles::apply(Docx::new())
         .page_size(11906, 16838)
         .page_margin(PageMargin::new().top(1300).bottom(1300).left(1300).right(1300).header(600).footer(600))
-        .header(Header::new().add_paragraph(
-            Paragraph::new()
-                .style("HeaderText")
-                .align(AlignmentType::Right)
-                .add_run(Run::new().add_text(format!("{organisation}  ·  {id}"))),
-        ))
-        .footer(Footer::new().add_paragraph(
-            Paragraph::new()
-                .style("FooterText")
-                .add_run(Run::new().add_text(
-                    "Based on FitSM by ITEMO e.V., licensed CC BY 4.0 (https://creativecommons.org/licenses/by/4.0/); \
-                     changes were made. Not endorsed by ITEMO e.V.  ·  Page ",
-                ))
-                .add_page_num(PageNum::new()),
-        ))
+        .header(
+            Header::new().add_paragraph(
+                Paragraph::new()
+                    .style("HeaderText")
+                    .align(AlignmentType::Right)
+                    .add_run(Run::new().add_text(format!("{organisation}  ·  {id}"))),
+            ),
+        )
+        .footer(
+            Footer::new().add_paragraph(
+                Paragraph::new()
+                    .style("FooterText")
+                    .add_run(Run::new().add_text(format!("{attribution}  ·  Page ")))
+                    .add_page_num(PageNum::new()),
+            ),
+        )
         .add_paragraph(Paragraph::new().style("Title").add_run(Run::new().add_text(&title)))
         .add_table(control_table(document))
         .add_paragraph(Paragraph::new());

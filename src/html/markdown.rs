@@ -28,6 +28,14 @@ pub struct Page {
     pub links: Vec<String>,
 }
 
+/// One paragraph of Markdown as inline HTML (no `<p>` around it), with the same
+/// safety rules as a page: raw HTML is shown as text, unsafe links are not links.
+pub fn render_inline(markdown: &str) -> String {
+    let html = render(markdown).html;
+    let html = html.trim();
+    html.strip_prefix("<p>").and_then(|h| h.strip_suffix("</p>")).unwrap_or(html).to_owned()
+}
+
 /// The Markdown dialect of the pack, set in one place.
 pub fn options() -> Options {
     Options::ENABLE_TABLES

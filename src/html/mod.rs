@@ -118,6 +118,8 @@ pub struct SiteInfo {
     pub language: String,
     pub pack_version: String,
     pub generator: String,
+    /// The pack's attribution wording as inline HTML (see `pack::attribution`).
+    pub attribution_html: String,
 }
 
 /// One Markdown document of the pack, read from disk.

@@ -60,6 +60,9 @@ pub struct PackInfo {
     pub version: String,
     /// `YYYY-MM-DD`, when the config gives one.
     pub effective_date: Option<String>,
+    /// The attribution wording the pack was built with (Markdown), for the zip's README.
+    #[serde(default)]
+    pub attribution: String,
 }
 
 impl Manifest {

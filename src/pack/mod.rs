@@ -6,6 +6,7 @@
 //! parts and the rules for walking it live here, below all of them: each reads the
 //! same files the same way, and none has to import another to do so.
 
+pub mod attribution;
 pub mod conflict;
 pub mod shipped;
 

@@ -126,3 +126,40 @@ fn the_cycle_finder_finds_cycles() {
     assert_eq!(cycles(&graph(&[("a", "b"), ("b", "c"), ("c", "a"), ("c", "d")])), [["a", "b", "c"]]);
     assert!(cycles(&graph(&[("a", "b"), ("b", "c"), ("a", "c")])).is_empty());
 }
+
+/// Document text belongs in `templates/`: the attribution above all, which CC BY 4.0
+/// asks for and which must read the same everywhere. No Rust file may state it.
+#[test]
+fn the_attribution_wording_lives_only_in_templates() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let mut found = Vec::new();
+    for entry in walkdir::WalkDir::new(root.join("src")).into_iter().filter_map(Result::ok) {
+        if entry.path().extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(entry.path()).expect("read source");
+        let code = text.split("#[cfg(test)]").next().unwrap_or_default();
+        for (number, line) in code.lines().enumerate() {
+            let comment = line.trim_start().starts_with("//");
+            if !comment && (line.contains("ITEMO") || line.contains("Creative Commons Attribution")) {
+                found.push(format!("{}:{}: {}", entry.path().display(), number + 1, line.trim()));
+            }
+        }
+    }
+    assert!(found.is_empty(), "attribution wording in Rust code (put it in templates/):\n{}", found.join("\n"));
+    let wording = std::fs::read_to_string(root.join("templates/partials/attribution.md")).expect("the one wording");
+    assert!(wording.contains("ITEMO e.V.") && wording.contains("CC BY 4.0"));
+}
+
+/// A pending snapshot in the tree is a change nobody reviewed.
+#[test]
+fn no_pending_snapshots_are_committed() {
+    let tests = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+    let pending: Vec<String> = walkdir::WalkDir::new(&tests)
+        .into_iter()
+        .filter_map(Result::ok)
+        .map(|e| e.path().display().to_string())
+        .filter(|p| p.ends_with(".pending-snap") || p.ends_with(".snap.new"))
+        .collect();
+    assert!(pending.is_empty(), "review these snapshots (cargo insta review) or delete them: {pending:?}");
+}
