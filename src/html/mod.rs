@@ -139,7 +139,7 @@ struct SourcePage {
 #[derive(Serialize)]
 struct NavGroup {
     id: &'static str,
-    title: &'static str,
+    title: String,
     items: Vec<NavItem>,
     /// The group is too long for the sidebar: link to its list on the index page.
     collapsed: bool,
@@ -158,6 +158,7 @@ struct NavItem {
 /// Builds `out/html/` from `out/markdown/`.
 pub fn build_site(out: &Path, plan: &Plan, info: &SiteInfo, templates: &TemplateSet) -> Result<SiteReport, Error> {
     let tera = compile(templates)?;
+    let titles = GroupTitles::load(templates)?;
     // Everything the site reads is listed, named and checked before the first write.
     let Source { pages, assets, mut skipped } = Source::list(out)?;
     let pages = read_pages(out, plan, &pages, &mut skipped)?;
@@ -167,7 +168,7 @@ pub fn build_site(out: &Path, plan: &Plan, info: &SiteInfo, templates: &Template
 
     // A page is rendered again only when its Markdown or something every page shares
     // (layout, stylesheet, organisation facts, navigation) changed since the last build.
-    let shared = site_signature(templates, info, &pages);
+    let shared = site_signature(templates, info, &pages, &titles);
     let previous = SiteCache::load(out);
     let fresh: Vec<bool> = pages
         .iter()
@@ -180,13 +181,13 @@ pub fn build_site(out: &Path, plan: &Plan, info: &SiteInfo, templates: &Template
     let pending: Vec<usize> = (0..pages.len()).filter(|&index| !fresh[index]).collect();
     let rendered: Vec<(usize, String)> = pending
         .par_iter()
-        .map(|&index| render_page(&tera, templates, info, &pages, index).map(|html| (index, html)))
+        .map(|&index| render_page(&tera, templates, info, (&pages, &titles), index).map(|html| (index, html)))
         .collect::<Result<_, Error>>()?;
 
     let context = tera::Context::from_serialize(serde_json::json!({
         "site": info,
-        "nav": navigation(&pages, None),
-        "groups": navigation_full(&pages),
+        "nav": navigation(&pages, None, &titles),
+        "groups": navigation_full(&pages, &titles),
         "document_count": pages.len(),
         "page": { "title": info.org_name, "root": "" },
     }))
@@ -274,7 +275,7 @@ fn render_page(
     tera: &Tera,
     templates: &TemplateSet,
     info: &SiteInfo,
-    pages: &[SourcePage],
+    (pages, titles): (&[SourcePage], &GroupTitles),
     index: usize,
 ) -> Result<String, Error> {
     let page = &pages[index];
@@ -283,7 +284,7 @@ fn render_page(
     let root = relative_href(&page.html_path, "");
     let context = tera::Context::from_serialize(serde_json::json!({
         "site": info,
-        "nav": navigation(pages, Some(index)),
+        "nav": navigation(pages, Some(index), titles),
         "page": {
             "title": page.title,
             "heading": heading,
@@ -301,14 +302,14 @@ fn render_page(
 
 /// Hash of what every page shares: layout and index templates, stylesheet, site facts
 /// and the navigation (titles and paths of the listed documents).
-fn site_signature(templates: &TemplateSet, info: &SiteInfo, pages: &[SourcePage]) -> String {
+fn site_signature(templates: &TemplateSet, info: &SiteInfo, pages: &[SourcePage], titles: &GroupTitles) -> String {
     let mut shared = String::new();
     for name in [TOP, LAYOUT, INDEX, STYLESHEET] {
         shared.push_str(templates.get(name).map_or("", |f| f.text.as_str()));
         shared.push('\0');
     }
     shared.push_str(&serde_json::to_string(info).unwrap_or_default());
-    shared.push_str(&serde_json::to_string(&navigation(pages, None)).unwrap_or_default());
+    shared.push_str(&serde_json::to_string(&navigation(pages, None, titles)).unwrap_or_default());
     shared.push_str(concat!("\0", env!("CARGO_PKG_VERSION")));
     crate::fs::sha256_hex(shared.as_bytes())
 }
@@ -455,21 +456,47 @@ fn read_pages(
     Ok(pages)
 }
 
-const GROUPS: [(Option<DocumentGroup>, &str, &str); 6] = [
-    (Some(DocumentGroup::PoliciesAndPlans), "policies-and-plans", "Policies and plans"),
-    (Some(DocumentGroup::Processes), "processes", "Processes"),
-    (Some(DocumentGroup::Services), "services", "Services"),
-    (Some(DocumentGroup::SuppliersAndCustomers), "suppliers-and-customers", "Suppliers and customers"),
-    (Some(DocumentGroup::Assessment), "assessment", "Assessment"),
-    (None, "other", "Other documents"),
+/// The navigation groups in order, with the ids their titles are found by in
+/// `html/navigation.toml` (words are data, so a pack can rename or translate them).
+const GROUPS: [(Option<DocumentGroup>, &str); 6] = [
+    (Some(DocumentGroup::PoliciesAndPlans), "policies-and-plans"),
+    (Some(DocumentGroup::Processes), "processes"),
+    (Some(DocumentGroup::Services), "services"),
+    (Some(DocumentGroup::SuppliersAndCustomers), "suppliers-and-customers"),
+    (Some(DocumentGroup::Assessment), "assessment"),
+    (None, "other"),
 ];
 
+const NAVIGATION: &str = "html/navigation.toml";
+
+/// Group id → title, from `html/navigation.toml`.
+struct GroupTitles(BTreeMap<String, String>);
+
+impl GroupTitles {
+    fn load(templates: &TemplateSet) -> Result<Self, Error> {
+        let text = templates.get(NAVIGATION).map(|f| f.text.as_str()).unwrap_or_default();
+        toml::from_str(text).map(GroupTitles).map_err(|error| {
+            let origin = templates.get(NAVIGATION).map_or(Origin::Builtin, |f| f.origin.clone());
+            Error::Template(TemplateError {
+                template: NAVIGATION.to_owned(),
+                origin,
+                line: None,
+                message: error.message().to_owned(),
+            })
+        })
+    }
+
+    fn title(&self, id: &str) -> String {
+        self.0.get(id).cloned().unwrap_or_else(|| id.to_owned())
+    }
+}
+
 /// The sidebar as seen from page `current` (`None` for the index page).
-fn navigation(pages: &[SourcePage], current: Option<usize>) -> Vec<NavGroup> {
+fn navigation(pages: &[SourcePage], current: Option<usize>, titles: &GroupTitles) -> Vec<NavGroup> {
     let from = current.map_or("index.html", |i| pages[i].html_path.as_str());
     GROUPS
         .iter()
-        .filter_map(|(group, id, title)| {
+        .filter_map(|(group, id)| {
             let members: Vec<usize> = (0..pages.len()).filter(|&i| pages[i].group == *group).collect();
             if members.is_empty() {
                 return None;
@@ -480,19 +507,19 @@ fn navigation(pages: &[SourcePage], current: Option<usize>) -> Vec<NavGroup> {
             } else {
                 members.iter().map(|&i| nav_item(&pages[i], from, current == Some(i))).collect()
             };
-            Some(NavGroup { id, title, items, collapsed })
+            Some(NavGroup { id, title: titles.title(id), items, collapsed })
         })
         .collect()
 }
 
 /// Every group with all its documents, for the index page.
-fn navigation_full(pages: &[SourcePage]) -> Vec<NavGroup> {
+fn navigation_full(pages: &[SourcePage], titles: &GroupTitles) -> Vec<NavGroup> {
     GROUPS
         .iter()
-        .filter_map(|(group, id, title)| {
+        .filter_map(|(group, id)| {
             let items: Vec<NavItem> =
                 pages.iter().filter(|p| p.group == *group).map(|p| nav_item(p, "index.html", false)).collect();
-            (!items.is_empty()).then_some(NavGroup { id, title, items, collapsed: false })
+            (!items.is_empty()).then_some(NavGroup { id, title: titles.title(id), items, collapsed: false })
         })
         .collect()
 }
