@@ -21,6 +21,7 @@ pub mod diagnostic;
 pub mod document;
 pub mod docx;
 pub mod error;
+pub mod graph;
 pub mod html;
 pub mod init;
 pub mod output;
@@ -29,5 +30,6 @@ pub mod render;
 #[doc(hidden)]
 pub mod synth;
 pub mod templates;
+pub mod text;
 
 pub use error::{EXIT_OK, EXIT_PROBLEM, EXIT_UNUSABLE, Error};

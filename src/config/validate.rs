@@ -2,7 +2,7 @@
 //! cross-reference resolved, values in range. All problems are collected, not just the
 //! first, and each points at the offending text with a hint listing what does exist.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 
 use toml::Spanned;
 
@@ -320,63 +320,44 @@ impl Checker<'_> {
     }
 
     /// Services that (transitively) depend on themselves make availability and
-    /// continuity planning meaningless; report each cycle once.
+    /// continuity planning meaningless; report each cycle once. The walk is iterative
+    /// (see `graph`): a config may chain thousands of services.
     fn dependency_cycles(&mut self, config: &Config) {
-        let edges: BTreeMap<&str, Vec<&Spanned<String>>> =
-            config.services.iter().map(|s| (s.id.get_ref().as_str(), s.depends_on.iter().collect())).collect();
-        let mut state: HashMap<&str, Visit> = HashMap::new();
-        let mut stack: Vec<&str> = Vec::new();
-        for start in edges.keys() {
-            self.visit(start, &edges, &mut state, &mut stack);
-        }
-    }
-
-    fn visit<'c>(
-        &mut self,
-        node: &'c str,
-        edges: &BTreeMap<&'c str, Vec<&'c Spanned<String>>>,
-        state: &mut HashMap<&'c str, Visit>,
-        stack: &mut Vec<&'c str>,
-    ) {
-        match state.get(node) {
-            Some(Visit::Done) => return,
-            Some(Visit::Active) => return,
-            None => {}
-        }
-        state.insert(node, Visit::Active);
-        stack.push(node);
-        for next in edges.get(node).into_iter().flatten() {
-            let target = next.get_ref().as_str();
-            if target == node {
-                continue; // reported as a self-reference
-            }
-            if state.get(target) == Some(&Visit::Active) {
-                let from = stack.iter().position(|n| *n == target).unwrap_or(0);
-                let mut cycle: Vec<&str> = stack[from..].to_vec();
-                cycle.push(target);
-                self.report(
-                    Diagnostic::new(
-                        format!("services depend on each other in a cycle: {}", cycle.join(" → ")),
-                        Some(next.span()),
-                    )
-                    .with_hint(
-                        "a service cannot (indirectly) depend on itself; remove one of these `depends_on` entries",
-                    ),
-                );
-            } else if edges.contains_key(target) {
-                self.visit(target, edges, state, stack);
-            }
-        }
-        stack.pop();
-        state.insert(node, Visit::Done);
+        let index: HashMap<&str, usize> =
+            config.services.iter().enumerate().map(|(i, s)| (s.id.get_ref().as_str(), i)).collect();
+        let edges: Vec<&Vec<Spanned<String>>> = config.services.iter().map(|s| &s.depends_on).collect();
+        let adjacency: Vec<Vec<usize>> = edges
+            .iter()
+            .map(|depends| {
+                depends.iter().map(|d| index.get(d.get_ref().as_str()).copied().unwrap_or(usize::MAX)).collect()
+            })
+            .collect();
+        let name = |i: usize| config.services[i].id.get_ref().as_str();
+        crate::graph::for_each_cycle(&adjacency, |path, from, edge| {
+            let mut cycle: Vec<&str> = if path.len() > MAX_CYCLE_SHOWN {
+                let mut shown: Vec<&str> = path[..MAX_CYCLE_SHOWN - 2].iter().map(|&i| name(i)).collect();
+                shown.push("…");
+                shown.push(name(path[path.len() - 1]));
+                shown
+            } else {
+                path.iter().map(|&i| name(i)).collect()
+            };
+            cycle.push(name(path[0]));
+            let length =
+                if path.len() > MAX_CYCLE_SHOWN { format!(" ({} services)", path.len()) } else { String::new() };
+            self.report(
+                Diagnostic::new(
+                    format!("services depend on each other in a cycle{length}: {}", cycle.join(" → ")),
+                    Some(edges[from][edge].span()),
+                )
+                .with_hint("a service cannot (indirectly) depend on itself; remove one of these `depends_on` entries"),
+            );
+        });
     }
 }
 
-#[derive(Debug, PartialEq, Eq, Clone, Copy)]
-enum Visit {
-    Active,
-    Done,
-}
+/// Longest cycle shown in full; longer ones show their start and end.
+const MAX_CYCLE_SHOWN: usize = 12;
 
 fn plural(kind: &str) -> String {
     match kind {
