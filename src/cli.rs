@@ -169,8 +169,8 @@ pub(crate) fn run(cli: Cli) -> Result<i32, Error> {
         Command::Init { dir } => {
             let path = fitsm_pack::init::init(&dir)?;
             if !cli.quiet {
-                eprintln!("wrote {}", path.display());
-                eprintln!("next: edit it, then run `fitsm-pack build -c {}`", path.display());
+                report::message!("wrote {}", path.display());
+                report::message!("next: edit it, then run `fitsm-pack build -c {}`", path.display());
             }
             Ok(EXIT_OK)
         }
@@ -188,7 +188,7 @@ pub(crate) fn run(cli: Cli) -> Result<i32, Error> {
             let code = report::build(&outcome, &options, cli.quiet, cli.verbose);
             if zip && !dry_run {
                 if code != EXIT_OK {
-                    eprintln!("not zipping: resolve the files above first, then run `fitsm-pack zip`");
+                    report::message!("not zipping: resolve the files above first, then run `fitsm-pack zip`");
                     return Ok(code);
                 }
                 let zip_options = ZipOptions { out: options.out.clone(), output: None, allow_missing_attribution };
@@ -233,9 +233,9 @@ pub(crate) fn run(cli: Cli) -> Result<i32, Error> {
             let written = fitsm_pack::templates::eject::eject(&dir, &names)?;
             if !cli.quiet {
                 for path in &written {
-                    eprintln!("wrote {}", path.display());
+                    report::message!("wrote {}", path.display());
                 }
-                eprintln!(
+                report::message!(
                     "{} template(s) copied; edit them, then build with `--templates {}` (or set pack.templates)",
                     written.len(),
                     dir.display()

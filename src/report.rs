@@ -1,5 +1,11 @@
 //! What the binary tells the user: results (diffs, reports, listings) are returned as
 //! text for stdout, messages go to stderr, and each command gets its exit code.
+//!
+//! Every byte the binary prints goes through [`stdout`] or [`message!`], never through
+//! `println!` / `eprintln!`: those panic when the other end is gone
+//! (`fitsm-pack diff | head`, `fitsm-pack build 2>&1 | head -1`), and a panic is a bug.
+//! A reader that stops reading has what it wanted, so, as ripgrep and fd do, results stop
+//! quietly and the command keeps its exit code; a message nobody can read is dropped.
 
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -10,25 +16,40 @@ use fitsm_pack::output::Change;
 use fitsm_pack::templates::{DOCUMENTS_DIR, RenderFor, TemplateSet};
 use fitsm_pack::{EXIT_OK, EXIT_PROBLEM};
 
+/// `eprintln!` that never panics: writes one line to stderr, and if stderr is closed or
+/// its reader has gone, drops it (there is nobody left to tell).
+macro_rules! message {
+    ($($arg:tt)*) => {
+        $crate::report::message_line(format_args!($($arg)*))
+    };
+}
+pub(crate) use message;
+
+/// The body of [`message!`].
+pub(crate) fn message_line(args: std::fmt::Arguments<'_>) {
+    let mut handle = std::io::stderr().lock();
+    let _ = handle.write_fmt(args).and_then(|()| handle.write_all(b"\n"));
+}
+
 /// Prints the outcome of `build` and returns its exit code.
 pub(crate) fn build(outcome: &BuildOutcome, options: &BuildOptions, quiet: bool, verbose: bool) -> i32 {
     let report = &outcome.report;
     for warning in &outcome.warnings {
-        eprintln!("warning: {warning}");
+        message!("warning: {warning}");
     }
     for change in &report.changes {
         let show = verbose && change.change != Change::Unchanged;
         if show || change.change.needs_attention() || change.change == Change::UserDeleted {
-            eprintln!("{:>12} {}{}", change.change.label(), change.path, explanation(change.change));
+            message!("{:>12} {}{}", change.change.label(), change.path, explanation(change.change));
         }
     }
     if let Some(site) = outcome.site.as_ref().filter(|_| verbose) {
         for path in &site.written {
-            eprintln!("{:>12} {path}", "html");
+            message!("{:>12} {path}", "html");
         }
     }
     if let Some(backup) = &report.backup {
-        eprintln!("edited files were saved to {} before being overwritten", backup.display());
+        message!("edited files were saved to {} before being overwritten", backup.display());
     }
     if !quiet {
         let verb = if options.dry_run { "would write" } else { "wrote" };
@@ -50,7 +71,7 @@ pub(crate) fn build(outcome: &BuildOutcome, options: &BuildOptions, quiet: bool,
         if counts.is_empty() {
             counts.push("nothing".to_owned());
         }
-        eprintln!(
+        message!(
             "{} documents; {verb} {} files in {} ({}) in {:.0?}",
             outcome.documents,
             report.written(),
@@ -59,7 +80,7 @@ pub(crate) fn build(outcome: &BuildOutcome, options: &BuildOptions, quiet: bool,
             outcome.elapsed
         );
         if let Some(site) = &outcome.site {
-            eprintln!(
+            message!(
                 "site: {} pages, {} written, in {}",
                 site.pages,
                 site.written.len(),
@@ -68,12 +89,12 @@ pub(crate) fn build(outcome: &BuildOutcome, options: &BuildOptions, quiet: bool,
         }
         if let Some(docx) = &outcome.docx {
             let folder = options.out.join("docx");
-            eprintln!("word: {} documents, {} written, in {}", docx.documents, docx.written.len(), folder.display());
+            message!("word: {} documents, {} written, in {}", docx.documents, docx.written.len(), folder.display());
         }
     }
     let attention = report.needs_attention().count();
     if attention > 0 {
-        eprintln!(
+        message!(
             "{attention} file{} need{} your attention (see above); fix them and build again",
             if attention == 1 { "" } else { "s" },
             if attention == 1 { "s" } else { "" }
@@ -119,7 +140,7 @@ pub(crate) fn diff(outcome: &BuildOutcome, quiet: bool) -> (String, i32) {
         let _ = writeln!(out, "--- {old}\n+++ {new}\n{body}");
     }
     if !quiet {
-        eprintln!("{pending} file{} would change", if pending == 1 { "" } else { "s" });
+        message!("{pending} file{} would change", if pending == 1 { "" } else { "s" });
     }
     (out, if pending > 0 { EXIT_PROBLEM } else { EXIT_OK })
 }
@@ -272,6 +293,6 @@ pub(crate) fn stdout(text: &str) -> Result<(), fitsm_pack::Error> {
 
 pub(crate) fn zipped(report: &fitsm_pack::bundle::ZipReport, quiet: bool) {
     if !quiet {
-        eprintln!("zip: {} ({} files, {} KiB)", report.path.display(), report.entries, report.bytes.div_ceil(1024));
+        message!("zip: {} ({} files, {} KiB)", report.path.display(), report.entries, report.bytes.div_ceil(1024));
     }
 }
