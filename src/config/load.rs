@@ -125,6 +125,12 @@ fn explain(message: &str, span: Option<Range<usize>>) -> Diagnostic {
     }
     if let Some(rest) = message.strip_prefix("missing field `") {
         let key = rest.split('`').next().unwrap_or(rest);
+        if key == "organisation" {
+            // The one required table: its absence usually means an empty or wrong file.
+            return Diagnostic::new("missing key `organisation`: the file has no [organisation] table", span).with_hint(
+                "start the file with `[organisation]` and `name = \"…\"`; `fitsm-pack init` writes a commented example",
+            );
+        }
         return Diagnostic::new(format!("missing key `{key}`"), span)
             .with_hint(format!("add `{key} = …` to this table"));
     }

@@ -445,3 +445,24 @@ impl SharedContext {
         tera::Context::from_value(Value::Object(map)).unwrap_or_default()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recovery_tiers_of_a_16000_service_chain() {
+        let mut text = "[organisation]\nname = \"A\"\n".to_owned();
+        for index in 1..=16_000 {
+            text.push_str(&format!("[[services]]\nid = \"s{index}\"\nname = \"S{index}\"\n"));
+            if index < 16_000 {
+                text.push_str(&format!("depends_on = [\"s{}\"]\n", index + 1));
+            }
+        }
+        let config = crate::config::parse_str(&text, std::path::Path::new("chain.toml")).expect("valid chain");
+        let tiers = recovery_tiers(&config);
+        assert_eq!(tiers.get("s16000"), Some(&1));
+        assert_eq!(tiers.get("s15999"), Some(&2));
+        assert_eq!(tiers.get("s1"), Some(&3));
+    }
+}
