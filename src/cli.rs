@@ -177,8 +177,8 @@ pub(crate) fn run(cli: Cli) -> Result<i32, Error> {
         Command::Init { dir } => {
             let path = fitsm_pack::init::init(&dir)?;
             if !cli.quiet {
-                eprintln!("wrote {}", path.display());
-                eprintln!("next: edit it, then run `fitsm-pack build -c {}`", path.display());
+                report::message!("wrote {}", path.display());
+                report::message!("next: edit it, then run `fitsm-pack build -c {}`", path.display());
             }
             Ok(EXIT_OK)
         }
@@ -203,7 +203,7 @@ pub(crate) fn run(cli: Cli) -> Result<i32, Error> {
                     .needs_attention()
                     .any(|c| !(allow_conflicts && matches!(c.change, Change::Conflict | Change::StillConflicted)));
                 if held_back {
-                    eprintln!("not zipping: resolve the files above first, then run `fitsm-pack zip`");
+                    report::message!("not zipping: resolve the files above first, then run `fitsm-pack zip`");
                     return Ok(code);
                 }
                 // Zipped under the build's own lock: no other build can write between
@@ -255,9 +255,9 @@ pub(crate) fn run(cli: Cli) -> Result<i32, Error> {
             let written = fitsm_pack::templates::eject::eject(&dir, &names)?;
             if !cli.quiet {
                 for path in &written {
-                    eprintln!("wrote {}", path.display());
+                    report::message!("wrote {}", path.display());
                 }
-                eprintln!(
+                report::message!(
                     "{} template(s) copied; edit them, then build with `--templates {}` (or set pack.templates)",
                     written.len(),
                     dir.display()

@@ -168,5 +168,5 @@ impl Coverage {
 
 /// Number of open placeholders in a document's text.
 pub fn count_placeholders(text: &str) -> usize {
-    text.matches(crate::render::PLACEHOLDER_PREFIX).count()
+    crate::placeholder::count(text)
 }

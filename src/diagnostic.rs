@@ -26,6 +26,9 @@ pub struct Diagnostic {
     /// A second place in the same file that explains the problem, with a label
     /// (e.g. where a duplicate id was first defined).
     pub related: Option<(Range<usize>, String)>,
+    /// One more line after the hint, e.g. the other places the same mistake shows up
+    /// ("and 11 more references to `ann` …"), so one cause is one problem.
+    pub note: Option<String>,
 }
 
 impl Diagnostic {
@@ -35,7 +38,13 @@ impl Diagnostic {
             span: span.filter(|s| s.end > s.start || s.start > 0),
             hint: None,
             related: None,
+            note: None,
         }
+    }
+
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.note = Some(note.into());
+        self
     }
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
@@ -118,6 +127,9 @@ impl Diagnostics {
             }
             if let Some(hint) = &item.hint {
                 report.push(Group::with_title(Level::HELP.secondary_title(hint)));
+            }
+            if let Some(note) = &item.note {
+                report.push(Group::with_title(Level::NOTE.secondary_title(note)));
             }
             let _ = write!(f, "{}", renderer.render(&report));
         }

@@ -68,7 +68,8 @@ pub fn field_label(key: &str) -> String {
 }
 
 /// Escapes text for XML character data and attribute values (SVG, Word parts);
-/// control characters XML cannot hold are dropped.
+/// characters XML cannot hold are dropped by the pack-wide rule
+/// ([`crate::text::is_forbidden`]), so text typed into a document by hand is covered too.
 pub fn xml_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -78,7 +79,7 @@ pub fn xml_escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            c if c.is_control() && c != '\n' && c != '\t' => {}
+            c if crate::text::is_forbidden(c) => {}
             c => out.push(c),
         }
     }

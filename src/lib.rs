@@ -22,16 +22,19 @@ pub mod document;
 pub mod docx;
 pub mod error;
 pub mod fs;
+pub mod graph;
 pub mod html;
 pub mod init;
 pub mod output;
 pub mod pack;
 pub mod pipeline;
+pub mod placeholder;
 pub mod plan;
 pub mod progress;
 pub mod render;
 #[doc(hidden)]
 pub mod synth;
 pub mod templates;
+pub mod text;
 
 pub use error::{EXIT_OK, EXIT_PROBLEM, EXIT_UNUSABLE, Error};

@@ -1,4 +1,7 @@
 //! The `fitsm-pack` binary: parse arguments, run, print any error, exit with its code.
+//! All output goes through `report` (see there why `println!` is not allowed here).
+
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 mod cli;
 mod progress_bar;
@@ -14,7 +17,7 @@ fn main() -> ExitCode {
     let code = match cli::run(cli) {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("{}", error.render(colour_on_stderr()));
+            report::message!("{}", error.render(colour_on_stderr()));
             error.exit_code()
         }
     };

@@ -1,5 +1,11 @@
 //! What the binary tells the user: results (diffs, reports, listings) are returned as
 //! text for stdout, messages go to stderr, and each command gets its exit code.
+//!
+//! Every byte the binary prints goes through [`stdout`] or [`message!`], never through
+//! `println!` / `eprintln!`: those panic when the other end is gone
+//! (`fitsm-pack diff | head`, `fitsm-pack build 2>&1 | head -1`), and a panic is a bug.
+//! A reader that stops reading has what it wanted, so, as ripgrep and fd do, results stop
+//! quietly and the command keeps its exit code; a message nobody can read is dropped.
 
 use std::fmt::Write as _;
 use std::io::Write as _;
@@ -11,33 +17,48 @@ use fitsm_pack::output::Change;
 use fitsm_pack::templates::{DOCUMENTS_DIR, RenderFor, TemplateSet};
 use fitsm_pack::{EXIT_OK, EXIT_PROBLEM};
 
+/// `eprintln!` that never panics: writes one line to stderr, and if stderr is closed or
+/// its reader has gone, drops it (there is nobody left to tell).
+macro_rules! message {
+    ($($arg:tt)*) => {
+        $crate::report::message_line(format_args!($($arg)*))
+    };
+}
+pub(crate) use message;
+
+/// The body of [`message!`].
+pub(crate) fn message_line(args: std::fmt::Arguments<'_>) {
+    let mut handle = std::io::stderr().lock();
+    let _ = handle.write_fmt(args).and_then(|()| handle.write_all(b"\n"));
+}
+
 /// Prints the outcome of `build` and returns its exit code.
 pub(crate) fn build(outcome: &BuildOutcome, options: &BuildOptions, quiet: bool, verbose: bool) -> i32 {
     let report = &outcome.report;
     for warning in &outcome.warnings {
-        eprintln!("warning: {warning}");
+        message!("warning: {warning}");
     }
     for change in &report.changes {
         let show = verbose && change.change != Change::Unchanged;
         if show || change.change.needs_attention() || change.change == Change::UserDeleted {
-            eprintln!("{:>12} {}{}", change.change.label(), change.path, explanation(change.change));
+            message!("{:>12} {}{}", change.change.label(), change.path, explanation(change.change));
         }
     }
     if let Some(site) = &outcome.site {
         for skipped in &site.skipped {
-            eprintln!("warning: not in the site: {skipped}\n  help: {}", skipped.hint());
+            message!("warning: not in the site: {skipped}\n  help: {}", skipped.hint());
         }
         for path in &site.replaced {
-            eprintln!("warning: {path} was not made by fitsm-pack; the site needed its path and replaced it");
+            message!("warning: {path} was not made by fitsm-pack; the site needed its path and replaced it");
         }
         if verbose {
             for path in &site.written {
-                eprintln!("{:>12} {path}", "html");
+                message!("{:>12} {path}", "html");
             }
         }
     }
     if let Some(backup) = &report.backup {
-        eprintln!("edited files were saved to {} before being overwritten", backup.display());
+        message!("edited files were saved to {} before being overwritten", backup.display());
     }
     if !quiet {
         let verb = if options.dry_run { "would write" } else { "wrote" };
@@ -59,7 +80,7 @@ pub(crate) fn build(outcome: &BuildOutcome, options: &BuildOptions, quiet: bool,
         if counts.is_empty() {
             counts.push("nothing".to_owned());
         }
-        eprintln!(
+        message!(
             "{} documents; {verb} {} files in {} ({}) in {:.0?}",
             outcome.documents,
             report.written(),
@@ -68,7 +89,7 @@ pub(crate) fn build(outcome: &BuildOutcome, options: &BuildOptions, quiet: bool,
             outcome.elapsed
         );
         if let Some(site) = &outcome.site {
-            eprintln!(
+            message!(
                 "site: {} pages, {} written, in {}",
                 site.pages,
                 site.written.len(),
@@ -77,12 +98,12 @@ pub(crate) fn build(outcome: &BuildOutcome, options: &BuildOptions, quiet: bool,
         }
         if let Some(docx) = &outcome.docx {
             let folder = options.out.join("docx");
-            eprintln!("word: {} documents, {} written, in {}", docx.documents, docx.written.len(), folder.display());
+            message!("word: {} documents, {} written, in {}", docx.documents, docx.written.len(), folder.display());
         }
     }
     let attention = report.needs_attention().count();
     if attention > 0 {
-        eprintln!(
+        message!(
             "{attention} file{} need{} your attention (see above); fix them and build again",
             if attention == 1 { "" } else { "s" },
             if attention == 1 { "s" } else { "" }
@@ -128,7 +149,7 @@ pub(crate) fn diff(outcome: &BuildOutcome, quiet: bool) -> (String, i32) {
         let _ = writeln!(out, "--- {old}\n+++ {new}\n{body}");
     }
     if !quiet {
-        eprintln!("{pending} file{} would change", if pending == 1 { "" } else { "s" });
+        message!("{pending} file{} would change", if pending == 1 { "" } else { "s" });
     }
     (out, if pending > 0 { EXIT_PROBLEM } else { EXIT_OK })
 }
@@ -284,10 +305,10 @@ pub(crate) fn zipped(outcome: &ZipOutcome, quiet: bool) -> i32 {
     match outcome {
         ZipOutcome::Written(report) => {
             for skipped in &report.skipped {
-                eprintln!("warning: not zipped: {skipped}\n  help: {}", skipped.problem.hint());
+                message!("warning: not zipped: {skipped}\n  help: {}", skipped.problem.hint());
             }
             if !quiet {
-                eprintln!(
+                message!(
                     "zip: {} ({} files, {} KiB)",
                     report.path.display(),
                     report.entries,
@@ -298,9 +319,9 @@ pub(crate) fn zipped(outcome: &ZipOutcome, quiet: bool) -> i32 {
         }
         ZipOutcome::Refused(refusal) => {
             for (cause, hint) in refusal.problems() {
-                eprintln!("error: {cause}\n  help: {hint}");
+                message!("error: {cause}\n  help: {hint}");
             }
-            eprintln!("no zip was written");
+            message!("no zip was written");
             EXIT_PROBLEM
         }
     }

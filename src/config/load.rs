@@ -27,6 +27,7 @@ pub(super) fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
     };
     let document_span = document.span();
     let mut root = Spanned::new(document_span.clone(), DeValue::Table(document.into_inner()));
+    clean_strings(&mut root);
 
     let mut problems: Vec<Diagnostic> = Vec::new();
     // Entries cut out so far, as (key, span of the table they were in). A later "missing
@@ -63,6 +64,28 @@ pub(super) fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
     }
     problems.sort_by_key(|p| p.span.as_ref().map_or(usize::MAX, |s| s.start));
     Err(problems)
+}
+
+/// Applies the pack-wide character rule ([`crate::text::clean`]) to every string value,
+/// once, here: a control character typed into the config (`"\u0007"`) then cannot reach
+/// any output format — Markdown, front matter, HTML, SVG or Word's XML — nor the
+/// terminal through an error message. Keys are left alone (a key with such characters
+/// is an unknown key and reported as one). Iterative: TOML nesting is bounded by the
+/// parser, but this walk need not rely on it.
+fn clean_strings(root: &mut Spanned<DeValue<'_>>) {
+    let mut stack = vec![root];
+    while let Some(value) = stack.pop() {
+        match value.get_mut() {
+            DeValue::String(text) => {
+                if let std::borrow::Cow::Owned(cleaned) = crate::text::clean(text) {
+                    *text = std::borrow::Cow::Owned(cleaned);
+                }
+            }
+            DeValue::Table(table) => stack.extend(table.iter_mut().map(|(_, entry)| entry)),
+            DeValue::Array(array) => stack.extend(array.as_mut().iter_mut()),
+            _ => {}
+        }
+    }
 }
 
 /// For an unknown-key message, the allowed key it most likely meant.
@@ -102,6 +125,12 @@ fn explain(message: &str, span: Option<Range<usize>>) -> Diagnostic {
     }
     if let Some(rest) = message.strip_prefix("missing field `") {
         let key = rest.split('`').next().unwrap_or(rest);
+        if key == "organisation" {
+            // The one required table: its absence usually means an empty or wrong file.
+            return Diagnostic::new("missing key `organisation`: the file has no [organisation] table", span).with_hint(
+                "start the file with `[organisation]` and `name = \"…\"`; `fitsm-pack init` writes a commented example",
+            );
+        }
         return Diagnostic::new(format!("missing key `{key}`"), span)
             .with_hint(format!("add `{key} = …` to this table"));
     }
@@ -262,6 +291,14 @@ ownr = "ann"
         assert!(messages.iter().any(|m| m.starts_with("wrong type: found integer `5`")), "{messages:?}");
         assert!(messages.iter().any(|m| m.contains("expected a number")), "{messages:?}");
         assert!(messages.contains(&"unknown key `ownr`"), "{messages:?}");
+    }
+
+    #[test]
+    fn control_characters_are_dropped_from_every_string() {
+        let config = parse("[organisation]\nname = \"Ac\\u0007me\\u0000 Ltd\"\n[scope]\nin_scope = [\"a\\u001bb\"]\n")
+            .expect("valid");
+        assert_eq!(config.organisation.name, "Acme Ltd");
+        assert_eq!(config.scope.in_scope, vec!["ab".to_owned()]);
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! cross-reference resolved, values in range. All problems are collected, not just the
 //! first, and each points at the offending text with a hint listing what does exist.
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 
 use toml::Spanned;
 
@@ -22,7 +22,8 @@ const RESERVED_NAMES: &[&str] = &[
 
 pub(super) fn validate(config: &Config, catalogue: &Catalogue) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
-    let mut check = Checker { problems: &mut problems };
+    let mut dangling = Vec::new();
+    let mut check = Checker { problems: &mut problems, dangling: &mut dangling };
 
     if config.organisation.name.trim().is_empty() {
         check.report(Diagnostic::new("the organisation name is empty", None).with_hint("set `name` in [organisation]"));
@@ -35,17 +36,16 @@ pub(super) fn validate(config: &Config, catalogue: &Catalogue) -> Vec<Diagnostic
     check.id_set("improvement", config.improvements.iter().map(|i| &i.id));
 
     let roles = &config.roles;
-    for role in [
-        &roles.sms_owner,
-        &roles.sms_manager,
-        &roles.information_security_manager,
-        &roles.cab_chair,
-        &roles.service_desk_lead,
-    ]
-    .into_iter()
-    .flatten()
-    {
-        check.reference("person", role, &people);
+    for (key, role) in [
+        ("sms_owner", &roles.sms_owner),
+        ("sms_manager", &roles.sms_manager),
+        ("information_security_manager", &roles.information_security_manager),
+        ("cab_chair", &roles.cab_chair),
+        ("service_desk_lead", &roles.service_desk_lead),
+    ] {
+        if let Some(role) = role {
+            check.reference("person", role, &people, || format!("roles.{key}"));
+        }
     }
 
     let process_codes: Vec<String> = catalogue.processes().map(|p| p.code).collect();
@@ -60,38 +60,49 @@ pub(super) fn validate(config: &Config, catalogue: &Catalogue) -> Vec<Diagnostic
                 Diagnostic::new(format!("unknown process `{}`", code.get_ref()), Some(code.span())).with_hint(hint),
             );
         }
-        for person in assignment.owner.iter().chain(&assignment.manager).chain(&assignment.staff) {
-            check.reference("person", person, &people);
+        let code = code.get_ref();
+        for (key, person) in assignment
+            .owner
+            .iter()
+            .map(|p| ("owner", p))
+            .chain(assignment.manager.iter().map(|p| ("manager", p)))
+            .chain(assignment.staff.iter().map(|p| ("staff", p)))
+        {
+            check.reference("person", person, &people, || format!("processes.{code}.{key}"));
         }
     }
 
     for customer in &config.customers {
         check.one_of(customer.kind.as_ref(), "customer kind", &["internal", "external"]);
         if let Some(manager) = &customer.relationship_manager {
-            check.reference("person", manager, &people);
+            check.reference("person", manager, &people, || {
+                format!("customers.{}.relationship_manager", customer.id.get_ref())
+            });
         }
     }
     for supplier in &config.suppliers {
         check.one_of(Some(&supplier.kind), "supplier kind", &["external", "internal"]);
+        let supplier_id = supplier.id.get_ref();
         for service in &supplier.provides {
-            check.reference("service", service, &services);
+            check.reference("service", service, &services, || format!("suppliers.{supplier_id}.provides"));
         }
         if let Some(manager) = &supplier.relationship_manager {
-            check.reference("person", manager, &people);
+            check.reference("person", manager, &people, || format!("suppliers.{supplier_id}.relationship_manager"));
         }
         if let Some(end) = &supplier.agreement_end {
             check.date(end, "agreement_end");
         }
     }
     for service in &config.services {
+        let service_id = service.id.get_ref();
         if let Some(owner) = &service.owner {
-            check.reference("person", owner, &people);
+            check.reference("person", owner, &people, || format!("services.{service_id}.owner"));
         }
         for customer in &service.customers {
-            check.reference("customer", customer, &customers);
+            check.reference("customer", customer, &customers, || format!("services.{service_id}.customers"));
         }
         for supplier in &service.suppliers {
-            check.reference("supplier", supplier, &suppliers);
+            check.reference("supplier", supplier, &suppliers, || format!("services.{service_id}.suppliers"));
         }
         for dependency in &service.depends_on {
             if dependency.get_ref() == service.id.get_ref() {
@@ -103,7 +114,7 @@ pub(super) fn validate(config: &Config, catalogue: &Catalogue) -> Vec<Diagnostic
                     .with_hint("remove it from `depends_on`"),
                 );
             } else {
-                check.reference("service", dependency, &services);
+                check.reference("service", dependency, &services, || format!("services.{service_id}.depends_on"));
             }
         }
         check.one_of(service.status.as_ref(), "service status", &["pipeline", "live", "retired"]);
@@ -121,7 +132,7 @@ pub(super) fn validate(config: &Config, catalogue: &Catalogue) -> Vec<Diagnostic
 
     for improvement in &config.improvements {
         if let Some(owner) = &improvement.owner {
-            check.reference("person", owner, &people);
+            check.reference("person", owner, &people, || format!("improvements.{}.owner", improvement.id.get_ref()));
         }
         if let Some(due) = &improvement.due {
             check.date(due, "due");
@@ -146,11 +157,113 @@ pub(super) fn validate(config: &Config, catalogue: &Catalogue) -> Vec<Diagnostic
     if let Some(date) = &config.pack.effective_date {
         check.date(date, "effective_date");
     }
+    let known = [("person", &people), ("customer", &customers), ("supplier", &suppliers), ("service", &services)];
+    problems.extend(root_causes(dangling, &known));
     problems
 }
 
 struct Checker<'a> {
     problems: &'a mut Vec<Diagnostic>,
+    /// References to ids that do not exist; reported together by [`root_causes`].
+    dangling: &'a mut Vec<Dangling>,
+}
+
+/// One reference to an id that does not exist.
+struct Dangling {
+    kind: &'static str,
+    name: String,
+    span: std::ops::Range<usize>,
+    /// Where it is, as a key path: `services.web.owner`.
+    place: String,
+}
+
+/// How many places a summary line names before "…".
+const PLACES_SHOWN: usize = 4;
+
+/// Turns dangling references into as few problems as there are causes. One removed
+/// person referenced in 70 places is one mistake: it is shown once, in full, at its
+/// first reference, with a line naming the other places. A kind with no ids at all
+/// (no `[[people]]`) is one mistake too, whatever names are referenced. Fixing the cause
+/// fixes them all, so that is what the user reads first, instead of 70 similar errors.
+fn root_causes(dangling: Vec<Dangling>, known: &[(&str, &BTreeSet<&str>)]) -> Vec<Diagnostic> {
+    let mut groups: Vec<(&'static str, Option<String>, Vec<Dangling>)> = Vec::new();
+    let count = |kind: &str| dangling.iter().filter(|d| d.kind == kind).count();
+    let none_defined: Vec<&str> =
+        known.iter().filter(|(kind, ids)| ids.is_empty() && count(kind) > 1).map(|(kind, _)| *kind).collect();
+    for reference in dangling {
+        let none_defined = none_defined.contains(&reference.kind);
+        let name = (!none_defined).then(|| reference.name.clone());
+        match groups.iter_mut().find(|(kind, n, _)| *kind == reference.kind && *n == name) {
+            Some((_, _, members)) => members.push(reference),
+            None => groups.push((reference.kind, name, vec![reference])),
+        }
+    }
+    let mut problems = Vec::new();
+    for (kind, name, mut members) in groups {
+        members.sort_by_key(|m| m.span.start);
+        let ids: BTreeSet<&str> =
+            known.iter().find(|(k, _)| *k == kind).map(|(_, ids)| (*ids).clone()).unwrap_or_default();
+        let first = &members[0];
+        let mut diagnostic = match &name {
+            Some(name) => {
+                let plural = plural(kind);
+                let hint = match did_you_mean(name, ids.iter().copied()) {
+                    Some(candidate) => {
+                        format!("did you mean `{candidate}`? known {plural}: {}", list_of_ids(ids.iter().copied()))
+                    }
+                    None => format!("known {plural}: {}", list_of_ids(ids.iter().copied())),
+                };
+                Diagnostic::new(format!("unknown {kind} `{name}`"), Some(first.span.clone())).with_hint(hint)
+            }
+            None => {
+                let mut names: Vec<&str> = members.iter().map(|m| m.name.as_str()).collect();
+                names.sort_unstable();
+                names.dedup();
+                let section = section_of(kind);
+                let (count, refs) = (members.len(), if members.len() == 1 { "reference" } else { "references" });
+                Diagnostic::new(
+                    format!("no {} are defined, but {count} {refs} name one", plural(kind)),
+                    Some(first.span.clone()),
+                )
+                .with_hint(format!(
+                    "add a `[[{section}]]` entry with `id` and `name` for each of {}",
+                    list_of_ids(names.iter().copied())
+                ))
+            }
+        };
+        if members.len() > 1 {
+            let others = &members[1..];
+            let mut places: Vec<String> = others
+                .iter()
+                .take(PLACES_SHOWN)
+                .map(|m| match &name {
+                    Some(_) => m.place.clone(),
+                    None => format!("{} = `{}`", m.place, m.name),
+                })
+                .collect();
+            if others.len() > PLACES_SHOWN {
+                places.push("…".to_owned());
+            }
+            let what = match &name {
+                Some(name) => format!("`{name}`, {} that does not exist", a_kind(kind)),
+                None => plural(kind).to_string(),
+            };
+            let refs = if others.len() == 1 { "reference" } else { "references" };
+            diagnostic =
+                diagnostic.with_note(format!("and {} more {refs} to {what} ({})", others.len(), places.join(", ")));
+        }
+        problems.push(diagnostic);
+    }
+    problems
+}
+
+/// The config section that defines ids of `kind`.
+fn section_of(kind: &str) -> String {
+    plural(kind)
+}
+
+fn a_kind(kind: &str) -> String {
+    format!("a {kind}")
 }
 
 impl Checker<'_> {
@@ -182,19 +295,18 @@ impl Checker<'_> {
         set
     }
 
-    fn reference(&mut self, kind: &str, reference: &Spanned<String>, known: &BTreeSet<&str>) {
+    /// Records a reference to an id that does not exist; `place` names where it is.
+    fn reference(
+        &mut self,
+        kind: &'static str,
+        reference: &Spanned<String>,
+        known: &BTreeSet<&str>,
+        place: impl FnOnce() -> String,
+    ) {
         let name = reference.get_ref().as_str();
-        if known.contains(name) {
-            return;
+        if !known.contains(name) {
+            self.dangling.push(Dangling { kind, name: name.to_owned(), span: reference.span(), place: place() });
         }
-        let plural = plural(kind);
-        let hint = match did_you_mean(name, known.iter().copied()) {
-            Some(candidate) => {
-                format!("did you mean `{candidate}`? known {plural}: {}", list_of_ids(known.iter().copied()))
-            }
-            None => format!("known {plural}: {}", list_of_ids(known.iter().copied())),
-        };
-        self.report(Diagnostic::new(format!("unknown {kind} `{name}`"), Some(reference.span())).with_hint(hint));
     }
 
     fn one_of(&mut self, value: Option<&Spanned<String>>, what: &str, allowed: &[&str]) {
@@ -263,7 +375,7 @@ impl Checker<'_> {
 
     fn assessment(&mut self, assessment: &crate::config::Assessment, catalogue: &Catalogue, people: &BTreeSet<&str>) {
         if let Some(assessor) = &assessment.assessor {
-            self.reference("person", assessor, people);
+            self.reference("person", assessor, people, || "assessment.assessor".to_owned());
         }
         if let Some(date) = &assessment.date {
             self.date(date, "date");
@@ -320,63 +432,44 @@ impl Checker<'_> {
     }
 
     /// Services that (transitively) depend on themselves make availability and
-    /// continuity planning meaningless; report each cycle once.
+    /// continuity planning meaningless; report each cycle once. The walk is iterative
+    /// (see `graph`): a config may chain thousands of services.
     fn dependency_cycles(&mut self, config: &Config) {
-        let edges: BTreeMap<&str, Vec<&Spanned<String>>> =
-            config.services.iter().map(|s| (s.id.get_ref().as_str(), s.depends_on.iter().collect())).collect();
-        let mut state: HashMap<&str, Visit> = HashMap::new();
-        let mut stack: Vec<&str> = Vec::new();
-        for start in edges.keys() {
-            self.visit(start, &edges, &mut state, &mut stack);
-        }
-    }
-
-    fn visit<'c>(
-        &mut self,
-        node: &'c str,
-        edges: &BTreeMap<&'c str, Vec<&'c Spanned<String>>>,
-        state: &mut HashMap<&'c str, Visit>,
-        stack: &mut Vec<&'c str>,
-    ) {
-        match state.get(node) {
-            Some(Visit::Done) => return,
-            Some(Visit::Active) => return,
-            None => {}
-        }
-        state.insert(node, Visit::Active);
-        stack.push(node);
-        for next in edges.get(node).into_iter().flatten() {
-            let target = next.get_ref().as_str();
-            if target == node {
-                continue; // reported as a self-reference
-            }
-            if state.get(target) == Some(&Visit::Active) {
-                let from = stack.iter().position(|n| *n == target).unwrap_or(0);
-                let mut cycle: Vec<&str> = stack[from..].to_vec();
-                cycle.push(target);
-                self.report(
-                    Diagnostic::new(
-                        format!("services depend on each other in a cycle: {}", cycle.join(" → ")),
-                        Some(next.span()),
-                    )
-                    .with_hint(
-                        "a service cannot (indirectly) depend on itself; remove one of these `depends_on` entries",
-                    ),
-                );
-            } else if edges.contains_key(target) {
-                self.visit(target, edges, state, stack);
-            }
-        }
-        stack.pop();
-        state.insert(node, Visit::Done);
+        let index: HashMap<&str, usize> =
+            config.services.iter().enumerate().map(|(i, s)| (s.id.get_ref().as_str(), i)).collect();
+        let edges: Vec<&Vec<Spanned<String>>> = config.services.iter().map(|s| &s.depends_on).collect();
+        let adjacency: Vec<Vec<usize>> = edges
+            .iter()
+            .map(|depends| {
+                depends.iter().map(|d| index.get(d.get_ref().as_str()).copied().unwrap_or(usize::MAX)).collect()
+            })
+            .collect();
+        let name = |i: usize| config.services[i].id.get_ref().as_str();
+        crate::graph::for_each_cycle(&adjacency, |path, from, edge| {
+            let mut cycle: Vec<&str> = if path.len() > MAX_CYCLE_SHOWN {
+                let mut shown: Vec<&str> = path[..MAX_CYCLE_SHOWN - 2].iter().map(|&i| name(i)).collect();
+                shown.push("…");
+                shown.push(name(path[path.len() - 1]));
+                shown
+            } else {
+                path.iter().map(|&i| name(i)).collect()
+            };
+            cycle.push(name(path[0]));
+            let length =
+                if path.len() > MAX_CYCLE_SHOWN { format!(" ({} services)", path.len()) } else { String::new() };
+            self.report(
+                Diagnostic::new(
+                    format!("services depend on each other in a cycle{length}: {}", cycle.join(" → ")),
+                    Some(edges[from][edge].span()),
+                )
+                .with_hint("a service cannot (indirectly) depend on itself; remove one of these `depends_on` entries"),
+            );
+        });
     }
 }
 
-#[derive(Debug, PartialEq, Eq, Clone, Copy)]
-enum Visit {
-    Active,
-    Done,
-}
+/// Longest cycle shown in full; longer ones show their start and end.
+const MAX_CYCLE_SHOWN: usize = 12;
 
 fn plural(kind: &str) -> String {
     match kind {
@@ -451,5 +544,33 @@ mod tests {
             "{HEAD}[[services]]\nid = \"a\"\nname = \"A\"\ndepends_on = [\"b\"]\n[[services]]\nid = \"b\"\nname = \"B\"\ndepends_on = [\"a\"]\n"
         ));
         assert_eq!(found, vec!["services depend on each other in a cycle: a → b → a".to_owned()]);
+    }
+
+    /// A chain `s1 → s2 → … → sN`, closed into a cycle if `closed`.
+    fn chain(services: usize, closed: bool) -> String {
+        let mut text = HEAD.to_owned();
+        for index in 1..=services {
+            let next = if index < services { format!("s{}", index + 1) } else { "s1".to_owned() };
+            let depends =
+                if index < services || closed { format!("depends_on = [\"{next}\"]\n") } else { String::new() };
+            text.push_str(&format!("[[services]]\nid = \"s{index}\"\nname = \"S{index}\"\n{depends}"));
+        }
+        text
+    }
+
+    #[test]
+    fn a_chain_of_16000_services_needs_no_deep_stack() {
+        // The old recursive walk overflowed the stack (an abort) at about 8,000.
+        let started = std::time::Instant::now();
+        assert_eq!(problems(&chain(16_000, false)), Vec::<String>::new());
+        let found = problems(&chain(16_000, true));
+        assert_eq!(found.len(), 1, "{found:?}");
+        assert!(
+            found[0].starts_with("services depend on each other in a cycle (16000 services): s1 → s2 → "),
+            "{}",
+            found[0]
+        );
+        assert!(found[0].ends_with(" → … → s16000 → s1"), "{}", found[0]);
+        assert!(started.elapsed().as_secs() < 10, "took {:?}", started.elapsed());
     }
 }

@@ -62,7 +62,9 @@ pub fn build_docx(
     for (path, text) in &documents {
         let relative = docx_path(path);
         let target = safe_join(out, &relative)?;
-        let bytes = document_docx(&Document::parse(text), organisation, attribution)
+        // Characters XML cannot hold (a control character typed into the Markdown by
+        // hand) would make the whole file unreadable: the pack's one rule drops them.
+        let bytes = document_docx(&Document::parse(&crate::text::clean(text)), organisation, attribution)
             .map_err(|source| Error::Write { path: target.clone(), source })?;
         if std::fs::read(&target).map_or(true, |existing| existing != bytes) {
             crate::fs::write_atomic(&target, &bytes)?;

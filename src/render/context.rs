@@ -332,43 +332,33 @@ impl SharedContext {
 }
 
 /// Recovery order from the dependencies: tier 1 depends on no other service, tier 2
-/// only on tier-1 services, tier 3 on anything deeper. Dependencies have no cycles
-/// (validation guarantees it), so a pass in dependency order settles every service.
+/// only on tier-1 services, tier 3 on anything deeper. Because the tiers stop at 3, a
+/// service's tier needs only its direct dependencies and theirs: no walk down the
+/// whole chain (which a recursive walk would do, one stack frame per service), and the
+/// work is linear in the number of `depends_on` entries.
 fn recovery_tiers(config: &Config) -> HashMap<&str, u8> {
     let depends: HashMap<&str, Vec<&str>> = config
         .services
         .iter()
-        .map(|s| (s.id.get_ref().as_str(), s.depends_on.iter().map(|d| d.get_ref().as_str()).collect()))
+        .map(|s| {
+            let id = s.id.get_ref().as_str();
+            (id, s.depends_on.iter().map(|d| d.get_ref().as_str()).filter(|d| *d != id).collect())
+        })
         .collect();
-    let mut tiers: HashMap<&str, u8> = HashMap::new();
-    fn tier<'a>(
-        id: &'a str,
-        depends: &HashMap<&'a str, Vec<&'a str>>,
-        tiers: &mut HashMap<&'a str, u8>,
-        depth: usize,
-    ) -> u8 {
-        if let Some(known) = tiers.get(id) {
-            return *known;
-        }
-        let deepest = depends
-            .get(id)
-            .into_iter()
-            .flatten()
-            .filter(|d| **d != id && depth < 10_000)
-            .map(|d| tier(d, depends, tiers, depth + 1))
-            .max();
-        let value = match deepest {
-            None => 1,
-            Some(1) => 2,
-            Some(_) => 3,
-        };
-        tiers.insert(id, value);
-        value
-    }
-    for service in &config.services {
-        tier(service.id.get_ref(), &depends, &mut tiers, 0);
-    }
-    tiers
+    let has_dependencies = |id: &str| depends.get(id).is_some_and(|list| !list.is_empty());
+    depends
+        .iter()
+        .map(|(id, list)| {
+            let tier = if list.is_empty() {
+                1
+            } else if list.iter().any(|d| has_dependencies(d)) {
+                3
+            } else {
+                2
+            };
+            (*id, tier)
+        })
+        .collect()
 }
 
 fn person_value(person: &Person) -> Value {
@@ -453,5 +443,26 @@ impl SharedContext {
         let mut map = self.base.clone();
         map.extend(self.lists.clone());
         tera::Context::from_value(Value::Object(map)).unwrap_or_default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn recovery_tiers_of_a_16000_service_chain() {
+        let mut text = "[organisation]\nname = \"A\"\n".to_owned();
+        for index in 1..=16_000 {
+            text.push_str(&format!("[[services]]\nid = \"s{index}\"\nname = \"S{index}\"\n"));
+            if index < 16_000 {
+                text.push_str(&format!("depends_on = [\"s{}\"]\n", index + 1));
+            }
+        }
+        let config = crate::config::parse_str(&text, std::path::Path::new("chain.toml")).expect("valid chain");
+        let tiers = recovery_tiers(&config);
+        assert_eq!(tiers.get("s16000"), Some(&1));
+        assert_eq!(tiers.get("s15999"), Some(&2));
+        assert_eq!(tiers.get("s1"), Some(&3));
     }
 }

@@ -12,7 +12,7 @@ use crate::error::{Error, TemplateError, tera_chain};
 use crate::templates::{Origin, TemplateSet};
 
 /// The visible marker for information the config does not give. `check` counts these.
-pub const PLACEHOLDER_PREFIX: &str = "[TO BE COMPLETED: ";
+pub use crate::placeholder::PREFIX as PLACEHOLDER_PREFIX;
 
 /// Compiles all templates of the set. A syntax error names the template and line.
 pub(super) fn build(templates: &TemplateSet, links: LinkIndex) -> Result<Tera, Error> {
@@ -45,7 +45,7 @@ fn compile_error(templates: &TemplateSet, error: &tera::Error) -> Error {
 }
 
 fn placeholder(what: &str) -> String {
-    format!("{PLACEHOLDER_PREFIX}{}]", escape_inline(what).replace(']', ""))
+    crate::placeholder::placeholder(&escape_inline(what))
 }
 
 fn what_arg(args: &HashMap<String, Value>, name: &str) -> String {

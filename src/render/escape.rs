@@ -48,13 +48,13 @@ pub fn escape_block(text: &str) -> String {
     out
 }
 
-/// Line and paragraph separators and tabs become spaces; other control characters are
-/// dropped (they have no place in a document and some break YAML or terminals).
+/// Line and paragraph separators and tabs become spaces; characters the pack never
+/// holds ([`crate::text::is_forbidden`], the rule every output format shares) are dropped.
 fn fold_whitespace(text: &str) -> String {
     text.chars()
         .filter_map(|c| match c {
             '\n' | '\r' | '\t' | '\u{2028}' | '\u{2029}' | '\u{85}' => Some(' '),
-            c if c.is_control() => None,
+            c if crate::text::is_forbidden(c) => None,
             c => Some(c),
         })
         .collect()
@@ -114,6 +114,12 @@ mod tests {
     #[test]
     fn newlines_cannot_start_new_blocks() {
         assert_eq!(escape_inline("a\n# b\n---\n| c |"), "a # b --- \\| c \\|");
+    }
+
+    #[test]
+    fn control_characters_never_reach_the_document() {
+        assert_eq!(escape_inline("Ac\u{7}me\u{0} Ltd\u{ffff}"), "Acme Ltd");
+        assert_eq!(escape_block("one\u{1b}[31m\n\ntwo\u{7f}"), "one\\[31m\n\ntwo");
     }
 
     #[test]

@@ -71,18 +71,23 @@ impl<'a> Renderer<'a> {
     pub fn render_all(&self) -> Result<RenderedPack, Error> {
         // Documents are independent of each other, so they render in parallel; the
         // summary documents need the others' placeholder counts and come after.
-        let mut rendered: Vec<Option<RenderedFile>> = self
-            .plan
-            .documents
-            .par_iter()
-            .map(|document| {
-                if document.summary {
-                    Ok(None)
-                } else {
-                    self.render_document(document, self.shared.for_document(document)).map(Some)
-                }
-            })
-            .collect::<Result<_, Error>>()?;
+        let render_parallel = || {
+            self.plan
+                .documents
+                .par_iter()
+                .map(|document| {
+                    if document.summary {
+                        Ok(None)
+                    } else {
+                        self.render_document(document, self.shared.for_document(document)).map(Some)
+                    }
+                })
+                .collect::<Result<Vec<Option<RenderedFile>>, Error>>()
+        };
+        let mut rendered = match render_pool() {
+            Some(pool) => pool.install(render_parallel)?,
+            None => render_parallel()?,
+        };
         let placeholders: HashMap<&str, usize> = self
             .plan
             .documents
@@ -128,6 +133,18 @@ impl<'a> Renderer<'a> {
             .render(name, context)
             .map_err(|error| Error::Template(diagnose::render_error(self.templates, name, context, &error)))
     }
+}
+
+/// Stack of each rendering thread. Tera renders recursively; the template checks
+/// (`templates::MAX_NESTING`, `templates::MAX_CHAIN`) bound how deep it can go, to some
+/// hundreds of frames, and this leaves a wide margin over that bound (rayon's default
+/// is 2 MiB). Only address space is reserved; pages are used as the stack grows.
+const RENDER_STACK: usize = 64 * 1024 * 1024;
+
+/// Threads for rendering, with [`RENDER_STACK`]; `None` (render on the global pool)
+/// if the system refuses to make them.
+fn render_pool() -> Option<rayon::ThreadPool> {
+    rayon::ThreadPoolBuilder::new().stack_size(RENDER_STACK).thread_name(|i| format!("render-{i}")).build().ok()
 }
 
 /// The CC BY 4.0 legal code, from the SPDX data in the `license` crate (never typed by hand).

@@ -11,7 +11,10 @@
 use std::collections::BTreeMap;
 use std::path::{Component, Path, PathBuf};
 
+mod bounds;
 pub mod eject;
+
+pub use bounds::{MAX_CHAIN, MAX_NESTING};
 
 use include_dir::{Dir, include_dir};
 use serde::Deserialize;
@@ -129,6 +132,8 @@ impl TemplateSet {
             let text = std::fs::read_to_string(&entry).map_err(|source| Error::Read { path: entry.clone(), source })?;
             set.files.insert(name.clone(), TemplateFile { name, text, origin: Origin::Overlay(entry) });
         }
+        // Before Tera sees them: cycles and deep nesting would overflow its stack.
+        bounds::check(&set)?;
         Ok(set)
     }
 

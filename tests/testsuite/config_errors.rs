@@ -107,3 +107,28 @@ fn byte_order_mark_and_crlf_are_accepted() {
     let config = format!("\u{feff}{}", HEAD.replace('\n', "\r\n"));
     Project::new().config(&config).run(["build"]).success();
 }
+
+#[test]
+fn one_removed_person_is_one_problem_with_the_other_places_summarised() {
+    // Before, each of the 70-odd references was an error of its own, and the cause
+    // (one person removed) had to be guessed from the repetition.
+    let mut config = String::from(
+        "[organisation]\nname = \"Acme\"\n\n[[people]]\nid = \"bob\"\nname = \"Bob\"\n\n[roles]\nsms_owner = \"ann\"\n",
+    );
+    for index in 0..12 {
+        config.push_str(&format!("\n[[services]]\nid = \"s{index}\"\nname = \"S{index}\"\nowner = \"ann\"\n"));
+    }
+    let run = rejected(&config);
+    let stderr = run.stderr_redacted();
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error")).collect();
+    assert_eq!(errors, ["error: unknown person `ann`"], "{stderr}");
+    assert!(
+        stderr.contains(
+            "note: and 12 more references to `ann`, a person that does not exist \
+             (services.s0.owner, services.s1.owner, services.s2.owner, services.s3.owner, …)"
+        ),
+        "{stderr}"
+    );
+    assert!(stderr.contains("help: known people: `bob`"), "{stderr}");
+    assert!(stderr.trim_end().ends_with("1 problem in sms.toml; nothing was written"), "{stderr}");
+}

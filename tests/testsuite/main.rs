@@ -17,6 +17,7 @@ mod config_errors;
 mod crash;
 mod escaping;
 mod init;
+mod no_crash;
 mod regenerate;
 mod site;
 mod snapshots;

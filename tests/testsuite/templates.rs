@@ -161,3 +161,83 @@ fn completions_and_man_page() {
     let help = project.run(["--help"]).success().stdout();
     assert!(help.contains("Exit codes:") && help.contains("Examples:"));
 }
+
+/// Overlay files (path, text), the file the error must name, and words it must contain.
+type RecursionCase<'a> = (&'a [(&'a str, &'a str)], &'a str, &'a str);
+
+/// A document template that does `body` (its declaration is made up around it).
+fn document_doing(body: &str) -> String {
+    let declaration = NEW_DOCUMENT.split_inclusive("#}\n").next().unwrap_or_default();
+    format!("{declaration}{body}")
+}
+
+#[test]
+fn templates_that_would_recurse_for_ever_are_errors_not_crashes() {
+    // Each of these overflowed Tera's stack (exit 134, no message) before they were checked.
+    let cases: [RecursionCase<'_>; 5] = [
+        (
+            &[("own/documents/bcp-test.md", "{% include \"documents/bcp-test.md\" %}\n")],
+            "own/documents/bcp-test.md",
+            "cycle: documents/bcp-test.md → documents/bcp-test.md",
+        ),
+        (
+            &[
+                ("own/documents/bcp-test.md", "{% include \"partials/a.md\" %}\n"),
+                ("own/partials/a.md", "{% include \"partials/b.md\" %}"),
+                ("own/partials/b.md", "{% include \"partials/a.md\" %}"),
+            ],
+            "own/partials/a.md",
+            "cycle: partials/a.md → partials/b.md → partials/a.md",
+        ),
+        (
+            &[
+                ("own/documents/bcp-test.md", "{% import \"partials/m.md\" as m %}{{ m::again(n=1) }}\n"),
+                ("own/partials/m.md", "{% macro again(n) %}{{ self::again(n=n) }}{% endmacro again %}"),
+            ],
+            "own/partials/m.md",
+            "recursive macro: macro again (partials/m.md) → macro again (partials/m.md)",
+        ),
+        (
+            &[
+                ("own/documents/bcp-test.md", "{% extends \"partials/e1.md\" %}\n"),
+                ("own/partials/e1.md", "{% extends \"partials/e2.md\" %}"),
+                ("own/partials/e2.md", "{% extends \"partials/e1.md\" %}"),
+            ],
+            "own/partials/e1.md",
+            "cycle: partials/e1.md → partials/e2.md → partials/e1.md",
+        ),
+        (
+            &[(
+                "own/documents/bcp-test.md",
+                "{{ ((((((((((((((((((((((((((((((((((1)))))))))))))))))))))))))))))))))) }}\n",
+            )],
+            "own/documents/bcp-test.md",
+            "nested 34 levels deep",
+        ),
+    ];
+    for (files, blamed, words) in cases {
+        let mut project = Project::example("minimal");
+        for (path, body) in files {
+            let text = if path.starts_with("own/documents/") { document_doing(body) } else { (*body).to_owned() };
+            project = project.file(path, &text);
+        }
+        let run = project.run(["build", "--templates", "own"]).exit(2);
+        let stderr = run.stderr();
+        assert!(stderr.contains("template error in") && stderr.contains(blamed), "{blamed}: {stderr}");
+        assert!(stderr.contains(words), "{words}: {stderr}");
+        assert!(stderr.contains("help:"), "{stderr}");
+        assert!(!project.exists("dist/markdown"), "nothing is written");
+    }
+}
+
+#[test]
+fn a_macro_used_many_times_is_no_recursion() {
+    let project = Project::example("minimal")
+        .file(
+            "own/documents/bcp-test.md",
+            &document_doing("{% import \"partials/m.md\" as m %}{{ m::twice(x=\"a\") }} {{ m::twice(x=\"b\") }}\n"),
+        )
+        .file("own/partials/m.md", "{% macro once(x) %}{{ x }}{% endmacro once %}{% macro twice(x) %}{{ self::once(x=x) }}{{ self::once(x=x) }}{% endmacro twice %}");
+    project.run(["build", "--templates", "own"]).success();
+    assert!(project.read("dist/markdown/plans/continuity-test-report.md").contains("aa bb"));
+}
