@@ -13,7 +13,7 @@ use crate::html::{self, SiteInfo, SiteReport};
 use crate::output::{self, Manifest, State, WriteOptions, WriteReport};
 use crate::pack::attribution;
 use crate::pipeline::{Planned, pack_info, plan};
-use crate::progress::{NoProgress, Progress, Step};
+use crate::progress::{NoProgress, Progress};
 use crate::render::Renderer;
 use crate::templates::TemplateSet;
 
@@ -113,11 +113,7 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
     let rendered = if unchanged {
         None
     } else {
-        progress.start(Step::Render, plan.documents.len());
-        let rendered = Renderer::new(&loaded.config, &plan, &templates)?.render_all()?;
-        progress.advance(plan.documents.len());
-        progress.finish();
-        Some(rendered)
+        Some(Renderer::new(&loaded.config, &plan, &templates)?.render_all_with_progress(progress)?)
     };
     // One build at a time per output folder; a dry run writes nothing and needs no lock.
     let lock = if options.dry_run { None } else { Some(output::lock::acquire(&options.out)?) };
@@ -137,7 +133,7 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
         None => WriteReport::unchanged(&options.out, &previous.manifest.unwrap_or_default()),
     };
     let site = if options.formats.contains(&Format::Html) && !options.dry_run {
-        Some(html::build_site(&options.out, &plan, &site_info(&loaded.config, &templates), &templates)?)
+        Some(html::build_site(&options.out, &plan, &site_info(&loaded.config, &templates), &templates, progress)?)
     } else {
         None
     };

@@ -83,7 +83,7 @@ pub enum Error {
 }
 
 impl Error {
-    /// The process exit code for this error (see DESIGN.md).
+    /// The process exit code for this error (see the README's exit codes).
     pub fn exit_code(&self) -> i32 {
         EXIT_UNUSABLE
     }

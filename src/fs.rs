@@ -3,7 +3,7 @@
 //! the file's mode, and reads that never silently change a person's text. They sit
 //! below every module that touches the disk, and import nothing but the error type.
 //!
-//! These rules are the promise DESIGN.md makes to users ("nothing is written or deleted
+//! These rules are the promise the README makes to users ("nothing is written or deleted
 //! outside the output folder or through a symlink"), so they live in one place: a
 //! caller that wants to write below the output folder asks [`safe_join`] for the path
 //! and [`write_atomic`] for the write, and cannot get either rule wrong.

@@ -1,12 +1,16 @@
 //! fitsm-pack: from one config file describing a service organisation, render a
-//! FitSM-style service management documentation pack (Markdown to edit, and later a
-//! static site and a zip), keeping FitSM's CC BY 4.0 attribution and showing which
-//! requirement each document addresses.
+//! FitSM-style service management documentation pack (Markdown to edit, a static site,
+//! Word files and a reproducible zip), keeping FitSM's CC BY 4.0 attribution and showing
+//! which requirement each document addresses.
 //!
-//! The modules follow the data flow in DESIGN.md:
+//! The modules follow the data flow, and imports only point down it (see
+//! `docs/architecture.md`; a test fails on any cycle):
 //! [`config`] (load + validate) → [`plan`] (which documents, where) → [`render`] (Tera,
-//! pure, in memory) → [`output`] (safe, atomic writes) → [`html`] (the site, from the
-//! Markdown on disk). [`build`] wires them together.
+//! pure, in memory; [`pipeline`] runs these three) → [`output`] (merge, journal, atomic
+//! writes) → [`html`], [`docx`], [`bundle`] (the site, Word files and zip, from the pack
+//! on disk) → [`check`]. [`build`] wires a build together.
+//! Below them all: [`fs`] (file-system rules), [`pack`] (the output folder's layout and
+//! what ships), [`error`], [`text`], [`graph`], [`placeholder`], [`progress`].
 //! [`templates`] and [`catalogue`] hold the embedded data: document templates and the
 //! FitSM requirement catalogue.
 

@@ -1,7 +1,7 @@
 //! The typed shape of `sms.toml`.
 //!
 //! These structs mirror the config file one to one (section and key names are a contract
-//! with users, see DESIGN.md). Ids and references are kept as [`Spanned`] so that the
+//! with users, see the README). Ids and references are kept as [`Spanned`] so that the
 //! validator can point at the exact place in the file; everything else is plain data.
 //! Nothing here checks meaning: `validate` does that once the whole file is read.
 

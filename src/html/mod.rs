@@ -36,6 +36,7 @@ use crate::document::{Document, field_label};
 use crate::error::{Error, TemplateError, tera_chain};
 use crate::pack::shipped::{self, NameProblem};
 use crate::plan::Plan;
+use crate::progress::{Progress, Step};
 use crate::render::links::relative_href;
 use crate::templates::{DocumentGroup, Origin, TemplateSet};
 use asset::UnsafeAsset;
@@ -156,7 +157,13 @@ struct NavItem {
 }
 
 /// Builds `out/html/` from `out/markdown/`.
-pub fn build_site(out: &Path, plan: &Plan, info: &SiteInfo, templates: &TemplateSet) -> Result<SiteReport, Error> {
+pub fn build_site(
+    out: &Path,
+    plan: &Plan,
+    info: &SiteInfo,
+    templates: &TemplateSet,
+    progress: &dyn Progress,
+) -> Result<SiteReport, Error> {
     let tera = compile(templates)?;
     let titles = GroupTitles::load(templates)?;
     // Everything the site reads is listed, named and checked before the first write.
@@ -179,10 +186,16 @@ pub fn build_site(out: &Path, plan: &Plan, info: &SiteInfo, templates: &Template
         })
         .collect();
     let pending: Vec<usize> = (0..pages.len()).filter(|&index| !fresh[index]).collect();
+    progress.start(Step::Site, pending.len());
     let rendered: Vec<(usize, String)> = pending
         .par_iter()
-        .map(|&index| render_page(&tera, templates, info, (&pages, &titles), index).map(|html| (index, html)))
+        .map(|&index| {
+            let page = render_page(&tera, templates, info, (&pages, &titles), index).map(|html| (index, html));
+            progress.advance(1);
+            page
+        })
         .collect::<Result<_, Error>>()?;
+    progress.finish();
 
     let context = tera::Context::from_serialize(serde_json::json!({
         "site": info,

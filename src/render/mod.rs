@@ -26,6 +26,7 @@ use crate::config::Config;
 use crate::coverage::{Coverage, count_placeholders};
 use crate::error::Error;
 use crate::plan::{Plan, PlannedDocument};
+use crate::progress::{NoProgress, Progress, Step};
 use crate::templates::TemplateSet;
 use context::SharedContext;
 use links::LinkIndex;
@@ -69,6 +70,12 @@ impl<'a> Renderer<'a> {
     /// Renders every planned document and the pack-level files. Summary documents are
     /// rendered last, once the placeholders of all others are known.
     pub fn render_all(&self) -> Result<RenderedPack, Error> {
+        self.render_all_with_progress(&NoProgress)
+    }
+
+    /// [`Renderer::render_all`], telling `progress` of each document done.
+    pub fn render_all_with_progress(&self, progress: &dyn Progress) -> Result<RenderedPack, Error> {
+        progress.start(Step::Render, self.plan.documents.len());
         // Documents are independent of each other, so they render in parallel; the
         // summary documents need the others' placeholder counts and come after.
         let render_parallel = || {
@@ -76,11 +83,13 @@ impl<'a> Renderer<'a> {
                 .documents
                 .par_iter()
                 .map(|document| {
-                    if document.summary {
+                    let rendered = if document.summary {
                         Ok(None)
                     } else {
                         self.render_document(document, self.shared.for_document(document)).map(Some)
-                    }
+                    };
+                    progress.advance(1);
+                    rendered
                 })
                 .collect::<Result<Vec<Option<RenderedFile>>, Error>>()
         };
@@ -103,6 +112,7 @@ impl<'a> Renderer<'a> {
             context::with_coverage(&mut context, &coverage);
             rendered[index] = Some(self.render_document(document, context)?);
         }
+        progress.finish();
         let documents = rendered.into_iter().flatten().collect();
 
         let attribution_context = self.shared.for_pack();
