@@ -55,8 +55,13 @@ fn a_build_killed_at_any_moment_is_repaired_by_the_next_without_losing_edits() {
         let _ = child.kill(); // SIGKILL; it may also have finished already
         let _ = child.wait();
 
+        // The config changes again before the next plain build, which must finish the
+        // killed build's work and this change: nothing kept back, nothing in conflict.
+        let again = changed.replace(&format!("Infrastructure {round}"), &format!("Infrastructure {round}b"));
+        let project = Project::config_in_place(project, &again);
         let run = project.run(["build"]);
         assert_eq!(run.code(), 0, "round {round} (killed after {delay} ms): the next build failed:\n{}", run.stderr());
+        assert!(!run.stderr().contains("kept"), "round {round}: files kept back:\n{}", run.stderr());
         for (index, path) in edited_paths().iter().enumerate() {
             let text = project.read(path);
             assert!(
@@ -64,7 +69,7 @@ fn a_build_killed_at_any_moment_is_repaired_by_the_next_without_losing_edits() {
                 "round {round}: edit {index} lost in {path}"
             );
             assert!(
-                text.contains(&format!("Synthetic Research Infrastructure {round}")),
+                text.contains(&format!("Synthetic Research Infrastructure {round}b")),
                 "round {round}: {path} not updated"
             );
         }
