@@ -123,6 +123,17 @@ fn explain(message: &str, span: Option<Range<usize>>) -> Diagnostic {
         };
         return Diagnostic::new(format!("unknown key `{key}`"), span).with_hint(hint);
     }
+    if let Some(rest) = message.strip_prefix("unknown variant `") {
+        // A value outside a fixed list (a supplier's kind, a service's status).
+        let (value, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        let allowed = backticked(expected);
+        let listed = allowed.iter().map(|a| format!("\"{a}\"")).collect::<Vec<_>>().join(", ");
+        let hint = match did_you_mean(value, allowed.iter().copied()) {
+            Some(candidate) => format!("did you mean \"{candidate}\"? allowed: {listed}"),
+            None => format!("allowed: {listed}"),
+        };
+        return Diagnostic::new(format!("invalid value \"{value}\""), span).with_hint(hint);
+    }
     if let Some(rest) = message.strip_prefix("missing field `") {
         let key = rest.split('`').next().unwrap_or(rest);
         if key == "organisation" {

@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::path::PathBuf;
 
 use schemars::JsonSchema;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use toml::Spanned;
 use toml::value::Datetime;
 
@@ -171,9 +171,9 @@ pub struct Customer {
     pub id: Id,
     pub name: String,
     pub description: Option<String>,
-    /// "internal" (same organisation) or "external".
-    #[schemars(with = "Option<String>")]
-    pub kind: Option<Spanned<String>>,
+    /// Part of the same organisation, or outside it (the default).
+    #[serde(default)]
+    pub kind: CustomerKind,
     pub contact_name: Option<String>,
     pub contact_email: Option<String>,
     /// Person id of the customer relationship manager (FitSM-3 CRM case owner).
@@ -189,8 +189,7 @@ pub struct Supplier {
     #[schemars(with = "String")]
     pub id: Id,
     pub name: String,
-    #[schemars(with = "String")]
-    pub kind: Spanned<String>,
+    pub kind: SupplierKind,
     pub description: Option<String>,
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
@@ -215,9 +214,9 @@ pub struct Service {
     pub description: Option<String>,
     #[schemars(with = "Option<String>")]
     pub owner: Option<Id>,
-    /// Lifecycle stage: "pipeline", "live" or "retired".
-    #[schemars(with = "Option<String>")]
-    pub status: Option<Spanned<String>>,
+    /// Lifecycle stage; a service is live unless the config says otherwise.
+    #[serde(default)]
+    pub status: ServiceStatus,
     pub category: Option<String>,
     pub url: Option<String>,
     #[serde(default)]
@@ -234,7 +233,7 @@ pub struct Service {
     /// Support hours, when different from the service hours.
     pub support_hours: Option<String>,
     /// Availability target in percent, e.g. 99.5.
-    #[schemars(with = "Option<f64>")]
+    #[schemars(with = "Option<f64>", extend("minimum" = 0, "maximum" = 100))]
     pub availability_target: Option<Spanned<f64>>,
     /// Recovery time objective, e.g. "8 hours".
     pub recovery_time: Option<String>,
@@ -314,4 +313,37 @@ pub struct AssessmentArea {
 
 fn in_scope_by_default() -> bool {
     true
+}
+
+/// Where a service is in its lifecycle (FitSM PR1.3).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum ServiceStatus {
+    /// Planned or being designed; not yet offered.
+    Pipeline,
+    /// Offered to customers.
+    #[default]
+    Live,
+    /// No longer offered.
+    Retired,
+}
+
+/// Whether a customer belongs to the organisation itself.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum CustomerKind {
+    /// A unit of the same organisation.
+    Internal,
+    /// Another organisation.
+    #[default]
+    External,
+}
+
+/// Whether a supplier is another organisation (underpinning agreement) or part of the
+/// same one (operational level agreement).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum SupplierKind {
+    External,
+    Internal,
 }

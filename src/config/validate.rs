@@ -73,7 +73,6 @@ pub(super) fn validate(config: &Config, catalogue: &Catalogue) -> Vec<Diagnostic
     }
 
     for customer in &config.customers {
-        check.one_of(customer.kind.as_ref(), "customer kind", &["internal", "external"]);
         if let Some(manager) = &customer.relationship_manager {
             check.reference("person", manager, &people, || {
                 format!("customers.{}.relationship_manager", customer.id.get_ref())
@@ -81,7 +80,6 @@ pub(super) fn validate(config: &Config, catalogue: &Catalogue) -> Vec<Diagnostic
         }
     }
     for supplier in &config.suppliers {
-        check.one_of(Some(&supplier.kind), "supplier kind", &["external", "internal"]);
         let supplier_id = supplier.id.get_ref();
         for service in &supplier.provides {
             check.reference("service", service, &services, || format!("suppliers.{supplier_id}.provides"));
@@ -117,7 +115,6 @@ pub(super) fn validate(config: &Config, catalogue: &Catalogue) -> Vec<Diagnostic
                 check.reference("service", dependency, &services, || format!("services.{service_id}.depends_on"));
             }
         }
-        check.one_of(service.status.as_ref(), "service status", &["pipeline", "live", "retired"]);
         if let Some(target) = &service.availability_target {
             let value = *target.get_ref();
             if !(0.0..=100.0).contains(&value) || value.is_nan() {
@@ -307,21 +304,6 @@ impl Checker<'_> {
         if !known.contains(name) {
             self.dangling.push(Dangling { kind, name: name.to_owned(), span: reference.span(), place: place() });
         }
-    }
-
-    fn one_of(&mut self, value: Option<&Spanned<String>>, what: &str, allowed: &[&str]) {
-        let Some(value) = value else { return };
-        if allowed.contains(&value.get_ref().as_str()) {
-            return;
-        }
-        let allowed_list = allowed.iter().map(|a| format!("\"{a}\"")).collect::<Vec<_>>().join(", ");
-        let hint = match did_you_mean(value.get_ref(), allowed.iter().copied()) {
-            Some(candidate) => format!("did you mean \"{candidate}\"? allowed: {allowed_list}"),
-            None => format!("allowed: {allowed_list}"),
-        };
-        self.report(
-            Diagnostic::new(format!("invalid {what} \"{}\"", value.get_ref()), Some(value.span())).with_hint(hint),
-        );
     }
 
     fn date(&mut self, value: &Spanned<toml::value::Datetime>, key: &str) {

@@ -151,7 +151,7 @@ impl SharedContext {
         let supplier_refs: HashMap<&str, Value> = config
             .suppliers
             .iter()
-            .map(|s| (s.id.get_ref().as_str(), json!({"id": s.id.get_ref(), "name": s.name, "kind": s.kind.get_ref()})))
+            .map(|s| (s.id.get_ref().as_str(), json!({"id": s.id.get_ref(), "name": s.name, "kind": s.kind})))
             .collect();
         let refs = |ids: &[Id], names: &HashMap<&str, &str>| -> Vec<Value> {
             ids.iter().map(|id| json!({"id": id.get_ref(), "name": names.get(id.get_ref().as_str())})).collect()
@@ -162,7 +162,7 @@ impl SharedContext {
             json!({
                 "id": s.id.get_ref(),
                 "name": s.name,
-                "status": s.status.as_ref().map_or("live", |v| v.get_ref().as_str()),
+                "status": s.status,
                 "availability_target": s.availability_target.as_ref().map(|t| *t.get_ref()),
             })
         };
@@ -214,7 +214,7 @@ impl SharedContext {
                     "name": s.name,
                     "description": s.description,
                     "owner": person(&s.owner),
-                    "status": s.status.as_ref().map_or("live", |v| v.get_ref().as_str()),
+                    "status": s.status,
                     "category": s.category,
                     "url": s.url,
                     "customers": refs(&s.customers, &customer_names),
@@ -243,7 +243,7 @@ impl SharedContext {
                 json!({
                     "id": s.id.get_ref(),
                     "name": s.name,
-                    "kind": s.kind.get_ref(),
+                    "kind": s.kind,
                     "description": s.description,
                     "provides": suppliers_services.remove(s.id.get_ref().as_str()).unwrap_or_default(),
                     "contact_name": s.contact_name,
@@ -262,7 +262,7 @@ impl SharedContext {
                     "id": c.id.get_ref(),
                     "name": c.name,
                     "description": c.description,
-                    "kind": c.kind.as_ref().map_or("external", |k| k.get_ref().as_str()),
+                    "kind": c.kind,
                     "contact_name": c.contact_name,
                     "contact_email": c.contact_email,
                     "relationship_manager": person(&c.relationship_manager),

@@ -140,6 +140,33 @@ fn the_schema_accepts_the_examples_and_rejects_a_typo() {
 }
 
 #[test]
+fn the_schema_knows_the_allowed_values_and_ranges() {
+    // An editor that reads the schema flags these before fitsm-pack ever runs.
+    let project = Project::new();
+    let schema: serde_json::Value = serde_json::from_str(&project.run(["schema"]).success().stdout()).expect("JSON");
+    let validator = jsonschema::validator_for(&schema).expect("a valid JSON Schema");
+    let base = "[organisation]\nname = \"Acme\"\n";
+    let valid = toml_to_json(&format!(
+        "{base}[[services]]\nid = \"web\"\nname = \"Web\"\nstatus = \"pipeline\"\navailability_target = 99.5\n\
+         [[suppliers]]\nid = \"dc\"\nname = \"DC\"\nkind = \"internal\"\n\
+         [[customers]]\nid = \"uni\"\nname = \"Uni\"\nkind = \"internal\"\n"
+    ));
+    assert!(
+        validator.is_valid(&valid),
+        "{:?}",
+        validator.iter_errors(&valid).map(|e| e.to_string()).collect::<Vec<_>>()
+    );
+    for (what, bad) in [
+        ("a status outside the list", "[[services]]\nid = \"web\"\nname = \"Web\"\nstatus = \"liv\"\n"),
+        ("an availability of 999 %", "[[services]]\nid = \"web\"\nname = \"Web\"\navailability_target = 999\n"),
+        ("a supplier kind outside the list", "[[suppliers]]\nid = \"dc\"\nname = \"DC\"\nkind = \"partner\"\n"),
+        ("a customer kind outside the list", "[[customers]]\nid = \"u\"\nname = \"U\"\nkind = \"campus\"\n"),
+    ] {
+        assert!(!validator.is_valid(&toml_to_json(&format!("{base}{bad}"))), "the schema accepts {what}");
+    }
+}
+
+#[test]
 fn init_points_editors_at_the_schema() {
     let project = Project::new();
     project.run(["init"]).success();
