@@ -26,30 +26,16 @@ pub enum Format {
 }
 
 impl Format {
-    /// Parses the `--format` list, e.g. `md`.
-    pub fn parse_list(list: &str) -> Result<Vec<Format>, Error> {
-        let mut formats = Vec::new();
-        for name in list.split(',').map(str::trim).filter(|n| !n.is_empty()) {
-            let format = match name {
-                "md" | "markdown" => Format::Markdown,
-                "html" => Format::Html,
-                "docx" | "word" => Format::Docx,
-                other => {
-                    return Err(Error::Usage {
-                        message: format!("unknown format `{other}`"),
-                        hint: "use `md`, `html` and `docx`, comma-separated, e.g. `--format md,html,docx`".to_owned(),
-                    });
-                }
-            };
+    /// The formats to make from a list the user gave: each once, Markdown always (the
+    /// other formats are made from it) and first.
+    pub fn with_markdown(list: impl IntoIterator<Item = Format>) -> Vec<Format> {
+        let mut formats = vec![Format::Markdown];
+        for format in list {
             if !formats.contains(&format) {
                 formats.push(format);
             }
         }
-        // Markdown is always written: the other formats are made from it.
-        if !formats.contains(&Format::Markdown) {
-            formats.insert(0, Format::Markdown);
-        }
-        Ok(formats)
+        formats
     }
 }
 

@@ -189,10 +189,7 @@ pub fn zip_locked(options: &ZipOptions, _lock: &BuildLock) -> Result<ZipOutcome,
 }
 
 fn require_pack(out: &Path) -> Result<Manifest, Error> {
-    Manifest::load(out)?.ok_or_else(|| Error::Usage {
-        message: format!("{} holds no pack", out.display()),
-        hint: "build it first: `fitsm-pack build`, or `fitsm-pack build --zip` to build and zip in one go".to_owned(),
-    })
+    Manifest::load(out)?.ok_or_else(|| Error::NoPack { path: out.to_owned() })
 }
 
 /// `<org-slug>-sms-pack-<version>`: the file name and the archive's top folder.

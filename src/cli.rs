@@ -10,7 +10,7 @@ use fitsm_pack::catalogue::Catalogue;
 use fitsm_pack::check::CheckOptions;
 use fitsm_pack::output::Change;
 use fitsm_pack::templates::TemplateSet;
-use fitsm_pack::{EXIT_OK, EXIT_PROBLEM, Error};
+use fitsm_pack::{Error, Outcome};
 
 use crate::report;
 
@@ -56,8 +56,8 @@ pub(crate) enum Command {
         #[command(flatten)]
         pack: PackArgs,
         /// Output formats, comma-separated: md, html, docx (Word).
-        #[arg(long, default_value = "md,html")]
-        format: String,
+        #[arg(long, value_enum, value_delimiter = ',', default_value = "md,html")]
+        format: Vec<FormatArg>,
         /// Show what would change; write nothing.
         #[arg(long)]
         dry_run: bool,
@@ -144,6 +144,26 @@ pub(crate) enum TemplatesCommand {
     },
 }
 
+/// `build --format`: the names users type, mapped to the library's formats.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub(crate) enum FormatArg {
+    #[value(alias = "markdown")]
+    Md,
+    Html,
+    #[value(alias = "word")]
+    Docx,
+}
+
+impl From<FormatArg> for Format {
+    fn from(format: FormatArg) -> Format {
+        match format {
+            FormatArg::Md => Format::Markdown,
+            FormatArg::Html => Format::Html,
+            FormatArg::Docx => Format::Docx,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, clap::ValueEnum)]
 pub(crate) enum CheckFormat {
     Text,
@@ -172,7 +192,7 @@ pub(crate) struct PackArgs {
 }
 
 /// Runs the command; returns the exit code for a run that worked.
-pub(crate) fn run(cli: Cli) -> Result<i32, Error> {
+pub(crate) fn run(cli: Cli) -> Result<Outcome, Error> {
     match cli.command {
         Command::Init { dir } => {
             let path = fitsm_pack::init::init(&dir)?;
@@ -180,13 +200,13 @@ pub(crate) fn run(cli: Cli) -> Result<i32, Error> {
                 report::message!("wrote {}", path.display());
                 report::message!("next: edit it, then run `fitsm-pack build -c {}`", path.display());
             }
-            Ok(EXIT_OK)
+            Ok(Outcome::Clean)
         }
         Command::Build { pack, format, dry_run, force, restore, zip, allow_missing_attribution, allow_conflicts } => {
             let options = BuildOptions {
                 config: pack.config,
                 out: pack.out,
-                formats: Format::parse_list(&format)?,
+                formats: Format::with_markdown(format.into_iter().map(Format::from)),
                 templates: pack.templates,
                 dry_run,
                 force,
@@ -231,7 +251,7 @@ pub(crate) fn run(cli: Cli) -> Result<i32, Error> {
                 CheckFormat::Json => serde_json::to_string_pretty(&result).unwrap_or_default() + "\n",
             };
             report::stdout(&text)?;
-            Ok(if result.passed { EXIT_OK } else { EXIT_PROBLEM })
+            Ok(Outcome::problem_if(!result.passed))
         }
         Command::Requirements { format } => {
             let catalogue = Catalogue::builtin();
@@ -241,7 +261,7 @@ pub(crate) fn run(cli: Cli) -> Result<i32, Error> {
                 CatalogueFormat::Csv => catalogue.to_csv(),
             };
             report::stdout(&text)?;
-            Ok(EXIT_OK)
+            Ok(Outcome::Clean)
         }
         Command::Templates(TemplatesCommand::List { templates }) => {
             let set = match &templates {
@@ -249,7 +269,7 @@ pub(crate) fn run(cli: Cli) -> Result<i32, Error> {
                 None => TemplateSet::builtin(),
             };
             report::stdout(&report::templates(&set)?)?;
-            Ok(EXIT_OK)
+            Ok(Outcome::Clean)
         }
         Command::Templates(TemplatesCommand::Eject { dir, names }) => {
             let written = fitsm_pack::templates::eject::eject(&dir, &names)?;
@@ -263,17 +283,17 @@ pub(crate) fn run(cli: Cli) -> Result<i32, Error> {
                     dir.display()
                 );
             }
-            Ok(EXIT_OK)
+            Ok(Outcome::Clean)
         }
         Command::Schema => {
             report::stdout(&fitsm_pack::config::json_schema())?;
-            Ok(EXIT_OK)
+            Ok(Outcome::Clean)
         }
         Command::Completions { shell } => {
             let mut script = Vec::new();
             clap_complete::generate(shell, &mut Cli::command(), "fitsm-pack", &mut script);
             report::stdout(&String::from_utf8_lossy(&script))?;
-            Ok(EXIT_OK)
+            Ok(Outcome::Clean)
         }
         Command::Man => {
             let mut page = Vec::new();
@@ -281,7 +301,7 @@ pub(crate) fn run(cli: Cli) -> Result<i32, Error> {
                 .render(&mut page)
                 .map_err(|source| Error::Write { path: "standard output".into(), source })?;
             report::stdout(&String::from_utf8_lossy(&page))?;
-            Ok(EXIT_OK)
+            Ok(Outcome::Clean)
         }
         Command::Diff { pack } => {
             let options = BuildOptions {

@@ -25,9 +25,33 @@ pub const EXIT_PROBLEM: i32 = 1;
 /// Exit code: the input was unusable (bad config, bad template, bad usage, I/O failure).
 pub const EXIT_UNUSABLE: i32 = 2;
 
+/// How a run that worked ended: with nothing to report, or with something a person
+/// must look at (a conflict, a failed check, pending changes), which is exit code 1.
+/// Ordered, so that the worse of two outcomes is their `max`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Outcome {
+    Clean,
+    Problem,
+}
+
+impl Outcome {
+    /// `Problem` if `found`.
+    pub fn problem_if(found: bool) -> Outcome {
+        if found { Outcome::Problem } else { Outcome::Clean }
+    }
+
+    /// The process exit code (see the README's exit codes).
+    pub fn exit_code(self) -> i32 {
+        match self {
+            Outcome::Clean => EXIT_OK,
+            Outcome::Problem => EXIT_PROBLEM,
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    #[error("cannot read config file {path}: {source}", path = .path.display())]
+    #[error("cannot read config file {path}", path = .path.display())]
     ConfigRead {
         path: PathBuf,
         #[source]
@@ -47,14 +71,14 @@ pub enum Error {
     #[error("template folder {path} does not exist or is not a folder\n  help: check `--templates` or `pack.templates` (relative paths are relative to the config file)", path = .path.display())]
     TemplateDir { path: PathBuf },
 
-    #[error("cannot read {path}: {source}", path = .path.display())]
+    #[error("cannot read {path}", path = .path.display())]
     Read {
         path: PathBuf,
         #[source]
         source: io::Error,
     },
 
-    #[error("cannot write {path}: {source}", path = .path.display())]
+    #[error("cannot write {path}", path = .path.display())]
     Write {
         path: PathBuf,
         #[source]
@@ -67,8 +91,24 @@ pub enum Error {
     #[error("output folder {path} is a file\n  help: choose another folder with `-o`", path = .path.display())]
     OutputNotDir { path: PathBuf },
 
-    #[error("{message}\n  help: {hint}")]
-    Usage { message: String, hint: String },
+    /// `-c` names a folder.
+    #[error("{path} is a folder, not a config file\n  help: pass the file itself, e.g. `-c {example}`", path = .path.display(), example = .path.join("sms.toml").display())]
+    ConfigIsFolder { path: PathBuf },
+
+    /// `templates eject` was asked for a template that does not exist.
+    #[error("no built-in template `{name}`\n  help: {}", match .suggestion {
+        Some(candidate) => format!("did you mean `{candidate}`? `fitsm-pack templates list` shows them all"),
+        None => "`fitsm-pack templates list` shows the document keys; template paths like `html/style.css` work too".to_owned(),
+    })]
+    UnknownTemplate { name: String, suggestion: Option<String> },
+
+    /// `templates eject` would overwrite templates someone may have edited.
+    #[error("{dir} already has {}\n  help: templates are never overwritten; move or delete those files first, or eject into another folder", .existing.join(", "), dir = .dir.display())]
+    EjectWouldOverwrite { dir: PathBuf, existing: Vec<String> },
+
+    /// A command that needs a built pack found none.
+    #[error("{path} holds no pack\n  help: build it first: `fitsm-pack build`, or `fitsm-pack build --zip` to build and zip in one go", path = .path.display())]
+    NoPack { path: PathBuf },
 
     #[error("another fitsm-pack build is writing to {path}; gave up waiting for it\n  help: wait for it to finish and run the build again", path = .path.display())]
     Locked { path: PathBuf },
@@ -83,21 +123,59 @@ pub enum Error {
 }
 
 impl Error {
-    /// The process exit code for this error (see the README's exit codes).
+    /// The process exit code for this error (see the README's exit codes). Every
+    /// variant is listed, so a new one must decide.
     pub fn exit_code(&self) -> i32 {
-        EXIT_UNUSABLE
+        match self {
+            // The input was unusable: the config, a template, the command line, or a
+            // file or folder the run depends on.
+            Error::ConfigRead { .. }
+            | Error::ConfigEncoding { .. }
+            | Error::ConfigInvalid(_)
+            | Error::ConfigIsFolder { .. }
+            | Error::Template(_)
+            | Error::TemplateDir { .. }
+            | Error::UnknownTemplate { .. }
+            | Error::EjectWouldOverwrite { .. }
+            | Error::InitExists { .. }
+            | Error::OutputNotDir { .. }
+            | Error::NoPack { .. }
+            | Error::Symlink { .. }
+            | Error::NotUtf8 { .. }
+            | Error::Read { .. }
+            | Error::Write { .. }
+            | Error::Locked { .. } => EXIT_UNUSABLE,
+        }
     }
 
-    /// The message for a terminal: config problems with colours, others as Display.
-    /// Config diagnostics carry their own `error:` headings; other errors get one.
+    /// The message for a terminal: the error, then each cause once (ripgrep style:
+    /// `cannot write dist/x.md: permission denied`). Config problems carry their own
+    /// `error:` headings, with colours when `colour` is set; others get one.
     pub fn render(&self, colour: bool) -> String {
-        match self {
-            Error::ConfigInvalid(diagnostics) => {
-                format!("{}\n\n{}", diagnostics.render(colour), config_summary(diagnostics))
-            }
-            other if colour => format!("\x1b[1;31merror\x1b[0m: {other}"),
-            other => format!("error: {other}"),
+        if let Error::ConfigInvalid(diagnostics) = self {
+            return format!("{}\n\n{}", diagnostics.render(colour), config_summary(diagnostics));
         }
+        let mut text = self.to_string();
+        // The hint stays last, after the causes.
+        let (first, hint) = match text.find("\n  help:") {
+            Some(at) => {
+                let hint = text.split_off(at);
+                (text, hint)
+            }
+            None => (text, String::new()),
+        };
+        let mut causes = String::new();
+        let mut source = std::error::Error::source(self);
+        while let Some(cause) = source {
+            causes.push_str(&format!(": {cause}"));
+            source = cause.source();
+        }
+        let style = if colour {
+            anstyle::Style::new().bold().fg_color(Some(anstyle::AnsiColor::Red.into()))
+        } else {
+            anstyle::Style::new()
+        };
+        format!("{style}error{style:#}: {first}{causes}{hint}")
     }
 }
 
@@ -145,4 +223,22 @@ pub fn tera_chain(error: &tera::Error) -> String {
         current = cause.source();
     }
     parts.join(": ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_cause_is_printed_once_and_the_hint_comes_last() {
+        let error = Error::Write {
+            path: "dist/x.md".into(),
+            source: io::Error::new(io::ErrorKind::PermissionDenied, "permission denied"),
+        };
+        assert_eq!(error.render(false), "error: cannot write dist/x.md: permission denied");
+        let error = Error::NoPack { path: "dist".into() };
+        let text = error.render(false);
+        assert!(text.starts_with("error: dist holds no pack\n  help: build it first"), "{text}");
+        assert_eq!(Outcome::Clean.max(Outcome::Problem).exit_code(), EXIT_PROBLEM);
+    }
 }

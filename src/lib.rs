@@ -41,4 +41,4 @@ pub mod synth;
 pub mod templates;
 pub mod text;
 
-pub use error::{EXIT_OK, EXIT_PROBLEM, EXIT_UNUSABLE, Error};
+pub use error::{EXIT_OK, EXIT_PROBLEM, EXIT_UNUSABLE, Error, Outcome};

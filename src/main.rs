@@ -7,7 +7,6 @@ mod cli;
 mod progress_bar;
 mod report;
 
-use std::io::IsTerminal;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -15,17 +14,13 @@ use clap::Parser;
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
     let code = match cli::run(cli) {
-        Ok(code) => code,
+        Ok(outcome) => outcome.exit_code(),
         Err(error) => {
-            report::message!("{}", error.render(colour_on_stderr()));
+            // Always styled: `report::message!` writes through anstream, which drops the
+            // colours unless a person at a terminal reads them (and honours NO_COLOR).
+            report::message!("{}", error.render(true));
             error.exit_code()
         }
     };
     ExitCode::from(u8::try_from(code).unwrap_or(2))
-}
-
-/// Colour only for a person at a terminal, and never when NO_COLOR is set
-/// (https://no-color.org).
-fn colour_on_stderr() -> bool {
-    std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
 }

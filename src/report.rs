@@ -10,12 +10,12 @@
 use std::fmt::Write as _;
 use std::io::Write as _;
 
+use fitsm_pack::Outcome;
 use fitsm_pack::build::{BuildOptions, BuildOutcome};
 use fitsm_pack::bundle::ZipOutcome;
 use fitsm_pack::check::CheckReport;
 use fitsm_pack::output::Change;
 use fitsm_pack::templates::{DOCUMENTS_DIR, RenderFor, TemplateSet};
-use fitsm_pack::{EXIT_OK, EXIT_PROBLEM};
 
 /// `eprintln!` that never panics: writes one line to stderr, and if stderr is closed or
 /// its reader has gone, drops it (there is nobody left to tell).
@@ -28,12 +28,12 @@ pub(crate) use message;
 
 /// The body of [`message!`].
 pub(crate) fn message_line(args: std::fmt::Arguments<'_>) {
-    let mut handle = std::io::stderr().lock();
+    let mut handle = anstream::stderr().lock();
     let _ = handle.write_fmt(args).and_then(|()| handle.write_all(b"\n"));
 }
 
 /// Prints the outcome of `build` and returns its exit code.
-pub(crate) fn build(outcome: &BuildOutcome, options: &BuildOptions, quiet: bool, verbose: bool) -> i32 {
+pub(crate) fn build(outcome: &BuildOutcome, options: &BuildOptions, quiet: bool, verbose: bool) -> Outcome {
     let report = &outcome.report;
     for warning in &outcome.warnings {
         message!("warning: {warning}");
@@ -108,9 +108,9 @@ pub(crate) fn build(outcome: &BuildOutcome, options: &BuildOptions, quiet: bool,
             if attention == 1 { "" } else { "s" },
             if attention == 1 { "s" } else { "" }
         );
-        EXIT_PROBLEM
+        Outcome::Problem
     } else {
-        EXIT_OK
+        Outcome::Clean
     }
 }
 
@@ -128,7 +128,7 @@ fn explanation(change: Change) -> &'static str {
 }
 
 /// Prints what a build would change as a unified diff; exit 1 if anything would change.
-pub(crate) fn diff(outcome: &BuildOutcome, quiet: bool) -> (String, i32) {
+pub(crate) fn diff(outcome: &BuildOutcome, quiet: bool) -> (String, Outcome) {
     let mut out = String::new();
     let mut pending = 0;
     for change in &outcome.report.changes {
@@ -151,7 +151,7 @@ pub(crate) fn diff(outcome: &BuildOutcome, quiet: bool) -> (String, i32) {
     if !quiet {
         message!("{pending} file{} would change", if pending == 1 { "" } else { "s" });
     }
-    (out, if pending > 0 { EXIT_PROBLEM } else { EXIT_OK })
+    (out, Outcome::problem_if(pending > 0))
 }
 
 /// Prints the `check` report for people.
@@ -301,7 +301,7 @@ pub(crate) fn stdout(text: &str) -> Result<(), fitsm_pack::Error> {
 }
 
 /// Prints the outcome of `zip` and returns its exit code: a refused pack is exit 1.
-pub(crate) fn zipped(outcome: &ZipOutcome, quiet: bool) -> i32 {
+pub(crate) fn zipped(outcome: &ZipOutcome, quiet: bool) -> Outcome {
     match outcome {
         ZipOutcome::Written(report) => {
             for skipped in &report.skipped {
@@ -315,14 +315,14 @@ pub(crate) fn zipped(outcome: &ZipOutcome, quiet: bool) -> i32 {
                     report.bytes.div_ceil(1024)
                 );
             }
-            EXIT_OK
+            Outcome::Clean
         }
         ZipOutcome::Refused(refusal) => {
             for (cause, hint) in refusal.problems() {
                 message!("error: {cause}\n  help: {hint}");
             }
             message!("no zip was written");
-            EXIT_PROBLEM
+            Outcome::Problem
         }
     }
 }

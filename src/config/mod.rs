@@ -34,10 +34,7 @@ impl LoadedConfig {
 /// Reads, parses and validates a config file. All problems are reported together.
 pub fn load(path: &Path) -> Result<LoadedConfig, Error> {
     if path.is_dir() {
-        return Err(Error::Usage {
-            message: format!("{} is a folder, not a config file", path.display()),
-            hint: format!("pass the file itself, e.g. `-c {}`", path.join("sms.toml").display()),
-        });
+        return Err(Error::ConfigIsFolder { path: path.to_owned() });
     }
     let bytes = std::fs::read(path).map_err(|source| Error::ConfigRead { path: path.to_owned(), source })?;
     let text = match String::from_utf8(bytes) {

@@ -52,12 +52,9 @@ pub fn eject(dir: &Path, selection: &[String]) -> Result<Vec<PathBuf>, Error> {
                 Some(document) => document.name.clone(),
                 None if builtin.get(wanted).is_some() && !NOT_EJECTABLE.contains(&wanted.as_str()) => wanted.clone(),
                 None => {
-                    let keys: Vec<&str> = documents.iter().map(|d| d.declaration.key.as_str()).collect();
-                    let hint = match crate::diagnostic::did_you_mean(wanted, keys.iter().copied()) {
-                        Some(candidate) => format!("did you mean `{candidate}`? `fitsm-pack templates list` shows them all"),
-                        None => "`fitsm-pack templates list` shows the document keys; template paths like `html/style.css` work too".to_owned(),
-                    };
-                    return Err(Error::Usage { message: format!("no built-in template `{wanted}`"), hint });
+                    let keys = documents.iter().map(|d| d.declaration.key.as_str());
+                    let suggestion = crate::diagnostic::did_you_mean(wanted, keys).map(str::to_owned);
+                    return Err(Error::UnknownTemplate { name: wanted.clone(), suggestion });
                 }
             };
             if !names.contains(&name) {
@@ -67,11 +64,7 @@ pub fn eject(dir: &Path, selection: &[String]) -> Result<Vec<PathBuf>, Error> {
     }
     let existing: Vec<String> = names.iter().filter(|n| dir.join(n).exists()).cloned().collect();
     if !existing.is_empty() {
-        return Err(Error::Usage {
-            message: format!("{} already has {}", dir.display(), existing.join(", ")),
-            hint: "templates are never overwritten; move or delete those files first, or eject into another folder"
-                .to_owned(),
-        });
+        return Err(Error::EjectWouldOverwrite { dir: dir.to_owned(), existing });
     }
     let record_path = dir.join(RECORD);
     let mut record: Record =

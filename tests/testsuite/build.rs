@@ -145,11 +145,23 @@ fn options_choose_config_and_output_folder() {
 
 #[test]
 fn unknown_format_is_a_usage_error() {
-    Project::example("minimal").run(["build", "--format", "pdf"]).exit(2).stderr_contains("unknown format `pdf`");
+    Project::example("minimal")
+        .run(["build", "--format", "pdf"])
+        .exit(2)
+        .stderr_contains("invalid value 'pdf'")
+        .stderr_contains("possible values: md, html, docx");
 }
 
 #[test]
 fn an_output_path_that_is_a_file_is_refused() {
     let project = Project::example("minimal").file("dist", "not a folder");
     project.run(["build"]).exit(2).stderr_contains("is a file");
+}
+
+#[test]
+fn formats_take_their_aliases_and_repeat_harmlessly() {
+    let project = Project::example("minimal");
+    project.run(["build", "--format", "word,markdown,docx"]).success();
+    assert!(project.exists("dist/docx/services/web-hosting/service-level-agreement.docx"));
+    assert!(!project.exists("dist/html/index.html"), "html was not asked for");
 }
