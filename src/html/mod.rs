@@ -22,8 +22,10 @@
 
 pub mod asset;
 pub mod markdown;
+mod nav;
+mod record;
 
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 use std::path::Path;
 
@@ -40,6 +42,8 @@ use crate::progress::{Progress, Step};
 use crate::render::links::relative_href;
 use crate::templates::{DocumentGroup, Origin, TemplateSet};
 use asset::UnsafeAsset;
+use nav::{GroupTitles, navigation, navigation_full};
+use record::SiteCache;
 
 const LAYOUT: &str = "html/layout.html";
 const INDEX: &str = "html/index.html";
@@ -135,25 +139,6 @@ struct SourcePage {
     title: String,
     group: Option<DocumentGroup>,
     order: usize,
-}
-
-#[derive(Serialize)]
-struct NavGroup {
-    id: &'static str,
-    title: String,
-    items: Vec<NavItem>,
-    /// The group is too long for the sidebar: link to its list on the index page.
-    collapsed: bool,
-}
-
-#[derive(Serialize, Clone)]
-struct NavItem {
-    title: String,
-    href: String,
-    current: bool,
-    id: String,
-    owner: String,
-    next_review: String,
 }
 
 /// Builds `out/html/` from `out/markdown/`.
@@ -327,50 +312,6 @@ fn site_signature(templates: &TemplateSet, info: &SiteInfo, pages: &[SourcePage]
     crate::fs::sha256_hex(shared.as_bytes())
 }
 
-/// `.fitsm-pack/site.json`: the shared signature and the Markdown hash of every page
-/// as of the last site build, and every file the site has generated (the only files it
-/// may ever delete).
-#[derive(Debug, Default, Serialize, serde::Deserialize, PartialEq)]
-struct SiteCache {
-    signature: String,
-    pages: BTreeMap<String, String>,
-    /// Paths under `html/` of every generated file. Absent in records written before
-    /// fitsm-pack kept it (see `generated_files`).
-    #[serde(default)]
-    files: BTreeSet<String>,
-}
-
-impl SiteCache {
-    const FILE: &'static str = "site.json";
-
-    fn load(out: &Path) -> Self {
-        let path = out.join(crate::pack::STATE_DIR).join(Self::FILE);
-        std::fs::read_to_string(path).ok().and_then(|text| serde_json::from_str(&text).ok()).unwrap_or_default()
-    }
-
-    fn save(&self, out: &Path) -> Result<(), Error> {
-        let path = out.join(crate::pack::STATE_DIR).join(Self::FILE);
-        let text = serde_json::to_string(self).unwrap_or_default();
-        if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
-            crate::fs::write_atomic(&path, text.as_bytes())?;
-        }
-        Ok(())
-    }
-
-    /// The files this record vouches for as generated. A record from before the file
-    /// list was kept names only pages; the site always wrote the index, the stylesheet
-    /// and a copy of each picture too, so those count as generated then.
-    fn generated_files(&self, assets: &[(String, Vec<u8>)]) -> BTreeSet<String> {
-        let mut files = self.files.clone();
-        files.extend(self.pages.keys().cloned());
-        if self.files.is_empty() && !self.pages.is_empty() {
-            files.extend([INDEX_PAGE.to_owned(), STYLESHEET_PATH.to_owned()]);
-            files.extend(assets.iter().map(|(path, _)| path.clone()));
-        }
-        files
-    }
-}
-
 /// The lowercase extension of a file the site copies, if `path` is one.
 fn asset_extension(path: &str) -> Option<String> {
     let extension = Path::new(path).extension()?.to_str()?.to_ascii_lowercase();
@@ -467,86 +408,6 @@ fn read_pages(
         (a.group.is_none(), a.group, a.order, &a.title).cmp(&(b.group.is_none(), b.group, b.order, &b.title))
     });
     Ok(pages)
-}
-
-/// The navigation groups in order, with the ids their titles are found by in
-/// `html/navigation.toml` (words are data, so a pack can rename or translate them).
-const GROUPS: [(Option<DocumentGroup>, &str); 6] = [
-    (Some(DocumentGroup::PoliciesAndPlans), "policies-and-plans"),
-    (Some(DocumentGroup::Processes), "processes"),
-    (Some(DocumentGroup::Services), "services"),
-    (Some(DocumentGroup::SuppliersAndCustomers), "suppliers-and-customers"),
-    (Some(DocumentGroup::Assessment), "assessment"),
-    (None, "other"),
-];
-
-const NAVIGATION: &str = "html/navigation.toml";
-
-/// Group id → title, from `html/navigation.toml`.
-struct GroupTitles(BTreeMap<String, String>);
-
-impl GroupTitles {
-    fn load(templates: &TemplateSet) -> Result<Self, Error> {
-        let text = templates.get(NAVIGATION).map(|f| f.text.as_str()).unwrap_or_default();
-        toml::from_str(text).map(GroupTitles).map_err(|error| {
-            let origin = templates.get(NAVIGATION).map_or(Origin::Builtin, |f| f.origin.clone());
-            Error::Template(TemplateError {
-                template: NAVIGATION.to_owned(),
-                origin,
-                line: None,
-                message: error.message().to_owned(),
-            })
-        })
-    }
-
-    fn title(&self, id: &str) -> String {
-        self.0.get(id).cloned().unwrap_or_else(|| id.to_owned())
-    }
-}
-
-/// The sidebar as seen from page `current` (`None` for the index page).
-fn navigation(pages: &[SourcePage], current: Option<usize>, titles: &GroupTitles) -> Vec<NavGroup> {
-    let from = current.map_or("index.html", |i| pages[i].html_path.as_str());
-    GROUPS
-        .iter()
-        .filter_map(|(group, id)| {
-            let members: Vec<usize> = (0..pages.len()).filter(|&i| pages[i].group == *group).collect();
-            if members.is_empty() {
-                return None;
-            }
-            let collapsed = members.len() > SIDEBAR_LIMIT;
-            let items = if collapsed {
-                Vec::new()
-            } else {
-                members.iter().map(|&i| nav_item(&pages[i], from, current == Some(i))).collect()
-            };
-            Some(NavGroup { id, title: titles.title(id), items, collapsed })
-        })
-        .collect()
-}
-
-/// Every group with all its documents, for the index page.
-fn navigation_full(pages: &[SourcePage], titles: &GroupTitles) -> Vec<NavGroup> {
-    GROUPS
-        .iter()
-        .filter_map(|(group, id)| {
-            let items: Vec<NavItem> =
-                pages.iter().filter(|p| p.group == *group).map(|p| nav_item(p, "index.html", false)).collect();
-            (!items.is_empty()).then_some(NavGroup { id, title: titles.title(id), items, collapsed: false })
-        })
-        .collect()
-}
-
-fn nav_item(page: &SourcePage, from: &str, current: bool) -> NavItem {
-    let field = |key: &str| page.document.field(key).unwrap_or_default().to_owned();
-    NavItem {
-        title: page.title.clone(),
-        href: relative_href(from, &page.html_path),
-        current,
-        id: field("id"),
-        owner: field("owner"),
-        next_review: field("next_review"),
-    }
 }
 
 /// The document-control table: every front-matter field except the title (the page's

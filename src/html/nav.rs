@@ -1,0 +1,110 @@
+//! The site's navigation: the sidebar seen from each page, and the full list on the
+//! index page, grouped by document kind with titles from `html/navigation.toml`.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::{SIDEBAR_LIMIT, SourcePage};
+use crate::error::{Error, TemplateError};
+use crate::render::links::relative_href;
+use crate::templates::{DocumentGroup, Origin, TemplateSet};
+
+#[derive(Serialize)]
+pub(super) struct NavGroup {
+    id: &'static str,
+    title: String,
+    items: Vec<NavItem>,
+    /// The group is too long for the sidebar: link to its list on the index page.
+    collapsed: bool,
+}
+
+#[derive(Serialize, Clone)]
+pub(super) struct NavItem {
+    title: String,
+    href: String,
+    current: bool,
+    id: String,
+    owner: String,
+    next_review: String,
+}
+
+/// The navigation groups in order, with the ids their titles are found by in
+/// `html/navigation.toml` (words are data, so a pack can rename or translate them).
+const GROUPS: [(Option<DocumentGroup>, &str); 6] = [
+    (Some(DocumentGroup::PoliciesAndPlans), "policies-and-plans"),
+    (Some(DocumentGroup::Processes), "processes"),
+    (Some(DocumentGroup::Services), "services"),
+    (Some(DocumentGroup::SuppliersAndCustomers), "suppliers-and-customers"),
+    (Some(DocumentGroup::Assessment), "assessment"),
+    (None, "other"),
+];
+
+const NAVIGATION: &str = "html/navigation.toml";
+
+/// Group id → title, from `html/navigation.toml`.
+pub(super) struct GroupTitles(BTreeMap<String, String>);
+
+impl GroupTitles {
+    pub(super) fn load(templates: &TemplateSet) -> Result<Self, Error> {
+        let text = templates.get(NAVIGATION).map(|f| f.text.as_str()).unwrap_or_default();
+        toml::from_str(text).map(GroupTitles).map_err(|error| {
+            let origin = templates.get(NAVIGATION).map_or(Origin::Builtin, |f| f.origin.clone());
+            Error::Template(TemplateError {
+                template: NAVIGATION.to_owned(),
+                origin,
+                line: None,
+                message: error.message().to_owned(),
+            })
+        })
+    }
+
+    fn title(&self, id: &str) -> String {
+        self.0.get(id).cloned().unwrap_or_else(|| id.to_owned())
+    }
+}
+
+/// The sidebar as seen from page `current` (`None` for the index page).
+pub(super) fn navigation(pages: &[SourcePage], current: Option<usize>, titles: &GroupTitles) -> Vec<NavGroup> {
+    let from = current.map_or("index.html", |i| pages[i].html_path.as_str());
+    GROUPS
+        .iter()
+        .filter_map(|(group, id)| {
+            let members: Vec<usize> = (0..pages.len()).filter(|&i| pages[i].group == *group).collect();
+            if members.is_empty() {
+                return None;
+            }
+            let collapsed = members.len() > SIDEBAR_LIMIT;
+            let items = if collapsed {
+                Vec::new()
+            } else {
+                members.iter().map(|&i| nav_item(&pages[i], from, current == Some(i))).collect()
+            };
+            Some(NavGroup { id, title: titles.title(id), items, collapsed })
+        })
+        .collect()
+}
+
+/// Every group with all its documents, for the index page.
+pub(super) fn navigation_full(pages: &[SourcePage], titles: &GroupTitles) -> Vec<NavGroup> {
+    GROUPS
+        .iter()
+        .filter_map(|(group, id)| {
+            let items: Vec<NavItem> =
+                pages.iter().filter(|p| p.group == *group).map(|p| nav_item(p, "index.html", false)).collect();
+            (!items.is_empty()).then_some(NavGroup { id, title: titles.title(id), items, collapsed: false })
+        })
+        .collect()
+}
+
+fn nav_item(page: &SourcePage, from: &str, current: bool) -> NavItem {
+    let field = |key: &str| page.document.field(key).unwrap_or_default().to_owned();
+    NavItem {
+        title: page.title.clone(),
+        href: relative_href(from, &page.html_path),
+        current,
+        id: field("id"),
+        owner: field("owner"),
+        next_review: field("next_review"),
+    }
+}

@@ -1,0 +1,171 @@
+//! Applying the decisions: journal, bases, documents, manifest, in an order that makes
+//! every prefix of a build safe (see `state` for why), with each file checked once more
+//! just before it is replaced.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use super::endings;
+use super::state::{Backup, Bases, Journal, JournalEntry};
+use super::{Change, FileChange, Manifest, WriteOptions, WriteReport, decide, decide_orphan};
+use crate::error::Error;
+use crate::fs::{read_if_exists, remove_if_exists, safe_join, sha256_hex, write_atomic};
+use crate::progress::{Progress, Step};
+
+/// What applying the decisions needs besides the decisions.
+pub(super) struct Apply<'a> {
+    pub(super) out: &'a Path,
+    pub(super) previous: &'a Manifest,
+    pub(super) bases: &'a Bases<'a>,
+    pub(super) options: WriteOptions,
+    /// The previous build was killed while writing: sweep the base store afterwards.
+    pub(super) interrupted: bool,
+    /// Tests only: stop dead after this many file writes, as a killed build would.
+    pub(super) dies_after: Option<usize>,
+}
+
+impl Apply<'_> {
+    /// Applies the decisions in an order that makes every prefix safe: journal, then
+    /// bases, then documents, then the manifest; see `state` for why.
+    pub(super) fn apply(
+        &self,
+        report: &mut WriteReport,
+        mut manifest: Manifest,
+        progress: &dyn Progress,
+    ) -> Result<(), Error> {
+        let mut journal = Journal::default();
+        for change in &report.changes {
+            self.journal(&mut journal, change);
+        }
+        if !journal.files.is_empty() {
+            journal.save(self.out)?;
+        }
+        let mut stored = BTreeSet::new();
+        for change in &report.changes {
+            self.store_base(change, &mut stored)?;
+        }
+        let mut backup = Backup::new(self.out);
+        progress.start(Step::Write, report.changes.iter().filter(|c| c.change.writes()).count());
+        let mut writes = 0;
+        for index in 0..report.changes.len() {
+            if report.changes[index].change.writes() {
+                if self.dies_after == Some(writes) {
+                    return Ok(());
+                }
+                writes += 1;
+                // Someone may have saved the file since it was read: decide again on
+                // what is there now, so a save during the build is merged, not lost.
+                if let Some(fresh) = self.recheck(&report.changes[index])? {
+                    self.store_base(&fresh, &mut stored)?;
+                    self.journal(&mut journal, &fresh);
+                    journal.save(self.out)?;
+                    report.changes[index] = fresh;
+                }
+                self.write(&report.changes[index], &mut backup)?;
+                progress.advance(1);
+            }
+            self.record(&report.changes[index], &mut manifest);
+        }
+        progress.finish();
+        report.backup = backup.folder().map(Path::to_owned);
+        if self.dies_after == Some(writes) {
+            return Ok(()); // killed after the last document, before the manifest
+        }
+        manifest.settled = report.needs_attention().next().is_none();
+        // Until here the previous manifest, corrected by the journal, describes what is
+        // on disk; from here the new one does.
+        manifest.save(self.out)?;
+        Journal::remove(self.out)?;
+        let referenced: BTreeSet<&str> = manifest.files.values().map(String::as_str).collect();
+        stored.extend(self.previous.files.values().cloned());
+        self.bases.collect_garbage(&referenced, &stored, self.interrupted)
+    }
+
+    fn journal(&self, journal: &mut Journal, change: &FileChange) {
+        if let (true, Some(after), Some(generated)) = (change.change.writes(), &change.after, &change.generated) {
+            let entry = JournalEntry { base: sha256_hex(generated.as_bytes()), written: sha256_hex(after.as_bytes()) };
+            journal.files.insert(change.path.clone(), entry);
+        }
+    }
+
+    /// Puts the base the change leaves the file with into the store.
+    fn store_base(&self, change: &FileChange, stored: &mut BTreeSet<String>) -> Result<(), Error> {
+        let previous = self.previous.files.get(&change.path);
+        match (self.keeps_previous_base(change.change), &change.generated) {
+            (true, _) | (false, None) => {
+                if let Some(hash) = previous.filter(|_| self.previous.format < 2) {
+                    self.bases.keep(&change.path, hash)?;
+                }
+            }
+            (false, Some(generated)) => {
+                let hash = sha256_hex(generated.as_bytes());
+                if previous != Some(&hash) || self.previous.format < 2 {
+                    stored.insert(self.bases.put(generated)?);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Files kept as they were: the old base is remembered so they are still recognised.
+    fn keeps_previous_base(&self, change: Change) -> bool {
+        matches!(change, Change::Orphaned | Change::UserDeleted | Change::StillConflicted)
+    }
+
+    /// The decision again, if the file changed on disk since it was decided.
+    fn recheck(&self, change: &FileChange) -> Result<Option<FileChange>, Error> {
+        let current = read_if_exists(&safe_join(self.out, &change.path)?)?;
+        if current == change.before {
+            return Ok(None);
+        }
+        let previous_hash = self.previous.files.get(&change.path);
+        Ok(match &change.generated {
+            Some(generated) => Some(decide(
+                &change.path,
+                generated,
+                current,
+                previous_hash.map(String::as_str),
+                self.bases,
+                self.options,
+            )?),
+            None => previous_hash.and_then(|hash| decide_orphan(&change.path, hash, current, self.options)),
+        })
+    }
+
+    fn write(&self, change: &FileChange, backup: &mut Backup<'_>) -> Result<(), Error> {
+        if !change.change.writes() {
+            return Ok(());
+        }
+        let target = safe_join(self.out, &change.path)?;
+        let previous = self.previous.files.get(&change.path);
+        let edited_before = change
+            .before
+            .as_ref()
+            .is_some_and(|text| previous != Some(&sha256_hex(endings::normalise(text).as_bytes())));
+        // `--force` never destroys an edit without keeping a copy.
+        let destroys_edit = change.change == Change::Overwritten || (change.change == Change::Removed && edited_before);
+        if let Some(text) = change.before.as_ref().filter(|_| destroys_edit) {
+            backup.save(&change.path, text)?;
+        }
+        match &change.after {
+            Some(text) => write_atomic(&target, text.as_bytes()),
+            None => remove_if_exists(&target),
+        }
+    }
+
+    fn record(&self, change: &FileChange, manifest: &mut Manifest) {
+        let previous = self.previous.files.get(&change.path);
+        match (change.change, &change.generated) {
+            (Change::Removed | Change::KeptUnknown, _) => {}
+            (kept, _) if self.keeps_previous_base(kept) => {
+                if let Some(hash) = previous {
+                    manifest.files.insert(change.path.clone(), hash.clone());
+                }
+            }
+            (_, Some(generated)) => {
+                manifest.files.insert(change.path.clone(), sha256_hex(generated.as_bytes()));
+            }
+            (_, None) => {}
+        }
+    }
+}
