@@ -1,18 +1,10 @@
-//! The command line: clap types, and turning them into the library's options.
-//! Nothing below this layer knows about clap.
+//! The command line: the clap types and their help. `cmd` turns them into the
+//! library's options; nothing below the binary knows about clap.
 
 use std::path::PathBuf;
 
-use clap::{CommandFactory, Parser, Subcommand};
-use fitsm_pack::build::{BuildOptions, Format};
-use fitsm_pack::bundle::ZipOptions;
-use fitsm_pack::catalogue::Catalogue;
-use fitsm_pack::check::CheckOptions;
-use fitsm_pack::output::Change;
-use fitsm_pack::templates::TemplateSet;
-use fitsm_pack::{Error, Outcome};
-
-use crate::report;
+use clap::{Parser, Subcommand};
+use fitsm_pack::build::Format;
 
 const AFTER_HELP: &str = "\
 Examples:
@@ -52,47 +44,9 @@ pub(crate) enum Command {
         dir: PathBuf,
     },
     /// Render the documentation pack from the config, keeping people's edits.
-    Build {
-        #[command(flatten)]
-        pack: PackArgs,
-        /// Output formats, comma-separated: md, html, docx (Word).
-        #[arg(long, value_enum, value_delimiter = ',', default_value = "md,html")]
-        format: Vec<FormatArg>,
-        /// Show what would change; write nothing.
-        #[arg(long)]
-        dry_run: bool,
-        /// Regenerate every document, even edited ones (edited files are saved to
-        /// .fitsm-pack/backup/ first).
-        #[arg(long)]
-        force: bool,
-        /// Bring back generated documents that were deleted by hand.
-        #[arg(long)]
-        restore: bool,
-        /// Also write the distributable zip (see `fitsm-pack zip`).
-        #[arg(long)]
-        zip: bool,
-        /// With --zip: zip even if a document lost its CC BY attribution.
-        #[arg(long, requires = "zip")]
-        allow_missing_attribution: bool,
-        /// With --zip: zip even if files still hold merge conflict markers.
-        #[arg(long, requires = "zip")]
-        allow_conflicts: bool,
-    },
+    Build(BuildArgs),
     /// Zip the pack as it is in the output folder now (edits included), reproducibly.
-    Zip {
-        /// The output folder that holds the pack.
-        #[arg(short, long, default_value = "dist")]
-        out: PathBuf,
-        /// The zip to write [default: <out>/<org>-sms-pack-<version>.zip].
-        #[arg(long)]
-        output: Option<PathBuf>,
-        /// Zip even if a document lost its CC BY attribution.
-        #[arg(long)]
-        allow_missing_attribution: bool,
-        /// Zip even if files still hold unresolved merge conflict markers.
-        #[arg(long)]
-        allow_conflicts: bool,
-    },
+    Zip(ZipArgs),
     /// Show what `build` would change, as a unified diff. Writes nothing.
     Diff {
         #[command(flatten)]
@@ -100,16 +54,7 @@ pub(crate) enum Command {
     },
     /// Check the pack: config valid, pack up to date, requirement coverage, open
     /// placeholders, reviews overdue, attribution kept. Exit 1 on failures (for CI).
-    Check {
-        #[command(flatten)]
-        pack: PackArgs,
-        /// Report format.
-        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
-        format: CheckFormat,
-        /// Treat warnings (open placeholders, overdue reviews) as failures.
-        #[arg(long)]
-        strict: bool,
-    },
+    Check(CheckArgs),
     /// Print the FitSM-1 (3.0) requirement catalogue.
     Requirements {
         #[arg(long, value_enum, default_value_t = CatalogueFormat::Md)]
@@ -124,6 +69,65 @@ pub(crate) enum Command {
     Completions { shell: clap_complete::Shell },
     /// Print the man page (roff), e.g. `fitsm-pack man > fitsm-pack.1`.
     Man,
+}
+
+// The arguments of `fitsm-pack build` (a plain comment: clap would take a doc comment for help text).
+#[derive(Debug, clap::Args)]
+pub(crate) struct BuildArgs {
+    #[command(flatten)]
+    pub(crate) pack: PackArgs,
+    /// Output formats, comma-separated: md, html, docx (Word).
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "md,html")]
+    pub(crate) format: Vec<FormatArg>,
+    /// Show what would change; write nothing.
+    #[arg(long)]
+    pub(crate) dry_run: bool,
+    /// Regenerate every document, even edited ones (edited files are saved to
+    /// .fitsm-pack/backup/ first).
+    #[arg(long)]
+    pub(crate) force: bool,
+    /// Bring back generated documents that were deleted by hand.
+    #[arg(long)]
+    pub(crate) restore: bool,
+    /// Also write the distributable zip (see `fitsm-pack zip`).
+    #[arg(long)]
+    pub(crate) zip: bool,
+    /// With --zip: zip even if a document lost its CC BY attribution.
+    #[arg(long, requires = "zip")]
+    pub(crate) allow_missing_attribution: bool,
+    /// With --zip: zip even if files still hold merge conflict markers.
+    #[arg(long, requires = "zip")]
+    pub(crate) allow_conflicts: bool,
+}
+
+// The arguments of `fitsm-pack zip`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct ZipArgs {
+    /// The output folder that holds the pack.
+    #[arg(short, long, default_value = "dist")]
+    pub(crate) out: PathBuf,
+    /// The zip to write [default: <out>/<org>-sms-pack-<version>.zip].
+    #[arg(long)]
+    pub(crate) output: Option<PathBuf>,
+    /// Zip even if a document lost its CC BY attribution.
+    #[arg(long)]
+    pub(crate) allow_missing_attribution: bool,
+    /// Zip even if files still hold unresolved merge conflict markers.
+    #[arg(long)]
+    pub(crate) allow_conflicts: bool,
+}
+
+// The arguments of `fitsm-pack check`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct CheckArgs {
+    #[command(flatten)]
+    pub(crate) pack: PackArgs,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub(crate) format: CheckFormat,
+    /// Treat warnings (open placeholders, overdue reviews) as failures.
+    #[arg(long)]
+    pub(crate) strict: bool,
 }
 
 #[derive(Debug, Subcommand)]
@@ -192,135 +196,6 @@ pub(crate) struct PackArgs {
 }
 
 /// Runs the command; returns the exit code for a run that worked.
-pub(crate) fn run(cli: Cli) -> Result<Outcome, Error> {
-    match cli.command {
-        Command::Init { dir } => {
-            let path = fitsm_pack::init::init(&dir)?;
-            if !cli.quiet {
-                report::message!("wrote {}", path.display());
-                report::message!("next: edit it, then run `fitsm-pack build -c {}`", path.display());
-            }
-            Ok(Outcome::Clean)
-        }
-        Command::Build { pack, format, dry_run, force, restore, zip, allow_missing_attribution, allow_conflicts } => {
-            let options = BuildOptions {
-                config: pack.config,
-                out: pack.out,
-                formats: Format::with_markdown(format.into_iter().map(Format::from)),
-                templates: pack.templates,
-                dry_run,
-                force,
-                restore,
-            };
-            let progress = crate::progress_bar::TerminalProgress::for_stderr(cli.quiet);
-            let outcome = fitsm_pack::build::build_with_progress(&options, &progress)?;
-            let code = report::build(&outcome, &options, cli.quiet, cli.verbose);
-            if zip && !dry_run {
-                // With --allow-conflicts, conflicts are no reason to hold the zip back;
-                // anything else that needs attention still is.
-                let held_back = outcome
-                    .report
-                    .needs_attention()
-                    .any(|c| !(allow_conflicts && matches!(c.change, Change::Conflict | Change::StillConflicted)));
-                if held_back {
-                    report::message!("not zipping: resolve the files above first, then run `fitsm-pack zip`");
-                    return Ok(code);
-                }
-                // Zipped under the build's own lock: no other build can write between
-                // this build and its archive.
-                let zip_options =
-                    ZipOptions { out: options.out.clone(), output: None, allow_missing_attribution, allow_conflicts };
-                let zipped = match &outcome.lock {
-                    Some(lock) => fitsm_pack::bundle::zip_locked(&zip_options, lock)?,
-                    None => fitsm_pack::bundle::zip(&zip_options)?,
-                };
-                let zipped = report::zipped(&zipped, cli.quiet);
-                return Ok(code.max(zipped));
-            }
-            Ok(code)
-        }
-        Command::Zip { out, output, allow_missing_attribution, allow_conflicts } => {
-            let options = ZipOptions { out, output, allow_missing_attribution, allow_conflicts };
-            Ok(report::zipped(&fitsm_pack::bundle::zip(&options)?, cli.quiet))
-        }
-        Command::Check { pack, format, strict } => {
-            let options = CheckOptions { config: pack.config, out: pack.out, templates: pack.templates, strict };
-            let result = fitsm_pack::check::check(&options)?;
-            let text = match format {
-                CheckFormat::Text => report::check_text(&result),
-                CheckFormat::Json => serde_json::to_string_pretty(&result).unwrap_or_default() + "\n",
-            };
-            report::stdout(&text)?;
-            Ok(Outcome::problem_if(!result.passed))
-        }
-        Command::Requirements { format } => {
-            let catalogue = Catalogue::builtin();
-            let text = match format {
-                CatalogueFormat::Md => catalogue.to_markdown(),
-                CatalogueFormat::Json => catalogue.to_json(),
-                CatalogueFormat::Csv => catalogue.to_csv(),
-            };
-            report::stdout(&text)?;
-            Ok(Outcome::Clean)
-        }
-        Command::Templates(TemplatesCommand::List { templates }) => {
-            let set = match &templates {
-                Some(dir) => TemplateSet::with_overlay(dir)?,
-                None => TemplateSet::builtin(),
-            };
-            report::stdout(&report::templates(&set)?)?;
-            Ok(Outcome::Clean)
-        }
-        Command::Templates(TemplatesCommand::Eject { dir, names }) => {
-            let written = fitsm_pack::templates::eject::eject(&dir, &names)?;
-            if !cli.quiet {
-                for path in &written {
-                    report::message!("wrote {}", path.display());
-                }
-                report::message!(
-                    "{} template(s) copied; edit them, then build with `--templates {}` (or set pack.templates)",
-                    written.len(),
-                    dir.display()
-                );
-            }
-            Ok(Outcome::Clean)
-        }
-        Command::Schema => {
-            report::stdout(&fitsm_pack::config::json_schema())?;
-            Ok(Outcome::Clean)
-        }
-        Command::Completions { shell } => {
-            let mut script = Vec::new();
-            clap_complete::generate(shell, &mut Cli::command(), "fitsm-pack", &mut script);
-            report::stdout(&String::from_utf8_lossy(&script))?;
-            Ok(Outcome::Clean)
-        }
-        Command::Man => {
-            let mut page = Vec::new();
-            clap_mangen::Man::new(Cli::command())
-                .render(&mut page)
-                .map_err(|source| Error::Write { path: "standard output".into(), source })?;
-            report::stdout(&String::from_utf8_lossy(&page))?;
-            Ok(Outcome::Clean)
-        }
-        Command::Diff { pack } => {
-            let options = BuildOptions {
-                config: pack.config,
-                out: pack.out,
-                formats: vec![Format::Markdown],
-                templates: pack.templates,
-                dry_run: true,
-                force: false,
-                restore: false,
-            };
-            let outcome = fitsm_pack::build::build(&options)?;
-            let (patch, code) = report::diff(&outcome, cli.quiet);
-            report::stdout(&patch)?;
-            Ok(code)
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::Cli;

@@ -4,6 +4,7 @@
 #![deny(clippy::print_stdout, clippy::print_stderr)]
 
 mod cli;
+mod cmd;
 mod progress_bar;
 mod report;
 
@@ -13,7 +14,7 @@ use clap::Parser;
 
 fn main() -> ExitCode {
     let cli = cli::Cli::parse();
-    let code = match cli::run(cli) {
+    let code = match cmd::run(cli) {
         Ok(outcome) => outcome.exit_code(),
         Err(error) => {
             // Always styled: `report::message!` writes through anstream, which drops the
