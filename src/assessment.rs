@@ -12,7 +12,6 @@ use serde::Serialize;
 
 use crate::catalogue::{Catalogue, GroupKind};
 use crate::config::Config;
-use crate::document::xml_escape;
 
 /// Where the chart is written, under `markdown/` (and copied beside the HTML page).
 pub const CHART_PATH: &str = "assessment/maturity-chart.svg";
@@ -145,107 +144,111 @@ impl AssessmentResult {
         }
     }
 
-    /// A horizontal bar chart: per area the mean score (bar), the lowest score (dark
-    /// part) and the goal (marker), on the 0–4 scale.
-    pub fn chart_svg(&self, organisation: &str) -> String {
+    /// The geometry of the maturity chart (`templates/pack/maturity-chart.svg` draws
+    /// it): per area the mean score (bar), the lowest score (dark part) and the goal
+    /// (marker), on the 0–4 scale.
+    pub fn chart(&self, organisation: &str) -> ChartView {
         const LABEL_WIDTH: f64 = 430.0;
         const PLOT_WIDTH: f64 = 400.0;
         const ROW: f64 = 24.0;
         const TOP: f64 = 56.0;
-        let width = LABEL_WIDTH + PLOT_WIDTH + 40.0;
-        let height = TOP + ROW * self.areas.len() as f64 + 44.0;
         let x = |score: f64| LABEL_WIDTH + score / 4.0 * PLOT_WIDTH;
-        let mut svg = String::with_capacity(16 * 1024);
-        svg.push_str(&format!(
-            "<svg xmlns=\"http://www.w3.org/2000/svg\" viewBox=\"0 0 {width} {height}\" width=\"{width}\" height=\"{height}\" \
-             role=\"img\" aria-labelledby=\"chart-title chart-desc\" font-family=\"system-ui, sans-serif\" font-size=\"12\">\n"
-        ));
-        svg.push_str(&format!(
-            "<title id=\"chart-title\">Self-assessment of {}: level per process and requirement group</title>\n",
-            xml_escape(organisation)
-        ));
-        svg.push_str(
-            "<desc id=\"chart-desc\">For each area, the bar shows the mean requirement score and the darker part the \
-             lowest score on the scale 0 to 4; the vertical mark shows the goal level.</desc>\n",
-        );
-        svg.push_str("<rect width=\"100%\" height=\"100%\" fill=\"#ffffff\"/>\n");
-        svg.push_str(&format!(
-            "<text x=\"{LABEL_WIDTH}\" y=\"22\" font-size=\"15\" font-weight=\"bold\" fill=\"#1d2430\">Maturity per area (0–4)</text>\n"
-        ));
-        for level in 0..=4 {
-            let gx = x(f64::from(level));
-            svg.push_str(&format!(
-                "<line x1=\"{gx}\" y1=\"{}\" x2=\"{gx}\" y2=\"{}\" stroke=\"#d5dbe3\"/>\n<text x=\"{gx}\" y=\"{}\" text-anchor=\"middle\" fill=\"#5b6573\">{level}</text>\n",
-                TOP - 8.0,
-                TOP + ROW * self.areas.len() as f64,
-                TOP - 14.0
-            ));
+        let rows_bottom = TOP + ROW * self.areas.len() as f64;
+        let rows = self
+            .areas
+            .iter()
+            .enumerate()
+            .map(|(index, area)| {
+                let y = TOP + ROW * index as f64;
+                ChartRow {
+                    area: area.area.clone(),
+                    title: area.title.clone(),
+                    in_scope: area.in_scope,
+                    label_y: y + ROW * 0.65,
+                    bar_y: y + 5.0,
+                    mean: area.mean.map(|mean| format!("{mean:.1}")),
+                    mean_width: area.mean.map(|mean| round(mean / 4.0 * PLOT_WIDTH)),
+                    level: area.level,
+                    level_width: area.level.map(|level| round(level as f64 / 4.0 * PLOT_WIDTH)),
+                    goal: area.goal,
+                    goal_x: area.goal.map(|goal| x(goal as f64)),
+                    goal_top: y + 2.0,
+                    goal_bottom: y + ROW - 2.0,
+                }
+            })
+            .collect();
+        ChartView {
+            organisation: organisation.to_owned(),
+            width: LABEL_WIDTH + PLOT_WIDTH + 40.0,
+            height: rows_bottom + 44.0,
+            plot_left: LABEL_WIDTH,
+            label_right: LABEL_WIDTH - 8.0,
+            grid: (0..=4).map(|level| GridLine { level, x: x(f64::from(level)) }).collect(),
+            grid_top: TOP - 8.0,
+            grid_bottom: rows_bottom,
+            scale_y: TOP - 14.0,
+            bar_height: ROW - 10.0,
+            rows,
+            legend_y: rows_bottom + 28.0,
+            assessed: self.assessed,
+            notice_x: LABEL_WIDTH + PLOT_WIDTH / 2.0,
+            notice_y: TOP + ROW * 3.0,
         }
-        for (index, area) in self.areas.iter().enumerate() {
-            let y = TOP + ROW * index as f64;
-            let label = format!("{} {}", area.area, area.title);
-            let colour = if area.in_scope { "#1d2430" } else { "#9aa3ae" };
-            svg.push_str(&format!(
-                "<text x=\"{}\" y=\"{}\" text-anchor=\"end\" fill=\"{colour}\">{}{}</text>\n",
-                LABEL_WIDTH - 8.0,
-                y + ROW * 0.65,
-                xml_escape(&label),
-                if area.in_scope { "" } else { " (out of scope)" }
-            ));
-            if let Some(mean) = area.mean {
-                svg.push_str(&format!(
-                    "<rect x=\"{LABEL_WIDTH}\" y=\"{}\" width=\"{:.1}\" height=\"{}\" fill=\"#9cbfe0\"><title>{}: mean {mean:.1}</title></rect>\n",
-                    y + 5.0,
-                    mean / 4.0 * PLOT_WIDTH,
-                    ROW - 10.0,
-                    xml_escape(&area.area)
-                ));
-            }
-            if let Some(level) = area.level {
-                svg.push_str(&format!(
-                    "<rect x=\"{LABEL_WIDTH}\" y=\"{}\" width=\"{:.1}\" height=\"{}\" fill=\"#1f5f99\"><title>{}: lowest {level}</title></rect>\n",
-                    y + 5.0,
-                    level as f64 / 4.0 * PLOT_WIDTH,
-                    ROW - 10.0,
-                    xml_escape(&area.area)
-                ));
-            }
-            if let Some(goal) = area.goal {
-                let gx = x(goal as f64);
-                svg.push_str(&format!(
-                    "<line x1=\"{gx}\" y1=\"{}\" x2=\"{gx}\" y2=\"{}\" stroke=\"#c0392b\" stroke-width=\"3\"><title>{}: goal {goal}</title></line>\n",
-                    y + 2.0,
-                    y + ROW - 2.0,
-                    xml_escape(&area.area)
-                ));
-            }
-        }
-        let legend_y = TOP + ROW * self.areas.len() as f64 + 28.0;
-        svg.push_str(&format!(
-            "<rect x=\"{LABEL_WIDTH}\" y=\"{}\" width=\"14\" height=\"10\" fill=\"#9cbfe0\"/><text x=\"{}\" y=\"{legend_y}\">mean score</text>\n\
-             <rect x=\"{}\" y=\"{}\" width=\"14\" height=\"10\" fill=\"#1f5f99\"/><text x=\"{}\" y=\"{legend_y}\">lowest score</text>\n\
-             <line x1=\"{}\" y1=\"{}\" x2=\"{}\" y2=\"{}\" stroke=\"#c0392b\" stroke-width=\"3\"/><text x=\"{}\" y=\"{legend_y}\">goal</text>\n",
-            legend_y - 9.0,
-            LABEL_WIDTH + 20.0,
-            LABEL_WIDTH + 120.0,
-            legend_y - 9.0,
-            LABEL_WIDTH + 140.0,
-            LABEL_WIDTH + 250.0,
-            legend_y - 11.0,
-            LABEL_WIDTH + 250.0,
-            legend_y + 1.0,
-            LABEL_WIDTH + 258.0
-        ));
-        if !self.assessed {
-            svg.push_str(&format!(
-                "<text x=\"{}\" y=\"{}\" text-anchor=\"middle\" fill=\"#8a4b00\">No assessment recorded yet: add [assessment] to sms.toml</text>\n",
-                LABEL_WIDTH + PLOT_WIDTH / 2.0,
-                TOP + ROW * 3.0
-            ));
-        }
-        svg.push_str("</svg>\n");
-        svg
     }
+}
+
+/// What the chart template draws: positions in SVG user units, texts unescaped (the
+/// template escapes them).
+#[derive(Debug, Clone, Serialize)]
+pub struct ChartView {
+    pub organisation: String,
+    pub width: f64,
+    pub height: f64,
+    /// Left edge of the plot: score 0.
+    pub plot_left: f64,
+    /// Right edge of the area labels.
+    pub label_right: f64,
+    pub grid: Vec<GridLine>,
+    pub grid_top: f64,
+    pub grid_bottom: f64,
+    /// Baseline of the scale's numbers.
+    pub scale_y: f64,
+    pub bar_height: f64,
+    pub rows: Vec<ChartRow>,
+    pub legend_y: f64,
+    pub assessed: bool,
+    pub notice_x: f64,
+    pub notice_y: f64,
+}
+
+/// One vertical line of the scale.
+#[derive(Debug, Clone, Serialize)]
+pub struct GridLine {
+    pub level: i32,
+    pub x: f64,
+}
+
+/// One area of the chart.
+#[derive(Debug, Clone, Serialize)]
+pub struct ChartRow {
+    pub area: String,
+    pub title: String,
+    pub in_scope: bool,
+    pub label_y: f64,
+    pub bar_y: f64,
+    pub mean: Option<String>,
+    pub mean_width: Option<f64>,
+    pub level: Option<i64>,
+    pub level_width: Option<f64>,
+    pub goal: Option<i64>,
+    pub goal_x: Option<f64>,
+    pub goal_top: f64,
+    pub goal_bottom: f64,
+}
+
+/// One decimal is all a picture needs.
+fn round(value: f64) -> f64 {
+    (value * 10.0).round() / 10.0
 }
 
 #[cfg(test)]
@@ -278,7 +281,9 @@ mod tests {
 
     #[test]
     fn chart_is_well_formed_xml_and_escapes_names() {
-        let svg = assessed("[assessment.areas.SLM]\ngoal = 3\nscores = { \"PR2.1\" = 3 }\n").chart_svg("A & B <x>");
+        let chart = assessed("[assessment.areas.SLM]\ngoal = 3\nscores = { \"PR2.1\" = 3 }\n").chart("A & B <x>");
+        let svg =
+            crate::render::chart_svg(&chart, &crate::templates::TemplateSet::builtin()).expect("the chart renders");
         let document = roxmltree::Document::parse(&svg).expect("valid XML");
         assert_eq!(document.root_element().tag_name().name(), "svg");
         assert!(svg.contains("A &amp; B &lt;x&gt;"));

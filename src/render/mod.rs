@@ -33,8 +33,27 @@ use links::LinkIndex;
 
 /// Template rendered after every document body.
 const FOOTER_TEMPLATE: &str = "partials/attribution-footer.md";
+/// Template of the self-assessment's maturity chart.
+const CHART_TEMPLATE: &str = "pack/maturity-chart.svg";
 /// Template of the pack's `ATTRIBUTION.md`.
 const ATTRIBUTION_TEMPLATE: &str = "pack/ATTRIBUTION.md";
+
+/// The maturity chart as SVG, from its template, with values escaped for XML (Tera's
+/// HTML escaping is valid XML; the documents' Markdown escaping would not be).
+pub fn chart_svg(chart: &crate::assessment::ChartView, templates: &TemplateSet) -> Result<String, Error> {
+    let file = templates.get(CHART_TEMPLATE);
+    let mut context = tera::Context::new();
+    context.insert("chart", chart);
+    let svg = tera::Tera::one_off(file.map_or("", |f| f.text.as_str()), &context, true);
+    svg.map(|svg| format!("{}\n", svg.trim())).map_err(|error| {
+        Error::Template(crate::error::TemplateError {
+            template: CHART_TEMPLATE.to_owned(),
+            origin: file.map_or(crate::error::Origin::Builtin, |f| f.origin.clone()),
+            line: None,
+            message: crate::error::tera_chain(&error),
+        })
+    })
+}
 
 /// One rendered file, with its path relative to the output folder (`/`-separated).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,7 +144,7 @@ impl<'a> Renderer<'a> {
             RenderedFile { path: "licenses/CC-BY-4.0.txt".into(), text: cc_by_legal_code() },
             RenderedFile {
                 path: format!("markdown/{}", assessment::CHART_PATH),
-                text: assessment.chart_svg(&self.config.organisation.name),
+                text: chart_svg(&assessment.chart(&self.config.organisation.name), self.templates)?,
             },
         ];
         Ok(RenderedPack { documents, extras })
