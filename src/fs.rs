@@ -65,6 +65,16 @@ pub fn write_atomic(target: &Path, bytes: &[u8]) -> Result<(), Error> {
     persist(temporary, target).map_err(write_error)
 }
 
+/// Writes `bytes` to `target` unless it holds exactly them already (a rebuild with
+/// nothing changed writes nothing). True if it wrote.
+pub fn write_if_changed(target: &Path, bytes: &[u8]) -> Result<bool, Error> {
+    if std::fs::read(target).is_ok_and(|current| current == bytes) {
+        return Ok(false);
+    }
+    write_atomic(target, bytes)?;
+    Ok(true)
+}
+
 /// Renames a finished temporary file (from [`temporary_in`]) over `target`, which
 /// keeps its mode if it exists.
 pub fn persist(temporary: tempfile::NamedTempFile, target: &Path) -> std::io::Result<()> {

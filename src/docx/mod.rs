@@ -66,8 +66,7 @@ pub fn build_docx(
         // hand) would make the whole file unreadable: the pack's one rule drops them.
         let bytes = document_docx(&Document::parse(&crate::text::clean(text)), organisation, attribution)
             .map_err(|source| Error::Write { path: target.clone(), source })?;
-        if std::fs::read(&target).map_or(true, |existing| existing != bytes) {
-            crate::fs::write_atomic(&target, &bytes)?;
+        if crate::fs::write_if_changed(&target, &bytes)? {
             report.written.push(relative);
         }
         report.documents += 1;
@@ -101,15 +100,11 @@ struct Record {
 impl Record {
     const FILE: &'static str = "docx.json";
 
-    fn path(out: &Path) -> Result<std::path::PathBuf, Error> {
-        safe_join(out, &format!("{}/{}", crate::pack::STATE_DIR, Self::FILE))
-    }
-
     /// The record; a pack built before there was one gets the Word files that belong
     /// to the documents the manifest lists (those were certainly made here).
     fn load(out: &Path) -> Result<Record, Error> {
-        if let Some(text) = crate::fs::read_if_exists(&Self::path(out)?)? {
-            return Ok(serde_json::from_str(&text).unwrap_or_default());
+        if let Some(record) = crate::pack::load_record(out, Self::FILE) {
+            return Ok(record);
         }
         let manifest = crate::output::Manifest::load(out)?.unwrap_or_default();
         let files = manifest.files.keys().filter(|p| p.starts_with("markdown/")).map(|p| docx_path(p)).collect();
@@ -117,12 +112,7 @@ impl Record {
     }
 
     fn save(&self, out: &Path) -> Result<(), Error> {
-        let text = serde_json::to_string_pretty(self).unwrap_or_default();
-        let path = Self::path(out)?;
-        if crate::fs::read_if_exists(&path)?.as_deref() != Some(text.as_str()) {
-            crate::fs::write_atomic(&path, text.as_bytes())?;
-        }
-        Ok(())
+        crate::pack::save_record(out, Self::FILE, self).map(|_| ())
     }
 }
 

@@ -26,17 +26,11 @@ impl SiteCache {
     const FILE: &'static str = "site.json";
 
     pub(super) fn load(out: &Path) -> Self {
-        let path = out.join(crate::pack::STATE_DIR).join(Self::FILE);
-        std::fs::read_to_string(path).ok().and_then(|text| serde_json::from_str(&text).ok()).unwrap_or_default()
+        crate::pack::load_record(out, Self::FILE).unwrap_or_default()
     }
 
     pub(super) fn save(&self, out: &Path) -> Result<(), Error> {
-        let path = out.join(crate::pack::STATE_DIR).join(Self::FILE);
-        let text = serde_json::to_string(self).unwrap_or_default();
-        if std::fs::read_to_string(&path).ok().as_deref() != Some(text.as_str()) {
-            crate::fs::write_atomic(&path, text.as_bytes())?;
-        }
-        Ok(())
+        crate::pack::save_record(out, Self::FILE, self).map(|_| ())
     }
 
     /// The files this record vouches for as generated. A record from before the file

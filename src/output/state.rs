@@ -24,7 +24,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 use crate::fs::{read_if_exists, remove_if_exists, safe_join, sha256_hex, write_atomic};
-use crate::pack::STATE_DIR;
+use crate::pack::{STATE_DIR, load_record, save_record};
 const MANIFEST: &str = "manifest.json";
 const JOURNAL: &str = "journal.json";
 const BASES: &str = "bases";
@@ -82,13 +82,12 @@ impl Manifest {
     /// it is unreadable (then every existing file is treated as possibly edited, never
     /// overwritten). Builds use [`State::load`], which also replays a journal.
     pub fn load(out: &Path) -> Result<Option<Manifest>, Error> {
-        let path = state_path(out, MANIFEST)?;
-        Ok(read_if_exists(&path)?.and_then(|text| serde_json::from_str(&text).ok()))
+        Ok(load_record(out, MANIFEST))
     }
 
     /// Writes the manifest if it differs from what is on disk.
     pub fn save(&self, out: &Path) -> Result<bool, Error> {
-        save_json(&state_path(out, MANIFEST)?, self)
+        save_record(out, MANIFEST, self)
     }
 }
 
@@ -142,7 +141,7 @@ impl Journal {
     }
 
     pub(super) fn save(&self, out: &Path) -> Result<(), Error> {
-        save_json(&state_path(out, JOURNAL)?, self).map(|_| ())
+        save_record(out, JOURNAL, self).map(|_| ())
     }
 
     pub(super) fn remove(out: &Path) -> Result<(), Error> {
@@ -152,16 +151,6 @@ impl Journal {
 
 fn state_path(out: &Path, name: &str) -> Result<PathBuf, Error> {
     safe_join(out, &format!("{STATE_DIR}/{name}"))
-}
-
-fn save_json(path: &Path, value: &impl Serialize) -> Result<bool, Error> {
-    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
-    text.push('\n');
-    if read_if_exists(path)?.as_deref() == Some(text.as_str()) {
-        return Ok(false);
-    }
-    write_atomic(path, text.as_bytes())?;
-    Ok(true)
 }
 
 /// The store of merge bases, addressed by the SHA-256 of their text.

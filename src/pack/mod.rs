@@ -38,6 +38,22 @@ pub fn refuse_links(out: &Path) -> Result<(), Error> {
     Ok(())
 }
 
+/// A JSON record of fitsm-pack's in `.fitsm-pack/` (manifest, journal, the site's and
+/// the Word step's lists of what they made). `None` when it is absent or unreadable:
+/// a record is never worth stopping a build for, and every reader treats "no record"
+/// as the safe case (nothing is known to be ours, so nothing is deleted or trusted).
+pub fn load_record<T: serde::de::DeserializeOwned>(out: &Path, name: &str) -> Option<T> {
+    let path = crate::fs::safe_join(out, &format!("{STATE_DIR}/{name}")).ok()?;
+    read_if_exists(&path).ok().flatten().and_then(|text| serde_json::from_str(&text).ok())
+}
+
+/// Writes a record (see [`load_record`]) if it changed. True if it wrote.
+pub fn save_record(out: &Path, name: &str, value: &impl serde::Serialize) -> Result<bool, Error> {
+    let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
+    text.push('\n');
+    crate::fs::write_if_changed(&crate::fs::safe_join(out, &format!("{STATE_DIR}/{name}"))?, text.as_bytes())
+}
+
 /// Every Markdown document under `out/markdown` that ships, as (path relative to
 /// `out`, text).
 pub fn documents_on_disk(out: &Path) -> Result<Vec<(String, String)>, Error> {
