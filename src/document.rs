@@ -111,9 +111,43 @@ fn value_text(value: &serde_yaml_ng::Value) -> String {
     }
 }
 
+/// Where a link in a document leads once the pack is turned into another format (the
+/// site: `html`, Word: `docx`). Web and mail links stay as written; a link to another
+/// document (`x.md`, with its `?query` or `#anchor`) points at that document in
+/// `extension`; a link with any other scheme (`javascript:`, `file:`, `data:`) leads
+/// nowhere (`None`), so no file name or hand edit can make a live script link.
+pub fn retarget_link(target: &str, extension: &str) -> Option<String> {
+    let lower = target.trim().to_ascii_lowercase();
+    if lower.is_empty() {
+        return None;
+    }
+    let has_scheme = lower.split(['/', '#', '?']).next().is_some_and(|first| first.contains(':'));
+    if has_scheme {
+        let allowed = ["http:", "https:", "mailto:"].iter().any(|scheme| lower.starts_with(scheme));
+        return allowed.then(|| target.to_owned());
+    }
+    let split = target.find(['?', '#']).unwrap_or(target.len());
+    let (path, rest) = target.split_at(split);
+    Some(match path.strip_suffix(".md") {
+        Some(stem) => format!("{stem}.{extension}{rest}"),
+        None => target.to_owned(),
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn links_follow_the_document_into_each_format_and_never_run() {
+        assert_eq!(retarget_link("../sla.md#scope", "html").as_deref(), Some("../sla.html#scope"));
+        assert_eq!(retarget_link("a.md?x=1", "docx").as_deref(), Some("a.docx?x=1"));
+        assert_eq!(retarget_link("https://example.org/a.md", "html").as_deref(), Some("https://example.org/a.md"));
+        assert_eq!(retarget_link("picture.png", "docx").as_deref(), Some("picture.png"));
+        for bad in ["javascript:alert(1)", " JavaScript:x", "file:///etc/passwd", "data:text/html,x", ""] {
+            assert_eq!(retarget_link(bad, "html"), None, "{bad}");
+        }
+    }
 
     #[test]
     fn splits_front_matter_and_body() {

@@ -125,19 +125,7 @@ pub fn document_docx(document: &Document, organisation: &str, attribution: &str)
     // The title and the control table come from the front matter; the body's own
     // first-level heading would repeat the title.
     let body_markdown = strip_first_heading(&document.body);
-    let rewrite = |target: &str| -> Option<String> {
-        let lower = target.to_ascii_lowercase();
-        if lower.starts_with("http://") || lower.starts_with("https://") || lower.starts_with("mailto:") {
-            return Some(target.to_owned());
-        }
-        if target.contains(':') || target.is_empty() {
-            return None;
-        }
-        let (path, anchor) = target.split_once('#').unwrap_or((target, ""));
-        let path = path.strip_suffix(".md").map_or_else(|| path.to_owned(), |stem| format!("{stem}.docx"));
-        Some(if anchor.is_empty() || path.is_empty() { path } else { format!("{path}#{anchor}") })
-            .filter(|p| !p.is_empty())
-    };
+    let rewrite = |target: &str| crate::document::retarget_link(target, "docx");
     let body = convert(&body_markdown, &rewrite);
 
     let mut docx = styles::apply(Docx::new())

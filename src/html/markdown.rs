@@ -86,17 +86,10 @@ fn rewrite_link(event: Event<'_>) -> Event<'_> {
 /// its query and fragment. Local targets are otherwise left as written: they are
 /// relative, so they cannot leave the site or run anything.
 fn safe_target(target: CowStr<'_>) -> CowStr<'_> {
-    let lower = target.trim().to_ascii_lowercase();
-    let has_scheme = lower.split(['/', '#', '?']).next().is_some_and(|first| first.contains(':'));
-    if has_scheme {
-        let allowed = ["http:", "https:", "mailto:"].iter().any(|scheme| lower.starts_with(scheme));
-        return if allowed { target } else { CowStr::Borrowed("") };
-    }
-    let split = target.find(['?', '#']).unwrap_or(target.len());
-    let (path, rest) = target.split_at(split);
-    match path.strip_suffix(".md") {
-        Some(stem) => CowStr::from(format!("{stem}.html{rest}")),
-        None => target,
+    match crate::document::retarget_link(&target, "html") {
+        Some(retargeted) if retargeted == *target => target,
+        Some(retargeted) => CowStr::from(retargeted),
+        None => CowStr::Borrowed(""),
     }
 }
 
