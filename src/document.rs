@@ -67,25 +67,6 @@ pub fn field_label(key: &str) -> String {
     }
 }
 
-/// Escapes text for XML character data and attribute values (SVG, Word parts);
-/// characters XML cannot hold are dropped by the pack-wide rule
-/// ([`crate::text::is_forbidden`]), so text typed into a document by hand is covered too.
-pub fn xml_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            c if crate::text::is_forbidden(c) => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
 fn flatten(value: &serde_yaml_ng::Value) -> Vec<(String, String)> {
     let Some(mapping) = value.as_mapping() else { return Vec::new() };
     mapping.iter().filter_map(|(key, value)| Some((scalar_text(key)?, value_text(value)))).collect()
@@ -109,6 +90,17 @@ fn value_text(value: &serde_yaml_ng::Value) -> String {
         serde_yaml_ng::Value::Mapping(_) => serde_yaml_ng::to_string(value).unwrap_or_default().trim().to_owned(),
         other => scalar_text(other).unwrap_or_default(),
     }
+}
+
+/// The Markdown dialect of the pack, set in one place: the site and Word export read
+/// documents with the same options.
+pub fn markdown_options() -> pulldown_cmark::Options {
+    use pulldown_cmark::Options;
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
 }
 
 /// Where a link in a document leads once the pack is turned into another format (the

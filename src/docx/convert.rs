@@ -8,7 +8,7 @@ use docx_rs::{
 };
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 
-use crate::html::markdown::options;
+use crate::document::markdown_options as options;
 
 /// A block of the Word body, in order.
 pub(super) enum Block {

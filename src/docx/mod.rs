@@ -20,11 +20,12 @@ use docx_rs::{
     WidthType,
 };
 
-use crate::document::{Document, field_label, xml_escape};
+use crate::document::{Document, field_label};
 use crate::error::Error;
 use crate::fs::safe_join;
 use crate::pack::documents_on_disk;
 use crate::progress::{Progress, Step};
+use crate::text::xml_escape;
 use convert::{Block, convert};
 
 /// What the Word step did.

@@ -36,13 +36,9 @@ pub fn render_inline(markdown: &str) -> String {
     html.strip_prefix("<p>").and_then(|h| h.strip_suffix("</p>")).unwrap_or(html).to_owned()
 }
 
-/// The Markdown dialect of the pack, set in one place.
+/// The Markdown dialect of the pack (see [`crate::document::markdown_options`]).
 pub fn options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_SMART_PUNCTUATION
+    crate::document::markdown_options()
 }
 
 pub fn render(markdown: &str) -> Page {

@@ -36,10 +36,10 @@ use tera::Tera;
 
 use crate::document::{Document, field_label};
 use crate::error::{Error, TemplateError, tera_chain};
+use crate::pack::paths::relative_href;
 use crate::pack::shipped::{self, NameProblem};
 use crate::plan::Plan;
 use crate::progress::{Progress, Step};
-use crate::render::links::relative_href;
 use crate::templates::{DocumentGroup, Origin, TemplateSet};
 use asset::UnsafeAsset;
 use nav::{GroupTitles, navigation, navigation_full};

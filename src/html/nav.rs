@@ -7,7 +7,7 @@ use serde::Serialize;
 
 use super::{SIDEBAR_LIMIT, SourcePage};
 use crate::error::{Error, TemplateError};
-use crate::render::links::relative_href;
+use crate::pack::paths::relative_href;
 use crate::templates::{DocumentGroup, Origin, TemplateSet};
 
 #[derive(Serialize)]

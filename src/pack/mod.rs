@@ -8,6 +8,7 @@
 
 pub mod attribution;
 pub mod conflict;
+pub mod paths;
 pub mod shipped;
 
 use std::path::Path;
