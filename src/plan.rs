@@ -10,7 +10,7 @@ use serde::Serialize;
 use crate::catalogue::Catalogue;
 use crate::config::Config;
 use crate::error::{Error, TemplateError};
-use crate::templates::{Declaration, DocumentGroup, DocumentTemplate, Origin, RenderFor};
+use crate::templates::{Declaration, DocumentGroup, DocumentTemplate, Origin, RenderFor, RoleSpec};
 
 /// One output document.
 #[derive(Debug, Clone, Serialize)]
@@ -141,7 +141,7 @@ fn entity_name(config: &Config, entity: &EntityRef) -> String {
 /// Resolves a role spec from a declaration to a person id and a description of the role.
 fn resolve_role(
     config: &Config,
-    spec: &str,
+    spec: &RoleSpec,
     entity: Option<&EntityRef>,
     declaration: &Declaration,
 ) -> (Option<String>, String) {
@@ -154,13 +154,13 @@ fn resolve_role(
             .and_then(|(_, p)| if manager { id(&p.manager) } else { id(&p.owner) })
     };
     match spec {
-        "sms_owner" => (id(&config.roles.sms_owner), "SMS owner".into()),
-        "sms_manager" => (id(&config.roles.sms_manager), "SMS manager".into()),
-        "information_security_manager" => (
+        RoleSpec::SmsOwner => (id(&config.roles.sms_owner), "SMS owner".into()),
+        RoleSpec::SmsManager => (id(&config.roles.sms_manager), "SMS manager".into()),
+        RoleSpec::InformationSecurityManager => (
             id(&config.roles.information_security_manager).or_else(|| process_role("ISM", true)),
             "information security manager".into(),
         ),
-        "entity" => match entity {
+        RoleSpec::Entity => match entity {
             Some(entity) => match entity.kind {
                 RenderFor::Service => {
                     (config.services.get(entity.index).and_then(|s| id(&s.owner)), "service owner".into())
@@ -185,14 +185,9 @@ fn resolve_role(
             },
             None => (None, format!("owner of {}", declaration.title)),
         },
-        other => match other.strip_prefix("process:") {
-            Some(code) => (process_role(code, false), format!("{code} process owner")),
-            None => (None, "document owner".into()),
-        },
+        RoleSpec::ProcessOwner(code) => (process_role(code, false), format!("{code} process owner")),
     }
 }
-
-const ROLE_SPECS: &[&str] = &["sms_owner", "sms_manager", "information_security_manager", "entity"];
 
 fn check_declaration(template: &DocumentTemplate, catalogue: &Catalogue) -> Result<(), Error> {
     let declaration = &template.declaration;
@@ -214,11 +209,12 @@ fn check_declaration(template: &DocumentTemplate, catalogue: &Catalogue) -> Resu
         }
     }
     for spec in [&declaration.owner, &declaration.approver] {
-        let valid = ROLE_SPECS.contains(&spec.as_str())
-            || spec.strip_prefix("process:").is_some_and(|code| codes.contains(code));
-        if !valid {
+        if let RoleSpec::ProcessOwner(code) = spec
+            && !codes.contains(code)
+        {
             return fail(format!(
-                "unknown role `{spec}`; use sms_owner, sms_manager, information_security_manager, entity or process:<CODE>"
+                "unknown process `{code}` in the role `process:{code}`; FitSM process codes are {}",
+                codes.iter().cloned().collect::<Vec<_>>().join(" ")
             ));
         }
     }

@@ -76,12 +76,10 @@ pub struct Declaration {
     /// FitSM requirement IDs this document addresses.
     #[serde(default)]
     pub requirements: Vec<String>,
-    /// Who owns the document: `sms_owner`, `sms_manager`, `information_security_manager`,
-    /// `process:<CODE>` (that process's owner) or `entity` (the service owner or
-    /// relationship manager of the entity the document is rendered for).
-    pub owner: String,
+    /// Who owns the document.
+    pub owner: RoleSpec,
     #[serde(default = "default_approver")]
-    pub approver: String,
+    pub approver: RoleSpec,
     /// For process descriptions: the FitSM process code the document describes.
     pub process: Option<String>,
     /// Position in listings; documents sort by group, then order, then title.
@@ -93,8 +91,45 @@ pub struct Declaration {
     pub summary: bool,
 }
 
-fn default_approver() -> String {
-    "sms_owner".to_owned()
+fn default_approver() -> RoleSpec {
+    RoleSpec::SmsOwner
+}
+
+/// Whose role a document's owner or approver is, as a declaration names it:
+/// `sms_owner`, `sms_manager`, `information_security_manager`, `entity` (the service
+/// owner or relationship manager of the entity the document is rendered for) or
+/// `process:<CODE>` (that process's owner).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub enum RoleSpec {
+    SmsOwner,
+    SmsManager,
+    InformationSecurityManager,
+    Entity,
+    /// The owner of the process with this code (checked against the catalogue when
+    /// the pack is planned).
+    ProcessOwner(String),
+}
+
+impl TryFrom<String> for RoleSpec {
+    type Error = String;
+
+    fn try_from(spec: String) -> Result<Self, Self::Error> {
+        Ok(match spec.as_str() {
+            "sms_owner" => RoleSpec::SmsOwner,
+            "sms_manager" => RoleSpec::SmsManager,
+            "information_security_manager" => RoleSpec::InformationSecurityManager,
+            "entity" => RoleSpec::Entity,
+            other => match other.strip_prefix("process:") {
+                Some(code) if !code.is_empty() => RoleSpec::ProcessOwner(code.to_owned()),
+                _ => {
+                    return Err(format!(
+                        "unknown role `{spec}`; use sms_owner, sms_manager, information_security_manager, entity or process:<CODE>"
+                    ));
+                }
+            },
+        })
+    }
 }
 
 /// A document template with its parsed declaration.

@@ -268,3 +268,16 @@ fn a_macro_used_many_times_is_no_recursion() {
     project.run(["build", "--templates", "own"]).success();
     assert!(project.read("dist/markdown/plans/continuity-test-report.md").contains("aa bb"));
 }
+
+#[test]
+fn a_declared_role_must_be_one_the_pack_knows() {
+    for (owner, message) in [
+        ("proces:SACM", "unknown role `proces:SACM`"),
+        ("process:XYZ", "unknown process `XYZ` in the role `process:XYZ`"),
+    ] {
+        let template = NEW_DOCUMENT.replace("owner = \"process:SACM\"", &format!("owner = \"{owner}\""));
+        let project = Project::example("minimal").file("mine/documents/continuity-test.md", &template);
+        project.run(["build", "--templates", "mine"]).exit(2).stderr_contains(message);
+        assert!(!project.exists("dist"), "nothing is written");
+    }
+}
