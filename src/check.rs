@@ -12,7 +12,7 @@
 //! text must be there, no text file may hold a conflict, and files whose names cannot
 //! ship are named (warnings: the zip and the site leave them out).
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
@@ -110,109 +110,17 @@ pub fn check(options: &CheckOptions) -> Result<CheckReport, Error> {
         .map(|c| StaleFile { path: c.path.clone(), change: c.change })
         .collect();
 
-    let today = jiff::ZonedDateTime::now().date();
-    let mut placeholders = Vec::new();
-    let mut overdue_reviews = Vec::new();
-    let mut documents = 0;
-    let inspection = shipped::inspect(out, |path, bytes| {
-        if !is_document(path) {
-            return Ok(());
-        }
-        documents += 1;
-        let text = String::from_utf8_lossy(&bytes);
-        let count = count_placeholders(&text);
-        if count > 0 {
-            placeholders.push(DocumentCount { path: path.to_owned(), count });
-        }
-        let document = Document::parse(&text);
-        if let Some(next) = document.field("next_review").and_then(|d| d.parse::<jiff::civil::Date>().ok())
-            && next < today
-        {
-            overdue_reviews.push(OverdueReview { path: path.to_owned(), next_review: next.to_string() });
-        }
-        Ok(())
-    })?;
-    let shipped::Inspection { missing_attribution, conflicts, skipped, .. } = inspection;
-    // Before the first build nothing is missing but the pack itself (said below).
-    let missing_files = if built { inspection.missing } else { Vec::new() };
-    let unsafe_names: Vec<String> = skipped.iter().map(ToString::to_string).collect();
-
+    let found = Findings::read(out)?;
+    let shipped::Inspection { missing_attribution, conflicts, skipped, missing, .. } = found.inspection;
+    // Before the first build nothing is missing but the pack itself (said in the verdict).
+    let missing_files = if built { missing } else { Vec::new() };
+    let placeholders = found.placeholders;
     let on_disk =
         |path: &str| placeholders.iter().find(|p| p.path == format!("markdown/{path}")).map_or(0, |p| p.count);
     let coverage = Coverage::compute(&plan, Catalogue::builtin(), &loaded.config, on_disk);
     let gaps: Vec<Gap> = coverage.gaps().map(|r| Gap { id: r.id.clone(), topic: r.topic.clone() }).collect();
-    let placeholders_total = placeholders.iter().map(|p| p.count).sum();
 
-    let mut failures = Vec::new();
-    let mut warnings = Vec::new();
-    if !built {
-        failures.push(format!("no pack has been built in {} yet: run `fitsm-pack build`", out.display()));
-    } else if !stale_files.is_empty() {
-        failures.push(format!(
-            "the pack is stale: {} file{} would change; run `fitsm-pack build` (`fitsm-pack diff` shows how)",
-            stale_files.len(),
-            plural(stale_files.len())
-        ));
-    }
-    if !gaps.is_empty() {
-        failures.push(format!(
-            "{} requirement{} not addressed by any document: {}",
-            gaps.len(),
-            plural(gaps.len()),
-            gaps.iter().map(|g| g.id.as_str()).collect::<Vec<_>>().join(", ")
-        ));
-    }
-    if !missing_attribution.is_empty() {
-        failures.push(format!(
-            "{} document{} lost the CC BY 4.0 attribution the FitSM licence requires",
-            missing_attribution.len(),
-            plural(missing_attribution.len())
-        ));
-    }
-    if !missing_files.is_empty() {
-        failures.push(format!(
-            "the pack lacks {}, which every copy you distribute must hold: run `fitsm-pack build --restore` to write it again",
-            missing_files.join(" and ")
-        ));
-    }
-    if !conflicts.is_empty() {
-        failures.push(format!(
-            "{} file{} still hold{} merge conflict markers",
-            conflicts.len(),
-            plural(conflicts.len()),
-            if conflicts.len() == 1 { "s" } else { "" }
-        ));
-    }
-    let mut soft = Vec::new();
-    if !unsafe_names.is_empty() {
-        soft.push(format!(
-            "{} file{} cannot ship under {} name and {} left out of the zip and the site; rename {}: {}",
-            unsafe_names.len(),
-            plural(unsafe_names.len()),
-            if unsafe_names.len() == 1 { "its" } else { "their" },
-            if unsafe_names.len() == 1 { "is" } else { "are" },
-            if unsafe_names.len() == 1 { "it" } else { "them" },
-            unsafe_names.join("; ")
-        ));
-    }
-    if placeholders_total > 0 {
-        soft.push(format!(
-            "{placeholders_total} open placeholder{} in {} document{}",
-            plural(placeholders_total),
-            placeholders.len(),
-            plural(placeholders.len())
-        ));
-    }
-    if !overdue_reviews.is_empty() {
-        soft.push(format!("{} document{} overdue for review", overdue_reviews.len(), plural(overdue_reviews.len())));
-    }
-    if options.strict {
-        failures.extend(soft)
-    } else {
-        warnings.extend(soft)
-    }
-
-    Ok(CheckReport {
+    let mut report = CheckReport {
         config: loaded.path.display().to_string(),
         out: out.display().to_string(),
         config_valid: true,
@@ -225,18 +133,136 @@ pub fn check(options: &CheckOptions) -> Result<CheckReport, Error> {
         requirements_with_placeholders: coverage.with_placeholders,
         requirements_excluded: coverage.excluded,
         gaps,
-        placeholders_total,
+        placeholders_total: placeholders.iter().map(|p| p.count).sum(),
         placeholders,
-        overdue_reviews,
+        overdue_reviews: found.overdue_reviews,
         missing_attribution,
         missing_files,
-        unsafe_names,
+        unsafe_names: skipped.iter().map(ToString::to_string).collect(),
         conflicts,
-        documents,
-        passed: failures.is_empty(),
-        failures,
-        warnings,
-    })
+        documents: found.documents,
+        failures: Vec::new(),
+        warnings: Vec::new(),
+        passed: false,
+    };
+    let (mut failures, soft) = verdict(&report);
+    if options.strict {
+        failures.extend(soft);
+    } else {
+        report.warnings = soft;
+    }
+    report.passed = failures.is_empty();
+    report.failures = failures;
+    Ok(report)
+}
+
+/// What the documents on disk say: placeholders, reviews, and the inspection of
+/// everything that ships.
+struct Findings {
+    documents: usize,
+    placeholders: Vec<DocumentCount>,
+    overdue_reviews: Vec<OverdueReview>,
+    inspection: shipped::Inspection,
+}
+
+impl Findings {
+    fn read(out: &Path) -> Result<Findings, Error> {
+        let today = jiff::ZonedDateTime::now().date();
+        let mut placeholders = Vec::new();
+        let mut overdue_reviews = Vec::new();
+        let mut documents = 0;
+        let inspection = shipped::inspect(out, |path, bytes| {
+            if !is_document(path) {
+                return Ok(());
+            }
+            documents += 1;
+            let text = String::from_utf8_lossy(&bytes);
+            let count = count_placeholders(&text);
+            if count > 0 {
+                placeholders.push(DocumentCount { path: path.to_owned(), count });
+            }
+            let document = Document::parse(&text);
+            if let Some(next) = document.field("next_review").and_then(|d| d.parse::<jiff::civil::Date>().ok())
+                && next < today
+            {
+                overdue_reviews.push(OverdueReview { path: path.to_owned(), next_review: next.to_string() });
+            }
+            Ok(())
+        })?;
+        Ok(Findings { documents, placeholders, overdue_reviews, inspection })
+    }
+}
+
+/// The failures and the warnings (failures under `--strict`) a report's facts amount to.
+fn verdict(report: &CheckReport) -> (Vec<String>, Vec<String>) {
+    let mut failures = Vec::new();
+    if !report.built {
+        failures.push(format!("no pack has been built in {} yet: run `fitsm-pack build`", report.out));
+    } else if !report.stale_files.is_empty() {
+        let count = report.stale_files.len();
+        failures.push(format!(
+            "the pack is stale: {count} file{} would change; run `fitsm-pack build` (`fitsm-pack diff` shows how)",
+            plural(count)
+        ));
+    }
+    if !report.gaps.is_empty() {
+        let ids: Vec<&str> = report.gaps.iter().map(|g| g.id.as_str()).collect();
+        failures.push(format!(
+            "{} requirement{} not addressed by any document: {}",
+            ids.len(),
+            plural(ids.len()),
+            ids.join(", ")
+        ));
+    }
+    if !report.missing_attribution.is_empty() {
+        let count = report.missing_attribution.len();
+        failures.push(format!(
+            "{count} document{} lost the CC BY 4.0 attribution the FitSM licence requires",
+            plural(count)
+        ));
+    }
+    if !report.missing_files.is_empty() {
+        failures.push(format!(
+            "the pack lacks {}, which every copy you distribute must hold: run `fitsm-pack build --restore` to write it again",
+            report.missing_files.join(" and ")
+        ));
+    }
+    if !report.conflicts.is_empty() {
+        let count = report.conflicts.len();
+        failures.push(format!(
+            "{count} file{} still hold{} merge conflict markers",
+            plural(count),
+            if count == 1 { "s" } else { "" }
+        ));
+    }
+    let mut soft = Vec::new();
+    let unsafe_names = &report.unsafe_names;
+    if !unsafe_names.is_empty() {
+        let one = unsafe_names.len() == 1;
+        soft.push(format!(
+            "{} file{} cannot ship under {} name and {} left out of the zip and the site; rename {}: {}",
+            unsafe_names.len(),
+            plural(unsafe_names.len()),
+            if one { "its" } else { "their" },
+            if one { "is" } else { "are" },
+            if one { "it" } else { "them" },
+            unsafe_names.join("; ")
+        ));
+    }
+    if report.placeholders_total > 0 {
+        soft.push(format!(
+            "{} open placeholder{} in {} document{}",
+            report.placeholders_total,
+            plural(report.placeholders_total),
+            report.placeholders.len(),
+            plural(report.placeholders.len())
+        ));
+    }
+    if !report.overdue_reviews.is_empty() {
+        let count = report.overdue_reviews.len();
+        soft.push(format!("{count} document{} overdue for review", plural(count)));
+    }
+    (failures, soft)
 }
 
 fn plural(count: usize) -> &'static str {
