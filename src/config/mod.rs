@@ -2,14 +2,16 @@
 //! then check meaning (ids, references, ranges). The result is a [`Config`] that later
 //! steps can trust: every reference resolves, every id is a safe slug.
 
+mod ids;
 mod load;
 pub mod model;
+mod root_causes;
 mod validate;
 
 use std::path::{Path, PathBuf};
 
+pub use ids::id_syntax_problem;
 pub use model::*;
-pub use validate::id_syntax_problem;
 
 use crate::catalogue::Catalogue;
 use crate::diagnostic::Diagnostics;

@@ -6,19 +6,11 @@ use std::collections::{BTreeSet, HashMap};
 
 use toml::Spanned;
 
+use super::ids::id_syntax_problem;
 use super::model::{Config, Id};
+use super::root_causes::{Dangling, root_causes};
 use crate::catalogue::Catalogue;
-use crate::diagnostic::{Diagnostic, did_you_mean, list_of_ids};
-
-/// Longest id we accept; ids become file names and document ids.
-const MAX_ID_LEN: usize = 40;
-
-/// Names Windows refuses as file names; ids become file names in a pack that is
-/// often unzipped on Windows laptops.
-const RESERVED_NAMES: &[&str] = &[
-    "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8", "com9", "lpt1", "lpt2",
-    "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
-];
+use crate::diagnostic::{Diagnostic, did_you_mean};
 
 pub(super) fn validate(config: &Config, catalogue: &Catalogue) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
@@ -28,239 +20,188 @@ pub(super) fn validate(config: &Config, catalogue: &Catalogue) -> Vec<Diagnostic
     if config.organisation.name.trim().is_empty() {
         check.report(Diagnostic::new("the organisation name is empty", None).with_hint("set `name` in [organisation]"));
     }
-
-    let people = check.id_set("person", config.people.iter().map(|p| &p.id));
-    let customers = check.id_set("customer", config.customers.iter().map(|c| &c.id));
-    let suppliers = check.id_set("supplier", config.suppliers.iter().map(|s| &s.id));
-    let services = check.id_set("service", config.services.iter().map(|s| &s.id));
+    let ids = Ids {
+        people: check.id_set("person", config.people.iter().map(|p| &p.id)),
+        customers: check.id_set("customer", config.customers.iter().map(|c| &c.id)),
+        suppliers: check.id_set("supplier", config.suppliers.iter().map(|s| &s.id)),
+        services: check.id_set("service", config.services.iter().map(|s| &s.id)),
+    };
     check.id_set("improvement", config.improvements.iter().map(|i| &i.id));
 
-    let roles = &config.roles;
-    for (key, role) in [
-        ("sms_owner", &roles.sms_owner),
-        ("sms_manager", &roles.sms_manager),
-        ("information_security_manager", &roles.information_security_manager),
-        ("cab_chair", &roles.cab_chair),
-        ("service_desk_lead", &roles.service_desk_lead),
-    ] {
-        if let Some(role) = role {
-            check.reference("person", role, &people, || format!("roles.{key}"));
-        }
-    }
-
-    let process_codes: Vec<String> = catalogue.processes().map(|p| p.code).collect();
-    let codes: Vec<&str> = process_codes.iter().map(String::as_str).collect();
-    for (code, assignment) in &config.processes {
-        if !codes.contains(&code.get_ref().as_str()) {
-            let hint = match did_you_mean(code.get_ref(), codes.iter().copied()) {
-                Some(candidate) => format!("did you mean `{candidate}`? FitSM process codes are {}", codes.join(" ")),
-                None => format!("FitSM process codes are {}", codes.join(" ")),
-            };
-            check.report(
-                Diagnostic::new(format!("unknown process `{}`", code.get_ref()), Some(code.span())).with_hint(hint),
-            );
-        }
-        let code = code.get_ref();
-        for (key, person) in assignment
-            .owner
-            .iter()
-            .map(|p| ("owner", p))
-            .chain(assignment.manager.iter().map(|p| ("manager", p)))
-            .chain(assignment.staff.iter().map(|p| ("staff", p)))
-        {
-            check.reference("person", person, &people, || format!("processes.{code}.{key}"));
-        }
-    }
-
-    for customer in &config.customers {
-        if let Some(manager) = &customer.relationship_manager {
-            check.reference("person", manager, &people, || {
-                format!("customers.{}.relationship_manager", customer.id.get_ref())
-            });
-        }
-    }
-    for supplier in &config.suppliers {
-        let supplier_id = supplier.id.get_ref();
-        for service in &supplier.provides {
-            check.reference("service", service, &services, || format!("suppliers.{supplier_id}.provides"));
-        }
-        if let Some(manager) = &supplier.relationship_manager {
-            check.reference("person", manager, &people, || format!("suppliers.{supplier_id}.relationship_manager"));
-        }
-        if let Some(end) = &supplier.agreement_end {
-            check.date(end, "agreement_end");
-        }
-    }
-    for service in &config.services {
-        let service_id = service.id.get_ref();
-        if let Some(owner) = &service.owner {
-            check.reference("person", owner, &people, || format!("services.{service_id}.owner"));
-        }
-        for customer in &service.customers {
-            check.reference("customer", customer, &customers, || format!("services.{service_id}.customers"));
-        }
-        for supplier in &service.suppliers {
-            check.reference("supplier", supplier, &suppliers, || format!("services.{service_id}.suppliers"));
-        }
-        for dependency in &service.depends_on {
-            if dependency.get_ref() == service.id.get_ref() {
-                check.report(
-                    Diagnostic::new(
-                        format!("service `{}` depends on itself", dependency.get_ref()),
-                        Some(dependency.span()),
-                    )
-                    .with_hint("remove it from `depends_on`"),
-                );
-            } else {
-                check.reference("service", dependency, &services, || format!("services.{service_id}.depends_on"));
-            }
-        }
-        if let Some(target) = &service.availability_target {
-            let value = *target.get_ref();
-            if !(0.0..=100.0).contains(&value) || value.is_nan() {
-                check.report(
-                    Diagnostic::new(format!("availability target {value} is not a percentage"), Some(target.span()))
-                        .with_hint("write a number between 0 and 100, e.g. 99.5"),
-                );
-            }
-        }
-    }
+    check.roles(config, &ids);
+    check.processes(config, catalogue, &ids);
+    check.relationships(config, &ids);
+    check.services(config, &ids);
     check.dependency_cycles(config);
-
-    for improvement in &config.improvements {
-        if let Some(owner) = &improvement.owner {
-            check.reference("person", owner, &people, || format!("improvements.{}.owner", improvement.id.get_ref()));
-        }
-        if let Some(due) = &improvement.due {
-            check.date(due, "due");
-        }
-    }
-
+    check.improvements(config, &ids);
     check.exclusions(config, catalogue);
     if let Some(assessment) = &config.assessment {
-        check.assessment(assessment, catalogue, &people);
+        check.assessment(assessment, catalogue, &ids.people);
     }
-
-    let interval = &config.pack.review_interval_months;
-    if !(1..=60).contains(interval.get_ref()) {
-        check.report(
-            Diagnostic::new(
-                format!("review interval of {} months is out of range", interval.get_ref()),
-                Some(interval.span()),
-            )
-            .with_hint("use a number of months between 1 and 60; 12 is usual"),
-        );
-    }
-    if let Some(date) = &config.pack.effective_date {
-        check.date(date, "effective_date");
-    }
-    let known = [("person", &people), ("customer", &customers), ("supplier", &suppliers), ("service", &services)];
+    check.pack(config);
+    let known = [
+        ("person", &ids.people),
+        ("customer", &ids.customers),
+        ("supplier", &ids.suppliers),
+        ("service", &ids.services),
+    ];
     problems.extend(root_causes(dangling, &known));
     problems
+}
+
+/// The ids the config defines, per kind, for resolving references.
+struct Ids<'a> {
+    people: BTreeSet<&'a str>,
+    customers: BTreeSet<&'a str>,
+    suppliers: BTreeSet<&'a str>,
+    services: BTreeSet<&'a str>,
+}
+
+impl Checker<'_> {
+    fn roles(&mut self, config: &Config, ids: &Ids<'_>) {
+        let roles = &config.roles;
+        for (key, role) in [
+            ("sms_owner", &roles.sms_owner),
+            ("sms_manager", &roles.sms_manager),
+            ("information_security_manager", &roles.information_security_manager),
+            ("cab_chair", &roles.cab_chair),
+            ("service_desk_lead", &roles.service_desk_lead),
+        ] {
+            if let Some(role) = role {
+                self.reference("person", role, &ids.people, || format!("roles.{key}"));
+            }
+        }
+    }
+
+    fn processes(&mut self, config: &Config, catalogue: &Catalogue, ids: &Ids<'_>) {
+        let process_codes: Vec<String> = catalogue.processes().map(|p| p.code).collect();
+        let codes: Vec<&str> = process_codes.iter().map(String::as_str).collect();
+        for (code, assignment) in &config.processes {
+            if !codes.contains(&code.get_ref().as_str()) {
+                let hint = match did_you_mean(code.get_ref(), codes.iter().copied()) {
+                    Some(candidate) => {
+                        format!("did you mean `{candidate}`? FitSM process codes are {}", codes.join(" "))
+                    }
+                    None => format!("FitSM process codes are {}", codes.join(" ")),
+                };
+                self.report(
+                    Diagnostic::new(format!("unknown process `{}`", code.get_ref()), Some(code.span())).with_hint(hint),
+                );
+            }
+            let code = code.get_ref();
+            for (key, person) in assignment
+                .owner
+                .iter()
+                .map(|p| ("owner", p))
+                .chain(assignment.manager.iter().map(|p| ("manager", p)))
+                .chain(assignment.staff.iter().map(|p| ("staff", p)))
+            {
+                self.reference("person", person, &ids.people, || format!("processes.{code}.{key}"));
+            }
+        }
+    }
+
+    /// Customers and suppliers.
+    fn relationships(&mut self, config: &Config, ids: &Ids<'_>) {
+        for customer in &config.customers {
+            if let Some(manager) = &customer.relationship_manager {
+                self.reference("person", manager, &ids.people, || {
+                    format!("customers.{}.relationship_manager", customer.id.get_ref())
+                });
+            }
+        }
+        for supplier in &config.suppliers {
+            let supplier_id = supplier.id.get_ref();
+            for service in &supplier.provides {
+                self.reference("service", service, &ids.services, || format!("suppliers.{supplier_id}.provides"));
+            }
+            if let Some(manager) = &supplier.relationship_manager {
+                self.reference("person", manager, &ids.people, || {
+                    format!("suppliers.{supplier_id}.relationship_manager")
+                });
+            }
+            if let Some(end) = &supplier.agreement_end {
+                self.date(end, "agreement_end");
+            }
+        }
+    }
+
+    fn services(&mut self, config: &Config, ids: &Ids<'_>) {
+        for service in &config.services {
+            let service_id = service.id.get_ref();
+            if let Some(owner) = &service.owner {
+                self.reference("person", owner, &ids.people, || format!("services.{service_id}.owner"));
+            }
+            for customer in &service.customers {
+                self.reference("customer", customer, &ids.customers, || format!("services.{service_id}.customers"));
+            }
+            for supplier in &service.suppliers {
+                self.reference("supplier", supplier, &ids.suppliers, || format!("services.{service_id}.suppliers"));
+            }
+            for dependency in &service.depends_on {
+                if dependency.get_ref() == service.id.get_ref() {
+                    self.report(
+                        Diagnostic::new(
+                            format!("service `{}` depends on itself", dependency.get_ref()),
+                            Some(dependency.span()),
+                        )
+                        .with_hint("remove it from `depends_on`"),
+                    );
+                } else {
+                    self.reference("service", dependency, &ids.services, || {
+                        format!("services.{service_id}.depends_on")
+                    });
+                }
+            }
+            if let Some(target) = &service.availability_target {
+                let value = *target.get_ref();
+                if !(0.0..=100.0).contains(&value) || value.is_nan() {
+                    self.report(
+                        Diagnostic::new(
+                            format!("availability target {value} is not a percentage"),
+                            Some(target.span()),
+                        )
+                        .with_hint("write a number between 0 and 100, e.g. 99.5"),
+                    );
+                }
+            }
+        }
+    }
+
+    fn improvements(&mut self, config: &Config, ids: &Ids<'_>) {
+        for improvement in &config.improvements {
+            if let Some(owner) = &improvement.owner {
+                self.reference("person", owner, &ids.people, || {
+                    format!("improvements.{}.owner", improvement.id.get_ref())
+                });
+            }
+            if let Some(due) = &improvement.due {
+                self.date(due, "due");
+            }
+        }
+    }
+
+    fn pack(&mut self, config: &Config) {
+        let interval = &config.pack.review_interval_months;
+        if !(1..=60).contains(interval.get_ref()) {
+            self.report(
+                Diagnostic::new(
+                    format!("review interval of {} months is out of range", interval.get_ref()),
+                    Some(interval.span()),
+                )
+                .with_hint("use a number of months between 1 and 60; 12 is usual"),
+            );
+        }
+        if let Some(date) = &config.pack.effective_date {
+            self.date(date, "effective_date");
+        }
+    }
 }
 
 struct Checker<'a> {
     problems: &'a mut Vec<Diagnostic>,
     /// References to ids that do not exist; reported together by [`root_causes`].
     dangling: &'a mut Vec<Dangling>,
-}
-
-/// One reference to an id that does not exist.
-struct Dangling {
-    kind: &'static str,
-    name: String,
-    span: std::ops::Range<usize>,
-    /// Where it is, as a key path: `services.web.owner`.
-    place: String,
-}
-
-/// How many places a summary line names before "…".
-const PLACES_SHOWN: usize = 4;
-
-/// Turns dangling references into as few problems as there are causes. One removed
-/// person referenced in 70 places is one mistake: it is shown once, in full, at its
-/// first reference, with a line naming the other places. A kind with no ids at all
-/// (no `[[people]]`) is one mistake too, whatever names are referenced. Fixing the cause
-/// fixes them all, so that is what the user reads first, instead of 70 similar errors.
-fn root_causes(dangling: Vec<Dangling>, known: &[(&str, &BTreeSet<&str>)]) -> Vec<Diagnostic> {
-    let mut groups: Vec<(&'static str, Option<String>, Vec<Dangling>)> = Vec::new();
-    let count = |kind: &str| dangling.iter().filter(|d| d.kind == kind).count();
-    let none_defined: Vec<&str> =
-        known.iter().filter(|(kind, ids)| ids.is_empty() && count(kind) > 1).map(|(kind, _)| *kind).collect();
-    for reference in dangling {
-        let none_defined = none_defined.contains(&reference.kind);
-        let name = (!none_defined).then(|| reference.name.clone());
-        match groups.iter_mut().find(|(kind, n, _)| *kind == reference.kind && *n == name) {
-            Some((_, _, members)) => members.push(reference),
-            None => groups.push((reference.kind, name, vec![reference])),
-        }
-    }
-    let mut problems = Vec::new();
-    for (kind, name, mut members) in groups {
-        members.sort_by_key(|m| m.span.start);
-        let ids: BTreeSet<&str> =
-            known.iter().find(|(k, _)| *k == kind).map(|(_, ids)| (*ids).clone()).unwrap_or_default();
-        let first = &members[0];
-        let mut diagnostic = match &name {
-            Some(name) => {
-                let plural = plural(kind);
-                let hint = match did_you_mean(name, ids.iter().copied()) {
-                    Some(candidate) => {
-                        format!("did you mean `{candidate}`? known {plural}: {}", list_of_ids(ids.iter().copied()))
-                    }
-                    None => format!("known {plural}: {}", list_of_ids(ids.iter().copied())),
-                };
-                Diagnostic::new(format!("unknown {kind} `{name}`"), Some(first.span.clone())).with_hint(hint)
-            }
-            None => {
-                let mut names: Vec<&str> = members.iter().map(|m| m.name.as_str()).collect();
-                names.sort_unstable();
-                names.dedup();
-                let section = section_of(kind);
-                let (count, refs) = (members.len(), if members.len() == 1 { "reference" } else { "references" });
-                Diagnostic::new(
-                    format!("no {} are defined, but {count} {refs} name one", plural(kind)),
-                    Some(first.span.clone()),
-                )
-                .with_hint(format!(
-                    "add a `[[{section}]]` entry with `id` and `name` for each of {}",
-                    list_of_ids(names.iter().copied())
-                ))
-            }
-        };
-        if members.len() > 1 {
-            let others = &members[1..];
-            let mut places: Vec<String> = others
-                .iter()
-                .take(PLACES_SHOWN)
-                .map(|m| match &name {
-                    Some(_) => m.place.clone(),
-                    None => format!("{} = `{}`", m.place, m.name),
-                })
-                .collect();
-            if others.len() > PLACES_SHOWN {
-                places.push("…".to_owned());
-            }
-            let what = match &name {
-                Some(name) => format!("`{name}`, {} that does not exist", a_kind(kind)),
-                None => plural(kind).to_string(),
-            };
-            let refs = if others.len() == 1 { "reference" } else { "references" };
-            diagnostic =
-                diagnostic.with_note(format!("and {} more {refs} to {what} ({})", others.len(), places.join(", ")));
-        }
-        problems.push(diagnostic);
-    }
-    problems
-}
-
-/// The config section that defines ids of `kind`.
-fn section_of(kind: &str) -> String {
-    plural(kind)
-}
-
-fn a_kind(kind: &str) -> String {
-    format!("a {kind}")
 }
 
 impl Checker<'_> {
@@ -452,36 +393,6 @@ impl Checker<'_> {
 
 /// Longest cycle shown in full; longer ones show their start and end.
 const MAX_CYCLE_SHOWN: usize = 12;
-
-fn plural(kind: &str) -> String {
-    match kind {
-        "person" => "people".to_owned(),
-        other => format!("{other}s"),
-    }
-}
-
-/// Why `id` is not a valid slug, or `None` if it is.
-pub fn id_syntax_problem(id: &str) -> Option<&'static str> {
-    if id.is_empty() {
-        return Some("it is empty");
-    }
-    if id.len() > MAX_ID_LEN {
-        return Some("it is longer than 40 characters");
-    }
-    if !id.starts_with(|c: char| c.is_ascii_lowercase()) {
-        return Some("it must start with a lowercase letter");
-    }
-    if !id.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-') {
-        return Some("only lowercase letters, digits and hyphens are allowed");
-    }
-    if id.ends_with('-') || id.contains("--") {
-        return Some("hyphens must separate words");
-    }
-    if RESERVED_NAMES.contains(&id) {
-        return Some("it is a reserved file name on Windows");
-    }
-    None
-}
 
 #[cfg(test)]
 mod tests {
