@@ -157,27 +157,47 @@ pub(crate) fn diff(outcome: &BuildOutcome, quiet: bool) -> (String, Outcome) {
 /// Prints the `check` report for people.
 pub(crate) fn check_text(report: &CheckReport) -> String {
     let mut out = String::new();
+    let _ = writeln!(out, "fitsm-pack check: {} (config {})", report.out, report.config);
+    check_facts(&mut out, report);
+    let _ = writeln!(out);
+    for failure in &report.failures {
+        let _ = writeln!(out, "failure: {failure}");
+    }
+    for warning in &report.warnings {
+        let _ = writeln!(out, "warning: {warning}");
+    }
+    let verdict = match (report.passed, report.warnings.len()) {
+        (true, 0) => "passed".to_owned(),
+        (true, warnings) => format!("passed with {warnings} warning(s)"),
+        (false, _) => format!("failed: {} problem(s)", report.failures.len()),
+    };
+    let _ = writeln!(out, "{verdict}");
+    out
+}
+
+/// One labelled line per fact of `check`, with the files behind it indented below.
+fn check_facts(out: &mut String, report: &CheckReport) {
     let line = |out: &mut String, label: &str, value: String| {
         let _ = writeln!(out, "  {label:<18} {value}");
     };
-    let _ = writeln!(out, "fitsm-pack check: {} (config {})", report.out, report.config);
-    line(&mut out, "config", "valid".to_owned());
-    line(
-        &mut out,
-        "pack",
-        if !report.built {
-            "not built yet".to_owned()
-        } else if report.stale {
-            format!("STALE: {} file(s) would change", report.stale_files.len())
-        } else {
-            format!("up to date ({} documents)", report.documents)
-        },
-    );
+    let detail = |out: &mut String, text: String| {
+        let _ = writeln!(out, "  {:<18}   {text}", "");
+    };
+    let none_or = |items: &[String], text: String| if items.is_empty() { "none".to_owned() } else { text };
+    line(out, "config", "valid".to_owned());
+    let pack = if !report.built {
+        "not built yet".to_owned()
+    } else if report.stale {
+        format!("STALE: {} file(s) would change", report.stale_files.len())
+    } else {
+        format!("up to date ({} documents)", report.documents)
+    };
+    line(out, "pack", pack);
     for file in report.stale_files.iter().take(10) {
-        let _ = writeln!(out, "  {:<18}   {} {}", "", file.change.label(), file.path);
+        detail(out, format!("{} {}", file.change.label(), file.path));
     }
     line(
-        &mut out,
+        out,
         "coverage",
         format!(
             "{:.1} % ({} of {} requirements addressed, {} of them with open placeholders; {} excluded)",
@@ -188,69 +208,29 @@ pub(crate) fn check_text(report: &CheckReport) -> String {
             report.requirements_excluded
         ),
     );
+    let gaps: Vec<String> = report.gaps.iter().map(|g| format!("{} ({})", g.id, g.topic)).collect();
+    line(out, "gaps", none_or(&gaps, gaps.join(", ")));
     line(
-        &mut out,
-        "gaps",
-        if report.gaps.is_empty() {
-            "none".to_owned()
-        } else {
-            report.gaps.iter().map(|g| format!("{} ({})", g.id, g.topic)).collect::<Vec<_>>().join(", ")
-        },
-    );
-    line(
-        &mut out,
+        out,
         "placeholders",
         format!("{} open in {} document(s)", report.placeholders_total, report.placeholders.len()),
     );
     for document in &report.placeholders {
-        let _ = writeln!(out, "  {:<18}   {:>3}  {}", "", document.count, document.path);
+        detail(out, format!("{:>3}  {}", document.count, document.path));
     }
-    line(
-        &mut out,
-        "reviews overdue",
-        if report.overdue_reviews.is_empty() { "none".to_owned() } else { report.overdue_reviews.len().to_string() },
-    );
-    for review in &report.overdue_reviews {
-        let _ = writeln!(out, "  {:<18}   {} (due {})", "", review.path, review.next_review);
+    let overdue: Vec<String> =
+        report.overdue_reviews.iter().map(|r| format!("{} (due {})", r.path, r.next_review)).collect();
+    line(out, "reviews overdue", none_or(&overdue, overdue.len().to_string()));
+    for review in overdue {
+        detail(out, review);
     }
-    line(
-        &mut out,
-        "attribution",
-        if report.missing_attribution.is_empty() {
-            format!("kept in all {} documents", report.documents)
-        } else {
-            format!("MISSING in {}", report.missing_attribution.join(", "))
-        },
-    );
-    line(
-        &mut out,
-        "conflicts",
-        if report.conflicts.is_empty() { "none".to_owned() } else { report.conflicts.join(", ") },
-    );
-    let _ = writeln!(out);
-    for failure in &report.failures {
-        let _ = writeln!(out, "failure: {failure}");
-    }
-    for warning in &report.warnings {
-        let _ = writeln!(out, "warning: {warning}");
-    }
-    let _ = writeln!(
-        out,
-        "{}",
-        if report.passed {
-            format!(
-                "passed{}",
-                if report.warnings.is_empty() {
-                    String::new()
-                } else {
-                    format!(" with {} warning(s)", report.warnings.len())
-                }
-            )
-        } else {
-            format!("failed: {} problem(s)", report.failures.len())
-        }
-    );
-    out
+    let attribution = if report.missing_attribution.is_empty() {
+        format!("kept in all {} documents", report.documents)
+    } else {
+        format!("MISSING in {}", report.missing_attribution.join(", "))
+    };
+    line(out, "attribution", attribution);
+    line(out, "conflicts", none_or(&report.conflicts, report.conflicts.join(", ")));
 }
 
 /// Prints `templates list`.
