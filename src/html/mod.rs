@@ -181,16 +181,7 @@ pub fn build_site(
         })
         .collect::<Result<_, Error>>()?;
     progress.finish();
-
-    let context = tera::Context::from_serialize(serde_json::json!({
-        "site": info,
-        "nav": navigation(&pages, None, &titles),
-        "groups": navigation_full(&pages, &titles),
-        "document_count": pages.len(),
-        "page": { "title": info.org_name, "root": "" },
-    }))
-    .map_err(|e| layout_error(templates, INDEX, &e))?;
-    let index = tera.render(INDEX, &context).map_err(|e| layout_error(templates, INDEX, &e))?;
+    let index = render_index(&tera, templates, info, (&pages, &titles))?;
     let css = templates.get(STYLESHEET).map(|f| f.text.as_str()).unwrap_or_default();
 
     let mut writes: Vec<(&str, &[u8])> =
@@ -230,6 +221,24 @@ pub fn build_site(
     };
     done.save(out)?;
     Ok(report)
+}
+
+/// The index page: every document by group, with owner and next review.
+fn render_index(
+    tera: &Tera,
+    templates: &TemplateSet,
+    info: &SiteInfo,
+    (pages, titles): (&[SourcePage], &GroupTitles),
+) -> Result<String, Error> {
+    let context = tera::Context::from_serialize(serde_json::json!({
+        "site": info,
+        "nav": navigation(pages, None, titles),
+        "groups": navigation_full(pages, titles),
+        "document_count": pages.len(),
+        "page": { "title": info.org_name, "root": "" },
+    }))
+    .map_err(|e| layout_error(templates, INDEX, &e))?;
+    tera.render(INDEX, &context).map_err(|e| layout_error(templates, INDEX, &e))
 }
 
 /// The site's own files, at the root of `html/`.
