@@ -40,55 +40,11 @@ struct PackDates {
 
 impl SharedContext {
     pub(super) fn new(config: &Config, plan: &Plan, catalogue: &Catalogue) -> Self {
-        let people: HashMap<String, Value> =
-            config.people.iter().map(|p| (p.id.get_ref().clone(), person_value(p))).collect();
-        let person =
-            |id: &Option<Id>| id.as_ref().and_then(|id| people.get(id.get_ref()).cloned()).unwrap_or(Value::Null);
-        let persons = |ids: &[Id]| ids.iter().filter_map(|id| people.get(id.get_ref()).cloned()).collect::<Vec<_>>();
-
-        let effective = config.pack.effective_date.as_ref().and_then(|d| d.get_ref().date).and_then(|d| {
-            jiff::civil::Date::new(i16::try_from(d.year).ok()?, i8::try_from(d.month).ok()?, i8::try_from(d.day).ok()?)
-                .ok()
-        });
-        let months = *config.pack.review_interval_months.get_ref();
-        let next_review = effective.and_then(|date| date.checked_add(jiff::Span::new().months(months)).ok());
-        let pack = PackDates {
-            version: config.pack.version.clone(),
-            status: config.pack.status.clone(),
-            classification: config.pack.classification.clone(),
-            effective_date: effective.map(|d| d.to_string()),
-            next_review: next_review.map(|d| d.to_string()),
-        };
-
-        let organisation = &config.organisation;
-        let short_name = organisation.short_name.clone().unwrap_or_else(|| organisation.name.clone());
+        let people = People::new(config);
+        let pack = PackDates::new(config);
         let mut base = Map::new();
-        base.insert(
-            "org".into(),
-            json!({
-                "name": organisation.name,
-                "short_name": short_name,
-                "description": organisation.description,
-                "website": organisation.website,
-                "contact_email": organisation.contact_email,
-                "phone": organisation.phone,
-                "address": organisation.address,
-                "service_desk": organisation.service_desk,
-            }),
-        );
-        base.insert(
-            "pack".into(),
-            json!({
-                "version": pack.version,
-                "status": pack.status,
-                "classification": pack.classification,
-                "language": config.pack.language,
-                "effective_date": pack.effective_date,
-                "next_review": pack.next_review,
-                "review_interval_months": months,
-                "generator": concat!("fitsm-pack ", env!("CARGO_PKG_VERSION")),
-            }),
-        );
+        base.insert("org".into(), organisation_value(config));
+        base.insert("pack".into(), pack.value(config));
         base.insert(
             "scope".into(),
             json!({
@@ -98,199 +54,21 @@ impl SharedContext {
                 "locations": config.scope.locations,
             }),
         );
-        let roles = &config.roles;
-        base.insert(
-            "roles".into(),
-            json!({
-                "sms_owner": person(&roles.sms_owner),
-                "sms_manager": person(&roles.sms_manager),
-                // The ISM process manager is the information security manager (FitSM-3).
-                "information_security_manager": roles.information_security_manager.as_ref().map_or_else(
-                    || config.processes.iter().find(|(code, _)| code.get_ref() == "ISM").map_or(Value::Null, |(_, p)| person(&p.manager)),
-                    |_| person(&roles.information_security_manager),
-                ),
-                "cab_chair": person(&roles.cab_chair),
-                "service_desk_lead": person(&roles.service_desk_lead),
-            }),
-        );
+        base.insert("roles".into(), roles_value(config, &people));
         base.insert("people".into(), Value::Array(config.people.iter().map(person_value).collect()));
-
-        let mut processes = HashMap::new();
-        let mut process_list = Vec::new();
-        for process in catalogue.processes() {
-            let assignment = config.processes.iter().find(|(code, _)| code.get_ref() == &process.code).map(|(_, a)| a);
-            let requirements: Vec<Value> = catalogue.requirements_of(&process.group).map(requirement_value).collect();
-            let value = json!({
-                "code": process.code,
-                "name": process.name,
-                "group": process.group,
-                "owner": assignment.map_or(Value::Null, |a| person(&a.owner)),
-                "manager": assignment.map_or(Value::Null, |a| person(&a.manager)),
-                "staff": assignment.map_or_else(Vec::new, |a| persons(&a.staff)),
-                "key": format!("process-{}", process.code.to_lowercase()),
-                "requirements": requirements,
-            });
-            processes.insert(process.code.clone(), value.clone());
-            process_list.push(value);
-        }
+        let (processes, process_list) = process_values(config, catalogue, &people);
         base.insert("processes".into(), Value::Array(process_list));
-        let general: Vec<Value> = catalogue
-            .groups
-            .iter()
-            .filter(|g| g.process.is_none())
-            .map(|g| json!({"id": g.id, "title": g.title, "acronym": g.acronym, "requirements": catalogue.requirements_of(&g.id).map(requirement_value).collect::<Vec<_>>()}))
-            .collect();
-        base.insert("general_requirements".into(), Value::Array(general));
+        base.insert("general_requirements".into(), general_requirements(catalogue));
 
-        // Lookups by id and reverse relations, built once so that the whole context is
-        // linear in the size of the config (providers with thousands of services).
-        let service_names: HashMap<&str, &str> =
-            config.services.iter().map(|s| (s.id.get_ref().as_str(), s.name.as_str())).collect();
-        let customer_names: HashMap<&str, &str> =
-            config.customers.iter().map(|c| (c.id.get_ref().as_str(), c.name.as_str())).collect();
-        let supplier_refs: HashMap<&str, Value> = config
-            .suppliers
-            .iter()
-            .map(|s| (s.id.get_ref().as_str(), json!({"id": s.id.get_ref(), "name": s.name, "kind": s.kind})))
-            .collect();
-        let refs = |ids: &[Id], names: &HashMap<&str, &str>| -> Vec<Value> {
-            ids.iter().map(|id| json!({"id": id.get_ref(), "name": names.get(id.get_ref().as_str())})).collect()
-        };
-        // A service as other entries refer to it: enough to show and judge it without a
-        // lookup (templates have no cheap way to look things up by id).
-        let service_ref = |s: &crate::config::Service| {
-            json!({
-                "id": s.id.get_ref(),
-                "name": s.name,
-                "status": s.status,
-                "availability_target": s.availability_target.as_ref().map(|t| *t.get_ref()),
-            })
-        };
-        let services_by_id: HashMap<&str, &crate::config::Service> =
-            config.services.iter().map(|s| (s.id.get_ref().as_str(), s)).collect();
-        let tiers = recovery_tiers(config);
-        let mut used_by: HashMap<&str, Vec<Value>> = HashMap::new();
-        let mut customers_services: HashMap<&str, Vec<Value>> = HashMap::new();
-        let mut suppliers_services: HashMap<&str, Vec<Value>> = HashMap::new();
-        let mut services_suppliers: HashMap<&str, Vec<Value>> = HashMap::new();
-        for service in &config.services {
-            for dependency in &service.depends_on {
-                used_by.entry(dependency.get_ref()).or_default().push(service_ref(service));
-            }
-            for customer in &service.customers {
-                customers_services.entry(customer.get_ref()).or_default().push(service_ref(service));
-            }
-        }
-        // A supplier supports a service whether the service lists the supplier or the
-        // supplier lists the service; both directions are merged, without duplicates.
-        let mut links: BTreeMap<(&str, &str), ()> = BTreeMap::new();
-        for service in &config.services {
-            for supplier in &service.suppliers {
-                links.insert((service.id.get_ref().as_str(), supplier.get_ref().as_str()), ());
-            }
-        }
-        for supplier in &config.suppliers {
-            for service in &supplier.provides {
-                links.insert((service.get_ref().as_str(), supplier.id.get_ref().as_str()), ());
-            }
-        }
-        for (service, supplier) in links.keys() {
-            if let Some(value) = supplier_refs.get(supplier) {
-                services_suppliers.entry(service).or_default().push(value.clone());
-            }
-            suppliers_services
-                .entry(supplier)
-                .or_default()
-                .push(json!({"id": service, "name": service_names.get(service)}));
-        }
-
-        let services: Vec<Value> = config
-            .services
-            .iter()
-            .map(|s| {
-                let id = s.id.get_ref().as_str();
-                json!({
-                    "id": id,
-                    "name": s.name,
-                    "description": s.description,
-                    "owner": person(&s.owner),
-                    "status": s.status,
-                    "category": s.category,
-                    "url": s.url,
-                    "customers": refs(&s.customers, &customer_names),
-                    "suppliers": services_suppliers.remove(id).unwrap_or_default(),
-                    "depends_on": s
-                        .depends_on
-                        .iter()
-                        .filter_map(|d| services_by_id.get(d.get_ref().as_str()).map(|d| service_ref(d)))
-                        .collect::<Vec<_>>(),
-                    "recovery_tier": tiers.get(id).copied().unwrap_or(1),
-                    "used_by": used_by.remove(id).unwrap_or_default(),
-                    "hours": s.hours,
-                    "support_hours": s.support_hours.clone().or_else(|| s.hours.clone()),
-                    "availability_target": s.availability_target.as_ref().map(|t| *t.get_ref()),
-                    "recovery_time": s.recovery_time,
-                    "recovery_point": s.recovery_point,
-                    "response_times": targets(&s.response_times),
-                    "resolution_times": targets(&s.resolution_times),
-                })
-            })
-            .collect();
-        let suppliers: Vec<Value> = config
-            .suppliers
-            .iter()
-            .map(|s| {
-                json!({
-                    "id": s.id.get_ref(),
-                    "name": s.name,
-                    "kind": s.kind,
-                    "description": s.description,
-                    "provides": suppliers_services.remove(s.id.get_ref().as_str()).unwrap_or_default(),
-                    "contact_name": s.contact_name,
-                    "contact_email": s.contact_email,
-                    "relationship_manager": person(&s.relationship_manager),
-                    "agreement_ref": s.agreement_ref,
-                    "agreement_end": s.agreement_end.as_ref().map(|d| d.get_ref().to_string()),
-                })
-            })
-            .collect();
-        let customers: Vec<Value> = config
-            .customers
-            .iter()
-            .map(|c| {
-                json!({
-                    "id": c.id.get_ref(),
-                    "name": c.name,
-                    "description": c.description,
-                    "kind": c.kind,
-                    "contact_name": c.contact_name,
-                    "contact_email": c.contact_email,
-                    "relationship_manager": person(&c.relationship_manager),
-                    "review_frequency": c.review_frequency,
-                    "services": customers_services.remove(c.id.get_ref().as_str()).unwrap_or_default(),
-                })
-            })
-            .collect();
-        let improvements: Vec<Value> = config
-            .improvements
-            .iter()
-            .map(|i| {
-                json!({
-                    "id": i.id.get_ref(),
-                    "title": i.title,
-                    "source": i.source,
-                    "owner": person(&i.owner),
-                    "status": i.status,
-                    "due": i.due.as_ref().map(|d| d.get_ref().to_string()),
-                })
-            })
-            .collect();
-
+        let mut relations = Relations::new(config);
+        let services = service_values(config, &people, &mut relations);
+        let suppliers = supplier_values(config, &people, &mut relations);
+        let customers = customer_values(config, &people, &mut relations);
         let mut lists = Map::new();
         lists.insert("services".into(), Value::Array(services.clone()));
         lists.insert("suppliers".into(), Value::Array(suppliers.clone()));
         lists.insert("customers".into(), Value::Array(customers.clone()));
-        lists.insert("improvements".into(), Value::Array(improvements));
+        lists.insert("improvements".into(), improvement_values(config, &people));
         // Coverage before rendering (placeholders not counted yet); summary documents
         // get the counted version through `with_coverage`.
         let coverage = Coverage::compute(plan, catalogue, config, |_| 0);
@@ -299,11 +77,11 @@ impl SharedContext {
             "assessment".into(),
             serde_json::to_value(AssessmentResult::compute(config, catalogue)).unwrap_or_default(),
         );
+        let people = people.by_id;
         lists.insert(
             "documents".into(),
             Value::Array(plan.documents.iter().map(|d| document_summary(d, &people, &pack)).collect()),
         );
-
         SharedContext { base, lists, services, suppliers, customers, processes, people, pack }
     }
 
@@ -444,6 +222,295 @@ impl SharedContext {
         map.extend(self.lists.clone());
         tera::Context::from_value(Value::Object(map)).unwrap_or_default()
     }
+}
+
+/// People by id, as templates see them.
+struct People {
+    by_id: HashMap<String, Value>,
+}
+
+impl People {
+    fn new(config: &Config) -> Self {
+        People { by_id: config.people.iter().map(|p| (p.id.get_ref().clone(), person_value(p))).collect() }
+    }
+
+    /// The person an optional reference names, or null.
+    fn one(&self, id: &Option<Id>) -> Value {
+        id.as_ref().and_then(|id| self.by_id.get(id.get_ref()).cloned()).unwrap_or(Value::Null)
+    }
+
+    fn all(&self, ids: &[Id]) -> Vec<Value> {
+        ids.iter().filter_map(|id| self.by_id.get(id.get_ref()).cloned()).collect()
+    }
+}
+
+impl PackDates {
+    fn new(config: &Config) -> Self {
+        let effective = config.pack.effective_date.as_ref().and_then(|d| d.get_ref().date).and_then(|d| {
+            jiff::civil::Date::new(i16::try_from(d.year).ok()?, i8::try_from(d.month).ok()?, i8::try_from(d.day).ok()?)
+                .ok()
+        });
+        let months = *config.pack.review_interval_months.get_ref();
+        let next_review = effective.and_then(|date| date.checked_add(jiff::Span::new().months(months)).ok());
+        PackDates {
+            version: config.pack.version.clone(),
+            status: config.pack.status.clone(),
+            classification: config.pack.classification.clone(),
+            effective_date: effective.map(|d| d.to_string()),
+            next_review: next_review.map(|d| d.to_string()),
+        }
+    }
+
+    fn value(&self, config: &Config) -> Value {
+        json!({
+            "version": self.version,
+            "status": self.status,
+            "classification": self.classification,
+            "language": config.pack.language,
+            "effective_date": self.effective_date,
+            "next_review": self.next_review,
+            "review_interval_months": config.pack.review_interval_months.get_ref(),
+            "generator": concat!("fitsm-pack ", env!("CARGO_PKG_VERSION")),
+        })
+    }
+}
+
+fn organisation_value(config: &Config) -> Value {
+    let organisation = &config.organisation;
+    let short_name = organisation.short_name.clone().unwrap_or_else(|| organisation.name.clone());
+    json!({
+        "name": organisation.name,
+        "short_name": short_name,
+        "description": organisation.description,
+        "website": organisation.website,
+        "contact_email": organisation.contact_email,
+        "phone": organisation.phone,
+        "address": organisation.address,
+        "service_desk": organisation.service_desk,
+    })
+}
+
+fn roles_value(config: &Config, people: &People) -> Value {
+    let roles = &config.roles;
+    json!({
+        "sms_owner": people.one(&roles.sms_owner),
+        "sms_manager": people.one(&roles.sms_manager),
+        // The ISM process manager is the information security manager (FitSM-3).
+        "information_security_manager": roles.information_security_manager.as_ref().map_or_else(
+            || config.processes.iter().find(|(code, _)| code.get_ref() == "ISM").map_or(Value::Null, |(_, p)| people.one(&p.manager)),
+            |_| people.one(&roles.information_security_manager),
+        ),
+        "cab_chair": people.one(&roles.cab_chair),
+        "service_desk_lead": people.one(&roles.service_desk_lead),
+    })
+}
+
+/// Every FitSM process with its owner, manager, staff and requirements: by code, and
+/// in catalogue order.
+fn process_values(config: &Config, catalogue: &Catalogue, people: &People) -> (HashMap<String, Value>, Vec<Value>) {
+    let mut processes = HashMap::new();
+    let mut process_list = Vec::new();
+    for process in catalogue.processes() {
+        let assignment = config.processes.iter().find(|(code, _)| code.get_ref() == &process.code).map(|(_, a)| a);
+        let requirements: Vec<Value> = catalogue.requirements_of(&process.group).map(requirement_value).collect();
+        let value = json!({
+            "code": process.code,
+            "name": process.name,
+            "group": process.group,
+            "owner": assignment.map_or(Value::Null, |a| people.one(&a.owner)),
+            "manager": assignment.map_or(Value::Null, |a| people.one(&a.manager)),
+            "staff": assignment.map_or_else(Vec::new, |a| people.all(&a.staff)),
+            "key": format!("process-{}", process.code.to_lowercase()),
+            "requirements": requirements,
+        });
+        processes.insert(process.code.clone(), value.clone());
+        process_list.push(value);
+    }
+    (processes, process_list)
+}
+
+fn general_requirements(catalogue: &Catalogue) -> Value {
+    Value::Array(
+        catalogue
+            .groups
+            .iter()
+            .filter(|g| g.process.is_none())
+            .map(|g| json!({"id": g.id, "title": g.title, "acronym": g.acronym, "requirements": catalogue.requirements_of(&g.id).map(requirement_value).collect::<Vec<_>>()}))
+            .collect(),
+    )
+}
+
+/// Lookups by id and reverse relations, built once so that the whole context is
+/// linear in the size of the config (providers with thousands of services). Each list
+/// is taken out by the entity it belongs to.
+struct Relations<'a> {
+    service_names: HashMap<&'a str, &'a str>,
+    customer_names: HashMap<&'a str, &'a str>,
+    services_by_id: HashMap<&'a str, &'a crate::config::Service>,
+    tiers: HashMap<&'a str, u8>,
+    used_by: HashMap<&'a str, Vec<Value>>,
+    customers_services: HashMap<&'a str, Vec<Value>>,
+    suppliers_services: HashMap<&'a str, Vec<Value>>,
+    services_suppliers: HashMap<&'a str, Vec<Value>>,
+}
+
+impl<'a> Relations<'a> {
+    fn new(config: &'a Config) -> Self {
+        let supplier_refs: HashMap<&str, Value> = config
+            .suppliers
+            .iter()
+            .map(|s| (s.id.get_ref().as_str(), json!({"id": s.id.get_ref(), "name": s.name, "kind": s.kind})))
+            .collect();
+        let mut relations = Relations {
+            service_names: config.services.iter().map(|s| (s.id.get_ref().as_str(), s.name.as_str())).collect(),
+            customer_names: config.customers.iter().map(|c| (c.id.get_ref().as_str(), c.name.as_str())).collect(),
+            services_by_id: config.services.iter().map(|s| (s.id.get_ref().as_str(), s)).collect(),
+            tiers: recovery_tiers(config),
+            used_by: HashMap::new(),
+            customers_services: HashMap::new(),
+            suppliers_services: HashMap::new(),
+            services_suppliers: HashMap::new(),
+        };
+        for service in &config.services {
+            for dependency in &service.depends_on {
+                relations.used_by.entry(dependency.get_ref()).or_default().push(service_ref(service));
+            }
+            for customer in &service.customers {
+                relations.customers_services.entry(customer.get_ref()).or_default().push(service_ref(service));
+            }
+        }
+        // A supplier supports a service whether the service lists the supplier or the
+        // supplier lists the service; both directions are merged, without duplicates.
+        let mut links: BTreeMap<(&str, &str), ()> = BTreeMap::new();
+        for service in &config.services {
+            for supplier in &service.suppliers {
+                links.insert((service.id.get_ref().as_str(), supplier.get_ref().as_str()), ());
+            }
+        }
+        for supplier in &config.suppliers {
+            for service in &supplier.provides {
+                links.insert((service.get_ref().as_str(), supplier.id.get_ref().as_str()), ());
+            }
+        }
+        for (service, supplier) in links.keys() {
+            if let Some(value) = supplier_refs.get(supplier) {
+                relations.services_suppliers.entry(service).or_default().push(value.clone());
+            }
+            let name = relations.service_names.get(service).copied();
+            relations.suppliers_services.entry(supplier).or_default().push(json!({"id": service, "name": name}));
+        }
+        relations
+    }
+
+    fn refs(ids: &[Id], names: &HashMap<&str, &str>) -> Vec<Value> {
+        ids.iter().map(|id| json!({"id": id.get_ref(), "name": names.get(id.get_ref().as_str())})).collect()
+    }
+}
+
+/// A service as other entries refer to it: enough to show and judge it without a
+/// lookup (templates have no cheap way to look things up by id).
+fn service_ref(s: &crate::config::Service) -> Value {
+    json!({
+        "id": s.id.get_ref(),
+        "name": s.name,
+        "status": s.status,
+        "availability_target": s.availability_target.as_ref().map(|t| *t.get_ref()),
+    })
+}
+
+fn service_values(config: &Config, people: &People, relations: &mut Relations<'_>) -> Vec<Value> {
+    config
+        .services
+        .iter()
+        .map(|s| {
+            let id = s.id.get_ref().as_str();
+            json!({
+                "id": id,
+                "name": s.name,
+                "description": s.description,
+                "owner": people.one(&s.owner),
+                "status": s.status,
+                "category": s.category,
+                "url": s.url,
+                "customers": Relations::refs(&s.customers, &relations.customer_names),
+                "suppliers": relations.services_suppliers.remove(id).unwrap_or_default(),
+                "depends_on": s
+                    .depends_on
+                    .iter()
+                    .filter_map(|d| relations.services_by_id.get(d.get_ref().as_str()).map(|d| service_ref(d)))
+                    .collect::<Vec<_>>(),
+                "recovery_tier": relations.tiers.get(id).copied().unwrap_or(1),
+                "used_by": relations.used_by.remove(id).unwrap_or_default(),
+                "hours": s.hours,
+                "support_hours": s.support_hours.clone().or_else(|| s.hours.clone()),
+                "availability_target": s.availability_target.as_ref().map(|t| *t.get_ref()),
+                "recovery_time": s.recovery_time,
+                "recovery_point": s.recovery_point,
+                "response_times": targets(&s.response_times),
+                "resolution_times": targets(&s.resolution_times),
+            })
+        })
+        .collect()
+}
+
+fn supplier_values(config: &Config, people: &People, relations: &mut Relations<'_>) -> Vec<Value> {
+    config
+        .suppliers
+        .iter()
+        .map(|s| {
+            json!({
+                "id": s.id.get_ref(),
+                "name": s.name,
+                "kind": s.kind,
+                "description": s.description,
+                "provides": relations.suppliers_services.remove(s.id.get_ref().as_str()).unwrap_or_default(),
+                "contact_name": s.contact_name,
+                "contact_email": s.contact_email,
+                "relationship_manager": people.one(&s.relationship_manager),
+                "agreement_ref": s.agreement_ref,
+                "agreement_end": s.agreement_end.as_ref().map(|d| d.get_ref().to_string()),
+            })
+        })
+        .collect()
+}
+
+fn customer_values(config: &Config, people: &People, relations: &mut Relations<'_>) -> Vec<Value> {
+    config
+        .customers
+        .iter()
+        .map(|c| {
+            json!({
+                "id": c.id.get_ref(),
+                "name": c.name,
+                "description": c.description,
+                "kind": c.kind,
+                "contact_name": c.contact_name,
+                "contact_email": c.contact_email,
+                "relationship_manager": people.one(&c.relationship_manager),
+                "review_frequency": c.review_frequency,
+                "services": relations.customers_services.remove(c.id.get_ref().as_str()).unwrap_or_default(),
+            })
+        })
+        .collect()
+}
+
+fn improvement_values(config: &Config, people: &People) -> Value {
+    Value::Array(
+        config
+            .improvements
+            .iter()
+            .map(|i| {
+                json!({
+                    "id": i.id.get_ref(),
+                    "title": i.title,
+                    "source": i.source,
+                    "owner": people.one(&i.owner),
+                    "status": i.status,
+                    "due": i.due.as_ref().map(|d| d.get_ref().to_string()),
+                })
+            })
+            .collect(),
+    )
 }
 
 #[cfg(test)]
