@@ -12,6 +12,7 @@ mod engine;
 pub mod escape;
 mod frontmatter;
 pub mod links;
+mod values;
 
 pub use engine::PLACEHOLDER_PREFIX;
 
