@@ -149,6 +149,16 @@ fn clamp_span(text: &str, span: Range<usize>) -> Range<usize> {
 }
 
 /// The closest candidate to `word`, if one is close enough to be a likely typo.
+/// A hint that opens with the likeliest of `candidates` when one is close to `word`:
+/// "did you mean `name`? {then}", else just `then`. Every did-you-mean reads the same.
+pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>, then: &str) -> String {
+    match did_you_mean(word, candidates) {
+        Some(candidate) if then.is_empty() => format!("did you mean `{candidate}`?"),
+        Some(candidate) => format!("did you mean `{candidate}`? {then}"),
+        None => then.to_owned(),
+    }
+}
+
 pub fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     let word_lower = word.to_lowercase();
     candidates

@@ -13,7 +13,7 @@ use toml::Spanned;
 use toml::de::{DeTable, DeValue, ValueDeserializer};
 
 use super::Config;
-use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::diagnostic::{Diagnostic, did_you_mean, suggest};
 
 /// Upper bound on recovery rounds: far more than any real file needs, and a guard
 /// against a deserializer that reports the same error for ever.
@@ -128,10 +128,7 @@ fn explain(message: &str, span: Option<Range<usize>>) -> Diagnostic {
         let (value, expected) = rest.split_once('`').unwrap_or((rest, ""));
         let allowed = backticked(expected);
         let listed = allowed.iter().map(|a| format!("\"{a}\"")).collect::<Vec<_>>().join(", ");
-        let hint = match did_you_mean(value, allowed.iter().copied()) {
-            Some(candidate) => format!("did you mean \"{candidate}\"? allowed: {listed}"),
-            None => format!("allowed: {listed}"),
-        };
+        let hint = suggest(value, allowed.iter().copied(), &format!("allowed: {listed}"));
         return Diagnostic::new(format!("invalid value \"{value}\""), span).with_hint(hint);
     }
     if let Some(rest) = message.strip_prefix("missing field `") {

@@ -4,7 +4,7 @@
 
 use std::collections::BTreeSet;
 
-use crate::diagnostic::{Diagnostic, did_you_mean, list_of_ids};
+use crate::diagnostic::{Diagnostic, list_of_ids, suggest};
 
 /// One reference to an id that does not exist.
 pub(super) struct Dangling {
@@ -45,12 +45,8 @@ pub(super) fn root_causes(dangling: Vec<Dangling>, known: &[(&str, &BTreeSet<&st
         let mut diagnostic = match &name {
             Some(name) => {
                 let plural = plural(kind);
-                let hint = match did_you_mean(name, ids.iter().copied()) {
-                    Some(candidate) => {
-                        format!("did you mean `{candidate}`? known {plural}: {}", list_of_ids(ids.iter().copied()))
-                    }
-                    None => format!("known {plural}: {}", list_of_ids(ids.iter().copied())),
-                };
+                let known = format!("known {plural}: {}", list_of_ids(ids.iter().copied()));
+                let hint = suggest(name, ids.iter().copied(), &known);
                 Diagnostic::new(format!("unknown {kind} `{name}`"), Some(first.span.clone())).with_hint(hint)
             }
             None => {

@@ -10,7 +10,7 @@ use super::ids::id_syntax_problem;
 use super::model::{Config, Id};
 use super::root_causes::{Dangling, root_causes};
 use crate::catalogue::Catalogue;
-use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::diagnostic::{Diagnostic, suggest};
 
 pub(super) fn validate(config: &Config, catalogue: &Catalogue) -> Vec<Diagnostic> {
     let mut problems = Vec::new();
@@ -78,12 +78,11 @@ impl Checker<'_> {
         let codes: Vec<&str> = process_codes.iter().map(String::as_str).collect();
         for (code, assignment) in &config.processes {
             if !codes.contains(&code.get_ref().as_str()) {
-                let hint = match did_you_mean(code.get_ref(), codes.iter().copied()) {
-                    Some(candidate) => {
-                        format!("did you mean `{candidate}`? FitSM process codes are {}", codes.join(" "))
-                    }
-                    None => format!("FitSM process codes are {}", codes.join(" ")),
-                };
+                let hint = suggest(
+                    code.get_ref(),
+                    codes.iter().copied(),
+                    &format!("FitSM process codes are {}", codes.join(" ")),
+                );
                 self.report(
                     Diagnostic::new(format!("unknown process `{}`", code.get_ref()), Some(code.span())).with_hint(hint),
                 );
@@ -261,12 +260,11 @@ impl Checker<'_> {
         if catalogue.requirement(id.get_ref()).is_some() {
             return true;
         }
-        let hint = match did_you_mean(id.get_ref(), catalogue.requirements.iter().map(|r| r.id.as_str())) {
-            Some(candidate) => {
-                format!("did you mean `{candidate}`? IDs look like GR2.1 or PR12.4 (see `fitsm-pack requirements`)")
-            }
-            None => "IDs look like GR2.1 or PR12.4 (see `fitsm-pack requirements`)".to_owned(),
-        };
+        let hint = suggest(
+            id.get_ref(),
+            catalogue.requirements.iter().map(|r| r.id.as_str()),
+            "IDs look like GR2.1 or PR12.4 (see `fitsm-pack requirements`)",
+        );
         self.report(
             Diagnostic::new(format!("unknown FitSM requirement `{}`", id.get_ref()), Some(id.span())).with_hint(hint),
         );
@@ -308,10 +306,11 @@ impl Checker<'_> {
         for (area, details) in &assessment.areas {
             let Some(group) = catalogue.groups.iter().find(|g| g.process.as_ref().unwrap_or(&g.id) == area.get_ref())
             else {
-                let hint = match did_you_mean(area.get_ref(), areas.iter().map(String::as_str)) {
-                    Some(candidate) => format!("did you mean `{candidate}`? areas are the process codes and GR1 … GR7"),
-                    None => format!("areas are {}", areas.join(" ")),
-                };
+                let hint = suggest(
+                    area.get_ref(),
+                    areas.iter().map(String::as_str),
+                    &format!("areas are {}", areas.join(" ")),
+                );
                 self.report(
                     Diagnostic::new(format!("unknown assessment area `{}`", area.get_ref()), Some(area.span()))
                         .with_hint(hint),

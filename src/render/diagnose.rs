@@ -75,10 +75,7 @@ fn available_here(context: &Value, variable: &str) -> String {
     let place =
         if path.is_empty() { "variables available here".to_owned() } else { format!("fields of `{}`", path.join(".")) };
     let missing = variable.split('.').nth(path.len()).unwrap_or(variable);
-    let hint = crate::diagnostic::did_you_mean(missing, keys.iter().copied())
-        .map(|candidate| format!("did you mean `{candidate}`? "))
-        .unwrap_or_default();
-    format!("{hint}{place}: {}", keys.join(", "))
+    crate::diagnostic::suggest(missing, keys.iter().copied(), &format!("{place}: {}", keys.join(", ")))
 }
 
 #[cfg(test)]
