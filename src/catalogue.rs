@@ -93,25 +93,29 @@ impl Catalogue {
 
 /// `fitsm-pack requirements` output formats.
 impl Catalogue {
-    /// One table per group, for reading.
+    /// One table per group, for reading, from `templates/pack/requirements.md`.
     pub fn to_markdown(&self) -> String {
-        let mut out = format!("# FitSM-1 (3.0) requirements\n\n{}\n", self.licence);
-        for group in &self.groups {
-            out.push_str(&format!(
-                "\n## {} {} ({})\n\n| ID | Topic | Requirement | ISO/IEC 20000-1 |\n|---|---|---|---|\n",
-                group.id, group.title, group.acronym
-            ));
-            for requirement in self.requirements_of(&group.id) {
-                out.push_str(&format!(
-                    "| {} | {} | {} | {} |\n",
-                    requirement.id,
-                    requirement.topic.replace('|', "\\|"),
-                    requirement.statement.replace('|', "\\|"),
-                    requirement.iso20000.join(", ")
-                ));
-            }
-        }
-        out
+        const TEMPLATE: &str = "pack/requirements.md";
+        let groups: Vec<serde_json::Value> = self
+            .groups
+            .iter()
+            .map(|group| {
+                serde_json::json!({
+                    "id": group.id,
+                    "title": group.title,
+                    "acronym": group.acronym,
+                    "requirements": self.requirements_of(&group.id).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        let mut context = tera::Context::new();
+        context.insert("licence", &self.licence);
+        context.insert("groups", &groups);
+        let source = crate::templates::TemplateSet::builtin().get(TEMPLATE).map(|f| f.text.clone()).unwrap_or_default();
+        // The built-in template is tested; a failure here is a defect of this build,
+        // reported in the output rather than by a panic.
+        tera::Tera::one_off(&source, &context, false)
+            .unwrap_or_else(|error| format!("{TEMPLATE} could not be rendered: {}\n", crate::error::tera_chain(&error)))
     }
 
     /// RFC 4180 CSV, one requirement per row.
