@@ -70,7 +70,7 @@ pub struct Pack {
     #[schemars(with = "Option<String>", extend("format" = "date"))]
     pub effective_date: Option<Spanned<Datetime>>,
     #[serde(default = "default_review_interval")]
-    #[schemars(with = "i64")]
+    #[schemars(with = "i64", range(min = 1, max = 60))]
     pub review_interval_months: Spanned<i64>,
     #[serde(default = "default_classification")]
     pub classification: String,
@@ -302,11 +302,11 @@ pub struct AssessmentArea {
     #[serde(default = "in_scope_by_default")]
     pub in_scope: bool,
     /// Goal level, 1–4.
-    #[schemars(with = "Option<i64>")]
+    #[schemars(with = "Option<i64>", range(min = 1, max = 4))]
     pub goal: Option<Spanned<i64>>,
     /// Score per requirement ID, 0–4.
     #[serde(default)]
-    #[schemars(with = "BTreeMap<String, i64>")]
+    #[schemars(with = "BTreeMap<String, ScoreSchema>")]
     pub scores: BTreeMap<Spanned<String>, Spanned<i64>>,
     pub evidence: Option<String>,
 }
@@ -347,3 +347,11 @@ pub enum SupplierKind {
     External,
     Internal,
 }
+
+// How the JSON Schema describes one requirement score (the loader checks the same
+// range), so an editor flags a score of 5 as it is typed.
+/// A requirement score on the FitSM-6 scale, 0–4.
+#[derive(JsonSchema)]
+#[schemars(transparent)]
+#[allow(dead_code)] // only its schema is used
+struct ScoreSchema(#[schemars(range(min = 0, max = 4))] i64);

@@ -161,6 +161,9 @@ fn the_schema_knows_the_allowed_values_and_ranges() {
         ("an availability of 999 %", "[[services]]\nid = \"web\"\nname = \"Web\"\navailability_target = 999\n"),
         ("a supplier kind outside the list", "[[suppliers]]\nid = \"dc\"\nname = \"DC\"\nkind = \"partner\"\n"),
         ("a customer kind outside the list", "[[customers]]\nid = \"u\"\nname = \"U\"\nkind = \"campus\"\n"),
+        ("a review interval of 0 months", "[pack]\nreview_interval_months = 0\n"),
+        ("a goal of 5", "[assessment.areas.SLM]\ngoal = 5\n"),
+        ("a score of 7", "[assessment.areas.SLM]\nscores = { \"PR2.1\" = 7 }\n"),
     ] {
         assert!(!validator.is_valid(&toml_to_json(&format!("{base}{bad}"))), "the schema accepts {what}");
     }
