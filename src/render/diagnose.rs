@@ -16,10 +16,10 @@ pub(super) fn render_error(
     context: &tera::Context,
     error: &tera::Error,
 ) -> TemplateError {
-    let chain = tera_chain(error);
     let origin_of = |template: &str| templates.get(template).map_or(Origin::Builtin, |f| f.origin.clone());
-    let Some(variable) = undefined_variable(&chain) else {
-        return TemplateError { template: name.to_owned(), origin: origin_of(name), line: None, message: chain };
+    let Some(variable) = undefined_variable(error) else {
+        let message = tera_chain(error);
+        return TemplateError { template: name.to_owned(), origin: origin_of(name), line: None, message };
     };
     // The template being rendered first, then the partials it may pull in.
     let located = std::iter::once(name.to_owned())
@@ -38,10 +38,21 @@ pub(super) fn render_error(
     }
 }
 
-fn undefined_variable(chain: &str) -> Option<String> {
-    let rest = &chain[chain.find("Variable `")? + "Variable `".len()..];
-    let end = rest.find("` not found")?;
-    Some(rest[..end].to_owned())
+/// The variable a render failed on, if that is why it failed. Tera 1 reports it only
+/// as the message of one cause in the chain ("Variable `x` not found in context …"),
+/// so that cause is found by walking the chain, not by searching a flattened string.
+fn undefined_variable(error: &tera::Error) -> Option<String> {
+    let mut cause: Option<&dyn std::error::Error> = Some(error);
+    while let Some(current) = cause {
+        let message = current.to_string();
+        if let Some(rest) = message.strip_prefix("Variable `")
+            && let Some(end) = rest.find("` not found")
+        {
+            return Some(rest[..end].to_owned());
+        }
+        cause = current.source();
+    }
+    None
 }
 
 /// 1-based line of the first Tera expression or tag that mentions `variable`.
@@ -84,8 +95,10 @@ mod tests {
 
     #[test]
     fn finds_the_variable_and_its_line() {
-        let chain = "Failed to render 'documents/x.md': Variable `servcie.name` not found in context while rendering 'documents/x.md'";
-        assert_eq!(undefined_variable(chain).as_deref(), Some("servcie.name"));
+        let mut tera = tera::Tera::default();
+        tera.add_raw_template("documents/x.md", "{{ servcie.name }}").expect("parses");
+        let error = tera.render("documents/x.md", &tera::Context::new()).expect_err("undefined");
+        assert_eq!(undefined_variable(&error).as_deref(), Some("servcie.name"));
         assert_eq!(line_of("# T\n\nText servcie.name\n| {{ servcie.name }} |\n", "servcie.name"), Some(4));
     }
 
