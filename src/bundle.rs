@@ -20,7 +20,7 @@ use std::path::{Path, PathBuf};
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, System, ZipWriter};
 
-use crate::error::{Error, Origin, TemplateError, tera_chain};
+use crate::error::{Error, tera_chain};
 use crate::fs::{self, safe_join};
 use crate::output::lock::{self, BuildLock};
 use crate::output::{Manifest, PackInfo};
@@ -265,14 +265,7 @@ fn readme(manifest: &Manifest, has_html: bool, has_docx: bool) -> Result<String,
     context.insert("attribution", &attribution);
     context.insert("has_html", &has_html);
     context.insert("has_docx", &has_docx);
-    tera::Tera::one_off(source, &context, false).map_err(|error| {
-        Error::Template(TemplateError {
-            template: TEMPLATE.to_owned(),
-            origin: Origin::Builtin,
-            line: None,
-            message: tera_chain(&error),
-        })
-    })
+    tera::Tera::one_off(source, &context, false).map_err(|error| templates.error(TEMPLATE, tera_chain(&error)))
 }
 
 #[cfg(test)]

@@ -35,12 +35,12 @@ use serde::Serialize;
 use tera::Tera;
 
 use crate::document::{Document, field_label};
-use crate::error::{Error, TemplateError, tera_chain};
+use crate::error::{Error, tera_chain};
 use crate::pack::paths::relative_href;
 use crate::pack::shipped::{self, NameProblem};
 use crate::plan::Plan;
 use crate::progress::{Progress, Step};
-use crate::templates::{DocumentGroup, Origin, TemplateSet};
+use crate::templates::{DocumentGroup, TemplateSet};
 use asset::UnsafeAsset;
 use nav::{GroupTitles, navigation, navigation_full};
 use record::SiteCache;
@@ -380,8 +380,7 @@ fn compile(templates: &TemplateSet) -> Result<Tera, Error> {
 }
 
 fn layout_error(templates: &TemplateSet, name: &str, error: &tera::Error) -> Error {
-    let origin = templates.get(name).map_or(Origin::Builtin, |f| f.origin.clone());
-    Error::Template(TemplateError { template: name.to_owned(), origin, line: None, message: tera_chain(error) })
+    templates.error(name, tera_chain(error))
 }
 
 fn read_pages(
@@ -462,13 +461,13 @@ fn write_if_changed(
     report: &mut SiteReport,
 ) -> Result<(), Error> {
     let target = crate::fs::safe_join(root, relative)?;
-    match std::fs::read(&target) {
-        Ok(current) if current == bytes => return Ok(()),
-        Ok(_) if !known => report.replaced.push(format!("html/{relative}")),
-        _ => {}
+    let someone_elses = !known && target.is_file();
+    if crate::fs::write_if_changed(&target, bytes)? {
+        if someone_elses {
+            report.replaced.push(format!("html/{relative}"));
+        }
+        report.written.push(format!("html/{relative}"));
     }
-    crate::fs::write_atomic(&target, bytes)?;
-    report.written.push(format!("html/{relative}"));
     Ok(())
 }
 

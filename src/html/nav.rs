@@ -6,9 +6,9 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::{SIDEBAR_LIMIT, SourcePage};
-use crate::error::{Error, TemplateError};
+use crate::error::Error;
 use crate::pack::paths::relative_href;
-use crate::templates::{DocumentGroup, Origin, TemplateSet};
+use crate::templates::{DocumentGroup, TemplateSet};
 
 #[derive(Serialize)]
 pub(super) struct NavGroup {
@@ -48,15 +48,7 @@ pub(super) struct GroupTitles(BTreeMap<String, String>);
 impl GroupTitles {
     pub(super) fn load(templates: &TemplateSet) -> Result<Self, Error> {
         let text = templates.get(NAVIGATION).map(|f| f.text.as_str()).unwrap_or_default();
-        toml::from_str(text).map(GroupTitles).map_err(|error| {
-            let origin = templates.get(NAVIGATION).map_or(Origin::Builtin, |f| f.origin.clone());
-            Error::Template(TemplateError {
-                template: NAVIGATION.to_owned(),
-                origin,
-                line: None,
-                message: error.message().to_owned(),
-            })
-        })
+        toml::from_str(text).map(GroupTitles).map_err(|error| templates.error(NAVIGATION, error.message()))
     }
 
     fn title(&self, id: &str) -> String {

@@ -89,15 +89,24 @@ fn force_backs_up_edits_first() {
     assert_eq!(std::fs::read_to_string(backup.join("m/a.md")).expect("backup"), "A\nmine\n");
 }
 
-/// Runs a write that dies after `writes` file writes, as a killed build would.
-fn write_dying(dir: &Path, files: &[RenderedFile], writes: usize) {
-    let Decided { mut report, previous, interrupted } =
-        decide_all(dir, files, WriteOptions::default(), &NoProgress).expect("decide");
+/// Applies decisions made earlier (the tests change the disk in between), stopping
+/// dead after `dies_after` file writes if given, as a killed build would.
+fn apply(dir: &Path, decided: Decided, dies_after: Option<usize>) -> WriteReport {
+    let Decided { mut report, previous, interrupted } = decided;
     let bases = Bases::new(dir);
     let options = WriteOptions::default();
-    let context =
-        Apply { out: dir, previous: &previous, bases: &bases, options, interrupted, dies_after: Some(writes) };
+    let context = Apply { out: dir, previous: &previous, bases: &bases, options, interrupted, dies_after };
     context.apply(&mut report, Manifest::new("config", PackInfo::default()), &NoProgress).expect("apply");
+    report
+}
+
+fn decided(dir: &Path, files: &[RenderedFile]) -> Decided {
+    decide_all(dir, files, WriteOptions::default(), &NoProgress).expect("decide")
+}
+
+/// Runs a write that dies after `writes` file writes, as a killed build would.
+fn write_dying(dir: &Path, files: &[RenderedFile], writes: usize) {
+    apply(dir, decided(dir, files), Some(writes));
 }
 
 fn generation(round: usize) -> Vec<RenderedFile> {
@@ -145,15 +154,11 @@ fn a_file_saved_during_the_build_is_merged_not_overwritten() {
     let out = dir.path();
     write(out, &[file("m/a.md", BASE)], WriteOptions::default());
     let next = [file("m/a.md", &BASE.replace("two\n", "two, regenerated\n"))];
-    let Decided { mut report, previous, interrupted } =
-        decide_all(out, &next, WriteOptions::default(), &NoProgress).expect("decide");
-    assert_eq!(changes(&report), [("m/a.md", Change::Updated)]);
+    let decisions = decided(out, &next);
+    assert_eq!(changes(&decisions.report), [("m/a.md", Change::Updated)]);
     // saved by someone between the decision and the write
     std::fs::write(out.join("m/a.md"), BASE.replace("one\n", "one, saved meanwhile\n")).expect("save");
-    let bases = Bases::new(out);
-    let options = WriteOptions::default();
-    let context = Apply { out, previous: &previous, bases: &bases, options, interrupted, dies_after: None };
-    context.apply(&mut report, Manifest::new("config", PackInfo::default()), &NoProgress).expect("apply");
+    let report = apply(out, decisions, None);
     assert_eq!(changes(&report), [("m/a.md", Change::Merged)]);
     let text = std::fs::read_to_string(out.join("m/a.md")).expect("read");
     assert!(text.contains("saved meanwhile") && text.contains("regenerated"), "{text}");

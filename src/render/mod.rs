@@ -46,14 +46,8 @@ pub fn chart_svg(chart: &crate::assessment::ChartView, templates: &TemplateSet) 
     let mut context = tera::Context::new();
     context.insert("chart", chart);
     let svg = tera::Tera::one_off(file.map_or("", |f| f.text.as_str()), &context, true);
-    svg.map(|svg| format!("{}\n", svg.trim())).map_err(|error| {
-        Error::Template(crate::error::TemplateError {
-            template: CHART_TEMPLATE.to_owned(),
-            origin: file.map_or(crate::error::Origin::Builtin, |f| f.origin.clone()),
-            line: None,
-            message: crate::error::tera_chain(&error),
-        })
-    })
+    svg.map(|svg| format!("{}\n", svg.trim()))
+        .map_err(|error| templates.error(CHART_TEMPLATE, crate::error::tera_chain(&error)))
 }
 
 /// One rendered file, with its path relative to the output folder (`/`-separated).

@@ -189,6 +189,13 @@ impl TemplateSet {
         self.files.get(name)
     }
 
+    /// An error in template `name` of this set, with where the template came from
+    /// (built in or the user's folder) and no known line.
+    pub fn error(&self, name: &str, message: impl Into<String>) -> Error {
+        let origin = self.get(name).map_or(Origin::Builtin, |f| f.origin.clone());
+        Error::Template(TemplateError { template: name.to_owned(), origin, line: None, message: message.into() })
+    }
+
     /// Markdown templates: documents, partials and pack files (the site layout has a
     /// Tera instance of its own, see `html`).
     pub fn markdown_sources(&self) -> impl Iterator<Item = &TemplateFile> {
