@@ -19,7 +19,7 @@ use std::borrow::Cow;
 pub fn is_forbidden(c: char) -> bool {
     match c {
         '\t' | '\n' | '\r' => false,
-        '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{fffe}' | '\u{ffff}' => true,
+        '\u{0}'..='\u{1f}' | '\u{7f}'..='\u{9f}' | '\u{fdd0}'..='\u{fdef}' | '\u{fffe}' | '\u{ffff}' => true,
         _ => false,
     }
 }

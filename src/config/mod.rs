@@ -2,9 +2,11 @@
 //! then check meaning (ids, references, ranges). The result is a [`Config`] that later
 //! steps can trust: every reference resolves, every id is a safe slug.
 
+mod dates;
 mod ids;
 mod load;
 pub mod model;
+mod operations;
 mod root_causes;
 mod validate;
 

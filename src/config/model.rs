@@ -11,7 +11,9 @@ use std::path::PathBuf;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
-use toml::value::Datetime;
+
+pub use super::dates::Date;
+pub use super::operations::{EscalationStep, Practices, ResolvedPractices, ServiceDesk, Support, Tools};
 
 /// A person id, service id, … as written in the file, with its location.
 pub type Id = Spanned<String>;
@@ -29,6 +31,26 @@ pub struct Config {
     pub people: Vec<Person>,
     #[serde(default)]
     pub roles: Roles,
+    /// The single point of contact for users.
+    #[serde(default)]
+    pub service_desk: ServiceDesk,
+    /// Pack-wide defaults for service and support hours and incident targets.
+    #[serde(default)]
+    pub support: Support,
+    #[serde(default)]
+    pub tools: Tools,
+    /// One home per practice: frequencies, deadlines, the risk scale, escalation order.
+    #[serde(default)]
+    pub practices: Practices,
+    /// Pack-wide facts of the availability and continuity plan.
+    #[serde(default)]
+    pub continuity: Continuity,
+    /// Pack-wide facts of the capacity plan.
+    #[serde(default)]
+    pub capacity: Capacity,
+    /// Targets and resources of the SMS plan.
+    #[serde(default)]
+    pub plan: SmsPlan,
     /// One entry per FitSM process code (`[processes.SLM]`).
     #[serde(default)]
     #[schemars(with = "BTreeMap<String, ProcessAssignment>")]
@@ -58,8 +80,17 @@ pub struct Organisation {
     pub contact_email: Option<String>,
     pub phone: Option<String>,
     pub address: Option<String>,
-    /// Where users go for help: a portal URL or an email address.
+    /// Where users go for help: a portal URL or an email address. Kept for older
+    /// configs; `[service_desk] portal` is its home now.
     pub service_desk: Option<String>,
+    /// Data protection law the organisation is bound by, e.g. "UK GDPR and the Data Protection Act 2018".
+    pub data_protection_law: Option<String>,
+    /// Other laws and regulations that bind the services.
+    #[serde(default)]
+    pub regulations: Vec<String>,
+    /// Regulators and public bodies with a say over the services.
+    #[serde(default)]
+    pub regulators: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -68,7 +99,7 @@ pub struct Pack {
     #[serde(default = "default_version")]
     pub version: String,
     #[schemars(with = "Option<String>", extend("format" = "date"))]
-    pub effective_date: Option<Spanned<Datetime>>,
+    pub effective_date: Option<Spanned<Date>>,
     #[serde(default = "default_review_interval")]
     #[schemars(with = "i64", range(min = 1, max = 60))]
     pub review_interval_months: Spanned<i64>,
@@ -174,13 +205,25 @@ pub struct Customer {
     /// Part of the same organisation, or outside it (the default).
     #[serde(default)]
     pub kind: CustomerKind,
+    /// Who speaks for the customer; the customer representative in agreements.
     pub contact_name: Option<String>,
+    #[serde(alias = "contact")]
     pub contact_email: Option<String>,
+    pub deputy_contact_name: Option<String>,
+    pub deputy_contact_email: Option<String>,
     /// Person id of the customer relationship manager (FitSM-3 CRM case owner).
     #[schemars(with = "Option<String>")]
     pub relationship_manager: Option<Id>,
     /// How often service reviews with this customer take place, e.g. "every 6 months".
     pub review_frequency: Option<String>,
+    /// Contract or order reference with the customer.
+    pub agreement_ref: Option<String>,
+    /// When the relationship began.
+    #[schemars(with = "Option<String>", extend("format" = "date"))]
+    pub since: Option<Spanned<Date>>,
+    /// Date of the next service review.
+    #[schemars(with = "Option<String>", extend("format" = "date"))]
+    pub next_review: Option<Spanned<Date>>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -194,15 +237,59 @@ pub struct Supplier {
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub provides: Vec<Id>,
+    /// Contact for fault reports and operational requests.
     pub contact_name: Option<String>,
+    #[serde(alias = "contact")]
     pub contact_email: Option<String>,
+    /// Second escalation level at the supplier: account or service manager.
+    pub escalation_contact: Option<String>,
+    /// Who signs the agreement for the supplier.
+    pub signatory: Option<String>,
     /// Person id of the supplier relationship manager (FitSM-3 SUPPM case owner).
     #[schemars(with = "Option<String>")]
     pub relationship_manager: Option<Id>,
     /// Contract or agreement reference, e.g. a purchase order number.
     pub agreement_ref: Option<String>,
     #[schemars(with = "Option<String>", extend("format" = "date"))]
-    pub agreement_end: Option<Spanned<Datetime>>,
+    pub agreement_end: Option<Spanned<Date>>,
+    /// What the supplier delivers under the agreement.
+    #[serde(default)]
+    pub delivers: Vec<String>,
+    /// What the agreement explicitly does not cover.
+    #[serde(default)]
+    pub exclusions: Vec<String>,
+    /// Where the supply is delivered.
+    #[serde(default)]
+    pub locations: Vec<String>,
+    /// When the supplier delivers and supports.
+    pub hours: Option<String>,
+    /// What the organisation provides so the supplier can deliver.
+    pub dependencies: Option<String>,
+    /// Targets the supplier commits to; missing ones are derived from the services it underpins.
+    #[serde(default)]
+    pub targets: SupplierTargets,
+    #[schemars(with = "Option<String>", extend("format" = "date"))]
+    pub next_evaluation: Option<Spanned<Date>>,
+}
+
+/// What a supplier commits to. Left out, availability, response and restoration are
+/// derived from the SLAs of the services the supplier underpins, and notice periods
+/// from `[practices]`.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SupplierTargets {
+    /// Availability of what is supplied, in percent.
+    #[schemars(with = "Option<f64>", extend("minimum" = 0, "maximum" = 100))]
+    pub availability: Option<Spanned<f64>>,
+    pub response_critical: Option<String>,
+    pub restoration_critical: Option<String>,
+    pub response_other: Option<String>,
+    pub delivery_time: Option<String>,
+    pub maintenance_notice: Option<String>,
+    pub change_notice: Option<String>,
+    pub security_incident_notification: Option<String>,
+    /// How often the supplier reports its performance.
+    pub reporting: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -214,11 +301,16 @@ pub struct Service {
     pub description: Option<String>,
     #[schemars(with = "Option<String>")]
     pub owner: Option<Id>,
+    /// Person id of the owner's deputy.
+    #[schemars(with = "Option<String>")]
+    pub deputy_owner: Option<Id>,
     /// Lifecycle stage; a service is live unless the config says otherwise.
     #[serde(default)]
     pub status: ServiceStatus,
     pub category: Option<String>,
     pub url: Option<String>,
+    /// How users get access, when more than the URL: e.g. "project application to the allocation committee".
+    pub access: Option<String>,
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub customers: Vec<Id>,
@@ -243,6 +335,117 @@ pub struct Service {
     pub response_times: PriorityTargets,
     #[serde(default)]
     pub resolution_times: PriorityTargets,
+    /// Commitments of the SLA beyond the targets, e.g. "quota increases within 2 working days".
+    #[serde(default)]
+    pub commitments: Vec<String>,
+    /// What the SLA does not cover.
+    #[serde(default)]
+    pub exclusions: Vec<String>,
+    /// Personal data and how it is protected, for the SLA.
+    pub data_protection: Option<String>,
+    /// Classification of the data the service holds, e.g. "confidential (personal data)".
+    pub data_classification: Option<String>,
+    /// Reference and date of the service's security risk assessment.
+    pub security_assessment: Option<String>,
+    /// Users or volume, e.g. "1,200 active accounts in 180 projects".
+    pub users: Option<String>,
+    /// When the service went (or goes) live.
+    #[schemars(with = "Option<String>", extend("format" = "date"))]
+    pub go_live: Option<Spanned<Date>>,
+    /// Platform components, as they are named in the CMDB.
+    #[serde(default)]
+    pub components: Vec<String>,
+    /// Main software products and versions.
+    #[serde(default)]
+    pub software: Vec<String>,
+    /// Databases, file systems or buckets holding the service's data.
+    #[serde(default)]
+    pub data_stores: Vec<String>,
+    /// Interfaces to users and to other systems.
+    #[serde(default)]
+    pub interfaces: Vec<String>,
+    /// What is monitored and where alerts go.
+    pub monitoring: Option<String>,
+    /// Where runbooks and administration guides are (default: `[tools] knowledge_base`).
+    pub runbooks: Option<String>,
+    #[serde(default)]
+    pub capacity: ServiceCapacity,
+    #[serde(default)]
+    pub continuity: ServiceContinuity,
+}
+
+/// A service's part of the capacity plan.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceCapacity {
+    /// Resources and installed capacity, e.g. "420 nodes, 18,000 cores".
+    pub resources: Option<String>,
+    /// Current utilisation, e.g. "78 % average, 95 % peak".
+    pub utilisation: Option<String>,
+    /// What the users need, e.g. "jobs start within 4 hours".
+    pub requirements: Option<String>,
+    /// Expected demand: next 12 months, and the outlook.
+    pub forecast: Option<String>,
+}
+
+/// A service's part of the availability and continuity plan.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceContinuity {
+    /// Availability measures and the recovery procedure.
+    pub measures: Option<String>,
+    /// Likelihood × impact of the service's own failure, on the `[practices]` risk scale, e.g. "2 × 4".
+    pub risk: Option<String>,
+    #[schemars(with = "Option<String>", extend("format" = "date"))]
+    pub last_test: Option<Spanned<Date>>,
+}
+
+/// Pack-wide facts of the availability and continuity plan.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Continuity {
+    /// Where services are recovered if the primary site is lost, and with what capacity.
+    pub alternative_site: Option<String>,
+    /// Likelihood × impact ratings of the pack-wide risks, e.g. "1 × 5".
+    pub site_loss_risk: Option<String>,
+    pub cyber_attack_risk: Option<String>,
+    pub key_staff_risk: Option<String>,
+    pub supplier_risk: Option<String>,
+}
+
+/// Pack-wide facts of the capacity plan.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Capacity {
+    /// Date of the measurements the plan reports.
+    #[schemars(with = "Option<String>", extend("format" = "date"))]
+    pub measured: Option<Spanned<Date>>,
+    /// Service desk staffing, e.g. "6 FTE".
+    pub service_desk_staff: Option<String>,
+    /// Second-line and operations staffing.
+    pub operations_staff: Option<String>,
+    pub operating_budget: Option<String>,
+    pub investment_budget: Option<String>,
+    /// When next year's budget is decided.
+    pub budget_cycle: Option<String>,
+}
+
+/// Targets and resources of the SMS plan.
+#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SmsPlan {
+    /// Target date (or text) per goal of the SMS plan, `G1` … `G7`.
+    #[serde(default)]
+    pub goals: BTreeMap<String, String>,
+    /// Who trains process owners and managers in FitSM.
+    pub fitsm_training: Option<String>,
+    /// Who trains the internal auditors.
+    pub auditor_training: Option<String>,
+    /// Internal auditors, independent of the processes they audit.
+    #[serde(default)]
+    pub internal_auditors: Vec<String>,
+    /// Date of the planned external audit, or "none planned".
+    pub external_audit: Option<String>,
 }
 
 /// One target per incident priority; any may be left out.
@@ -267,7 +470,7 @@ pub struct Improvement {
     pub owner: Option<Id>,
     pub status: Option<String>,
     #[schemars(with = "Option<String>", extend("format" = "date"))]
-    pub due: Option<Spanned<Datetime>>,
+    pub due: Option<Spanned<Date>>,
 }
 
 /// A FitSM requirement the organisation does not apply, and why.
@@ -286,7 +489,7 @@ pub struct Exclusion {
 #[serde(deny_unknown_fields)]
 pub struct Assessment {
     #[schemars(with = "Option<String>", extend("format" = "date"))]
-    pub date: Option<Spanned<Datetime>>,
+    pub date: Option<Spanned<Date>>,
     /// Person id of who led the assessment.
     #[schemars(with = "Option<String>")]
     pub assessor: Option<Id>,

@@ -103,6 +103,11 @@ impl Checker<'_> {
     /// Customers and suppliers.
     fn relationships(&mut self, config: &Config, ids: &Ids<'_>) {
         for customer in &config.customers {
+            for (date, key) in [(&customer.since, "since"), (&customer.next_review, "next_review")] {
+                if let Some(date) = date {
+                    self.date(date, key);
+                }
+            }
             if let Some(manager) = &customer.relationship_manager {
                 self.reference("person", manager, &ids.people, || {
                     format!("customers.{}.relationship_manager", customer.id.get_ref())
@@ -122,6 +127,12 @@ impl Checker<'_> {
             if let Some(end) = &supplier.agreement_end {
                 self.date(end, "agreement_end");
             }
+            if let Some(next) = &supplier.next_evaluation {
+                self.date(next, "next_evaluation");
+            }
+            if let Some(target) = &supplier.targets.availability {
+                self.percentage(target);
+            }
         }
     }
 
@@ -130,6 +141,14 @@ impl Checker<'_> {
             let service_id = service.id.get_ref();
             if let Some(owner) = &service.owner {
                 self.reference("person", owner, &ids.people, || format!("services.{service_id}.owner"));
+            }
+            if let Some(deputy) = &service.deputy_owner {
+                self.reference("person", deputy, &ids.people, || format!("services.{service_id}.deputy_owner"));
+            }
+            for (date, key) in [(&service.go_live, "go_live"), (&service.continuity.last_test, "continuity.last_test")] {
+                if let Some(date) = date {
+                    self.date(date, key);
+                }
             }
             for customer in &service.customers {
                 self.reference("customer", customer, &ids.customers, || format!("services.{service_id}.customers"));
@@ -153,17 +172,18 @@ impl Checker<'_> {
                 }
             }
             if let Some(target) = &service.availability_target {
-                let value = *target.get_ref();
-                if !(0.0..=100.0).contains(&value) || value.is_nan() {
-                    self.report(
-                        Diagnostic::new(
-                            format!("availability target {value} is not a percentage"),
-                            Some(target.span()),
-                        )
-                        .with_hint("write a number between 0 and 100, e.g. 99.5"),
-                    );
-                }
+                self.percentage(target);
             }
+        }
+    }
+
+    fn percentage(&mut self, target: &Spanned<f64>) {
+        let value = *target.get_ref();
+        if !(0.0..=100.0).contains(&value) || value.is_nan() {
+            self.report(
+                Diagnostic::new(format!("availability target {value} is not a percentage"), Some(target.span()))
+                    .with_hint("write a number between 0 and 100, e.g. 99.5"),
+            );
         }
     }
 
@@ -193,6 +213,17 @@ impl Checker<'_> {
         }
         if let Some(date) = &config.pack.effective_date {
             self.date(date, "effective_date");
+        }
+        if let Some(date) = &config.capacity.measured {
+            self.date(date, "capacity.measured");
+        }
+        if let Some(scale) = config.practices.risk_scale
+            && !(3..=5).contains(&scale)
+        {
+            self.report(
+                Diagnostic::new(format!("a risk scale of {scale} levels is out of range"), None)
+                    .with_hint("set `risk_scale` in [practices] to 3, 4 or 5"),
+            );
         }
     }
 }
@@ -246,7 +277,7 @@ impl Checker<'_> {
         }
     }
 
-    fn date(&mut self, value: &Spanned<toml::value::Datetime>, key: &str) {
+    fn date(&mut self, value: &Spanned<crate::config::Date>, key: &str) {
         let datetime = value.get_ref();
         if datetime.date.is_none() || datetime.time.is_some() {
             self.report(
