@@ -3,6 +3,7 @@
 //! steps can trust: every reference resolves, every id is a safe slug.
 
 mod dates;
+pub mod facts;
 mod ids;
 mod load;
 pub mod model;

@@ -70,7 +70,7 @@ pub struct Config {
     pub assessment: Option<Assessment>,
 }
 
-#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Organisation {
     pub name: String,
@@ -143,7 +143,7 @@ fn default_language() -> String {
     "en".to_owned()
 }
 
-#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Scope {
     pub statement: Option<String>,
@@ -375,7 +375,7 @@ pub struct Service {
 }
 
 /// A service's part of the capacity plan.
-#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ServiceCapacity {
     /// Resources and installed capacity, e.g. "420 nodes, 18,000 cores".
@@ -389,7 +389,7 @@ pub struct ServiceCapacity {
 }
 
 /// A service's part of the availability and continuity plan.
-#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ServiceContinuity {
     /// Availability measures and the recovery procedure.
@@ -401,7 +401,7 @@ pub struct ServiceContinuity {
 }
 
 /// Pack-wide facts of the availability and continuity plan.
-#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Continuity {
     /// Where services are recovered if the primary site is lost, and with what capacity.
@@ -414,7 +414,7 @@ pub struct Continuity {
 }
 
 /// Pack-wide facts of the capacity plan.
-#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Capacity {
     /// Date of the measurements the plan reports.
@@ -431,7 +431,7 @@ pub struct Capacity {
 }
 
 /// Targets and resources of the SMS plan.
-#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SmsPlan {
     /// Target date (or text) per goal of the SMS plan, `G1` … `G7`.
@@ -449,7 +449,7 @@ pub struct SmsPlan {
 }
 
 /// One target per incident priority; any may be left out.
-#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PriorityTargets {
     pub critical: Option<String>,

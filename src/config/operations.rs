@@ -13,7 +13,7 @@ use serde::{Deserialize, Serialize};
 use super::model::PriorityTargets;
 
 /// How users reach the service desk: the single point of contact (FitSM PR9).
-#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ServiceDesk {
     /// Self-service portal URL.
@@ -25,7 +25,7 @@ pub struct ServiceDesk {
 }
 
 /// Pack-wide support defaults; a service's own value wins over these.
-#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Support {
     pub hours: Option<String>,
@@ -37,7 +37,7 @@ pub struct Support {
 }
 
 /// The tools the SMS runs on.
-#[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Tools {
     /// Ticketing and self-service tool, e.g. "Request Tracker 5".

@@ -23,6 +23,7 @@ pub(super) fn build(templates: &TemplateSet, links: LinkIndex) -> Result<Tera, E
     tera.register_filter("person", PersonFilter);
     tera.register_filter("md_block", MdBlock);
     tera.register_filter("percent", Percent);
+    tera.register_filter("fact", super::fact::Fact);
     tera.register_function("todo", Todo);
     tera.register_function("link", links);
     tera.register_function("path_to", super::links::PathTo);

@@ -1,36 +1,29 @@
 //! Document-control front matter, written by code rather than by templates so it is
-//! always valid YAML whatever the config contains.
+//! always valid YAML whatever the config contains. It is built from the document's
+//! typed view (`view::DocView`), the same data templates see as `doc`.
 //!
 //! Every value is written as a double-quoted scalar using JSON string escaping, which
 //! YAML 1.2 (and 1.1) reads identically; no config text can end the block or start a
 //! new key.
 
-use serde_json::Value;
-
 use super::engine::PLACEHOLDER_PREFIX;
-use crate::plan::PlannedDocument;
+use super::view::DocView;
 
-pub(super) fn render(document: &PlannedDocument, context: &tera::Context) -> String {
-    let doc = context.get("doc").cloned().unwrap_or(Value::Null);
-    let text = |key: &str| doc.get(key).and_then(Value::as_str).map(str::to_owned);
-    let person = |key: &str, role: &str| {
-        doc.get(key)
-            .and_then(|p| p.get("name"))
-            .and_then(Value::as_str)
-            .map(str::to_owned)
-            .unwrap_or_else(|| format!("{PLACEHOLDER_PREFIX}{role}]"))
+pub(super) fn render(doc: &DocView<'_>) -> String {
+    let person = |person: &Option<super::view::PersonRef<'_>>, role: &str| {
+        person.as_ref().map_or_else(|| format!("{PLACEHOLDER_PREFIX}name of the {role}]"), |p| p.name.to_owned())
     };
     let todo = |what: &str| format!("{PLACEHOLDER_PREFIX}{what}]");
     let fields: [(&str, String); 9] = [
-        ("id", document.id.clone()),
-        ("title", document.title.clone()),
-        ("version", text("version").unwrap_or_default()),
-        ("status", text("status").unwrap_or_default()),
-        ("owner", person("owner", &document.owner_role)),
-        ("approver", person("approver", &document.approver_role)),
-        ("effective_date", text("effective_date").unwrap_or_else(|| todo("effective date"))),
-        ("next_review", text("next_review").unwrap_or_else(|| todo("next review date"))),
-        ("classification", text("classification").unwrap_or_default()),
+        ("id", doc.id.to_owned()),
+        ("title", doc.title.to_owned()),
+        ("version", doc.version.to_owned()),
+        ("status", doc.status.to_owned()),
+        ("owner", person(&doc.owner, doc.owner_role)),
+        ("approver", person(&doc.approver, doc.approver_role)),
+        ("effective_date", doc.effective_date.map_or_else(|| todo("effective date"), str::to_owned)),
+        ("next_review", doc.next_review.map_or_else(|| todo("next review date"), str::to_owned)),
+        ("classification", doc.classification.to_owned()),
     ];
     let mut out = String::from("---\n");
     for (key, value) in fields {
@@ -40,7 +33,7 @@ pub(super) fn render(document: &PlannedDocument, context: &tera::Context) -> Str
         out.push('\n');
     }
     out.push_str("requirements: [");
-    out.push_str(&document.requirements.iter().map(|r| quote(r)).collect::<Vec<_>>().join(", "));
+    out.push_str(&doc.requirements.iter().map(|r| quote(r.id)).collect::<Vec<_>>().join(", "));
     out.push_str("]\n---\n");
     out
 }

@@ -6,13 +6,13 @@
 //! valid YAML), the body (the document template) and the attribution footer (a shared
 //! partial template, so every document carries it).
 
-mod context;
 mod diagnose;
 mod engine;
 pub mod escape;
+mod fact;
 mod frontmatter;
 pub mod links;
-mod values;
+mod view;
 
 pub use engine::PLACEHOLDER_PREFIX;
 
@@ -28,8 +28,9 @@ use crate::coverage::{Coverage, count_placeholders};
 use crate::error::Error;
 use crate::plan::{Plan, PlannedDocument};
 use crate::progress::{NoProgress, Progress, Step};
+use crate::placeholder::{self, Found};
 use crate::templates::TemplateSet;
-use context::SharedContext;
+use view::SharedViews;
 use links::LinkIndex;
 
 /// Template rendered after every document body.
@@ -64,11 +65,20 @@ pub struct RenderedPack {
     pub documents: Vec<RenderedFile>,
     /// Pack-level files: `ATTRIBUTION.md`, `licenses/CC-BY-4.0.txt`.
     pub extras: Vec<RenderedFile>,
+    /// The placeholders of each document (same order as `documents`), with the config
+    /// key that fills each where it has one: what `fitsm-pack todo` reports.
+    pub placeholders: Vec<Vec<Found>>,
+}
+
+/// A rendered document and its placeholders.
+struct RenderedDocument {
+    file: RenderedFile,
+    placeholders: Vec<Found>,
 }
 
 pub struct Renderer<'a> {
     tera: Tera,
-    shared: SharedContext,
+    shared: SharedViews<'a>,
     config: &'a Config,
     plan: &'a Plan,
     templates: &'a TemplateSet,
@@ -77,7 +87,7 @@ pub struct Renderer<'a> {
 impl<'a> Renderer<'a> {
     pub fn new(config: &'a Config, plan: &'a Plan, templates: &'a TemplateSet) -> Result<Self, Error> {
         let tera = engine::build(templates, LinkIndex::new(plan))?;
-        let shared = SharedContext::new(config, plan, Catalogue::builtin());
+        let shared = SharedViews::new(config, plan, Catalogue::builtin());
         Ok(Renderer { tera, shared, config, plan, templates })
     }
 
@@ -100,12 +110,12 @@ impl<'a> Renderer<'a> {
                     let rendered = if document.summary {
                         Ok(None)
                     } else {
-                        self.render_document(document, self.shared.for_document(document)).map(Some)
+                        self.render_document(document, None).map(Some)
                     };
                     progress.advance(1);
                     rendered
                 })
-                .collect::<Result<Vec<Option<RenderedFile>>, Error>>()
+                .collect::<Result<Vec<Option<RenderedDocument>>, Error>>()
         };
         let mut rendered = match render_pool() {
             Some(pool) => pool.install(render_parallel)?,
@@ -116,18 +126,16 @@ impl<'a> Renderer<'a> {
             .documents
             .iter()
             .zip(&rendered)
-            .filter_map(|(document, file)| Some((document.path.as_str(), count_placeholders(&file.as_ref()?.text))))
+            .filter_map(|(document, file)| Some((document.path.as_str(), count_placeholders(&file.as_ref()?.file.text))))
             .collect();
         let coverage = Coverage::compute(self.plan, Catalogue::builtin(), self.config, |path| {
             placeholders.get(path).copied().unwrap_or(0)
         });
         for (index, document) in self.plan.documents.iter().enumerate().filter(|(_, d)| d.summary) {
-            let mut context = self.shared.for_document(document);
-            context::with_coverage(&mut context, &coverage);
-            rendered[index] = Some(self.render_document(document, context)?);
+            rendered[index] = Some(self.render_document(document, Some(&coverage))?);
         }
         progress.finish();
-        let documents = rendered.into_iter().flatten().collect();
+        let (documents, placeholders) = rendered.into_iter().flatten().map(|d| (d.file, d.placeholders)).unzip();
 
         let attribution_context = self.shared.for_pack();
         let assessment = AssessmentResult::compute(self.config, Catalogue::builtin());
@@ -142,14 +150,19 @@ impl<'a> Renderer<'a> {
                 text: chart_svg(&assessment.chart(&self.config.organisation.name), self.templates)?,
             },
         ];
-        Ok(RenderedPack { documents, extras })
+        Ok(RenderedPack { documents, extras, placeholders })
     }
 
-    fn render_document(&self, document: &PlannedDocument, context: tera::Context) -> Result<RenderedFile, Error> {
+    fn render_document(&self, document: &PlannedDocument, coverage: Option<&Coverage>) -> Result<RenderedDocument, Error> {
+        let context = self
+            .shared
+            .for_document(document, self.plan, coverage)
+            .map_err(|error| self.templates.error(&document.template, crate::error::tera_chain(&error)))?;
         let body = self.render_template(&document.template, &context)?;
         let footer = self.render_template(FOOTER_TEMPLATE, &context)?;
-        let text = format!("{}\n{}\n\n{}\n", frontmatter::render(document, &context), body.trim(), footer.trim());
-        Ok(RenderedFile { path: format!("markdown/{}", document.path), text })
+        let front = frontmatter::render(&self.shared.doc_view(document));
+        let (text, placeholders) = placeholder::untag(&format!("{front}\n{}\n\n{}\n", body.trim(), footer.trim()));
+        Ok(RenderedDocument { file: RenderedFile { path: format!("markdown/{}", document.path), text }, placeholders })
     }
 
     fn render_template(&self, name: &str, context: &tera::Context) -> Result<String, Error> {
@@ -201,13 +214,28 @@ mod reference_doc {
         }
     }
 
+    /// Every key of every object in `value`, however deep (arrays: all elements).
+    fn keys(value: &Value, into: &mut BTreeSet<String>) {
+        match value {
+            Value::Object(object) => {
+                for (key, inner) in object {
+                    into.insert(key.clone());
+                    keys(inner, into);
+                }
+            }
+            Value::Array(items) => items.iter().for_each(|item| keys(item, into)),
+            _ => {}
+        }
+    }
+
     #[test]
     fn every_variable_filter_and_function_is_documented() {
         let config = parse_str(EXAMPLE, std::path::Path::new("sms.toml")).expect("example is valid");
         let templates = TemplateSet::builtin();
         let plan =
             Plan::new(&config, &templates.documents().expect("declarations"), Catalogue::builtin()).expect("plan");
-        let shared = SharedContext::new(&config, &plan, Catalogue::builtin());
+        let shared = SharedViews::new(&config, &plan, Catalogue::builtin());
+        let coverage = Coverage::compute(&plan, Catalogue::builtin(), &config, |_| 0);
         let mut names = BTreeSet::new();
         let mut seen_kinds = BTreeSet::new();
         for document in &plan.documents {
@@ -215,28 +243,13 @@ mod reference_doc {
             if !seen_kinds.insert(kind) {
                 continue;
             }
-            let mut context = shared.for_document(document);
-            if document.summary {
-                let coverage = Coverage::compute(&plan, Catalogue::builtin(), &config, |_| 0);
-                context::with_coverage(&mut context, &coverage);
-            }
-            let json = context.into_json();
-            keys(&json, &mut names);
-            for (_, value) in json.as_object().into_iter().flatten() {
-                keys(value, &mut names);
-                if let Some(first) = value.as_array().and_then(|items| items.first()) {
-                    keys(first, &mut names);
-                }
-            }
-            for nested in [
-                &json["assessment"]["areas"][0],
-                &json["requirements"][0]["documents"][0],
-                &json["service"]["response_times"],
-            ] {
-                keys(nested, &mut names);
-            }
+            let context =
+                shared.for_document(document, &plan, document.summary.then_some(&coverage)).expect("context");
+            keys(&context.into_json(), &mut names);
         }
-        names.extend(["or_todo", "person", "md_block", "percent", "todo", "link", "path_to"].map(String::from));
+        // Keys of score tables are requirement ids, and goals are G1…: data, not names.
+        names.retain(|name| !name.starts_with("PR") && !name.starts_with("GR") && !name.starts_with('G'));
+        names.extend(["or_todo", "person", "md_block", "percent", "todo", "fact", "link", "path_to"].map(String::from));
         let documented =
             |name: &str| REFERENCE.contains(&format!("`{name}`")) || REFERENCE.contains(&format!("{name}("));
         let missing: Vec<&String> = names.iter().filter(|name| !documented(name)).collect();

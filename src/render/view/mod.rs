@@ -1,0 +1,320 @@
+//! The typed template context: what templates see, as `#[derive(Serialize)]` views
+//! that borrow from the config.
+//!
+//! The context is the template author's API (docs/templates.md). Built from structs,
+//! a misspelt key is a compile error here rather than a silent blank in a document,
+//! and the reference doc is checked against these types. Every reference is resolved
+//! (a service's `owner` is the person, not the id), pack-wide defaults are applied,
+//! derivable facts are derived, and every entity carries its `home` in the config so
+//! a missing fact's placeholder names the key that fills it (see `placeholder`).
+//!
+//! Per-entity documents get only the shared data plus their own entity, which keeps
+//! each context small however many services a provider has; documents rendered once
+//! also get the full lists.
+
+mod durations;
+mod entities;
+mod home;
+mod people;
+mod pack;
+
+use serde::Serialize;
+use serde_json::Value;
+
+pub(crate) use people::PersonView as PersonRef;
+use entities::{CustomerView, Entities, ServiceView, SupplierView};
+use home::HomeView;
+use pack::{
+    CapacityView, ContinuityView, GeneralRequirementsView, ImprovementView, OrganisationView, PackView, PlanView,
+    PracticesView, ProcessView, RequirementView, ScopeView, ServiceDeskView, TableView, ToolsView,
+};
+use people::{People, PersonView, RolesView};
+
+use crate::assessment::AssessmentResult;
+use crate::catalogue::Catalogue;
+use crate::config::{Config, Support};
+use crate::coverage::{Coverage, RequirementCoverage};
+use crate::plan::{Plan, PlannedDocument};
+use crate::templates::DocumentGroup;
+use crate::templates::RenderFor;
+
+/// This document: its identity and document-control data.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct DocView<'a> {
+    pub(crate) id: &'a str,
+    pub(crate) key: &'a str,
+    pub(crate) title: &'a str,
+    pub(crate) path: &'a str,
+    pub(crate) group: DocumentGroup,
+    /// The document's own version: 0.1 while a draft, 1.0 once approved (the
+    /// documentation control procedure's rule); the pack's version is `pack.version`.
+    pub(crate) version: &'static str,
+    pub(crate) status: &'a str,
+    pub(crate) classification: &'a str,
+    pub(crate) effective_date: Option<&'a str>,
+    pub(crate) next_review: Option<&'a str>,
+    pub(crate) owner: Option<PersonView<'a>>,
+    pub(crate) owner_role: &'a str,
+    pub(crate) approver: Option<PersonView<'a>>,
+    pub(crate) approver_role: &'a str,
+    pub(crate) requirements: Vec<RequirementView<'static>>,
+}
+
+/// A line of the document register.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct RegisterEntry<'a> {
+    pub(crate) id: &'a str,
+    pub(crate) key: &'a str,
+    pub(crate) entity: Option<&'a str>,
+    pub(crate) title: &'a str,
+    pub(crate) path: &'a str,
+    pub(crate) group: DocumentGroup,
+    pub(crate) version: &'static str,
+    pub(crate) owner: Option<PersonView<'a>>,
+    pub(crate) owner_role: &'a str,
+    pub(crate) next_review: Option<&'a str>,
+    pub(crate) requirements: &'a [String],
+}
+
+/// The coverage figures of summary documents.
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct CoverageView {
+    pub(crate) total: usize,
+    pub(crate) addressed: usize,
+    pub(crate) with_placeholders: usize,
+    pub(crate) not_addressed: usize,
+    pub(crate) excluded: usize,
+    pub(crate) percent: f64,
+}
+
+/// The data shared by every document of one build, built once.
+pub(crate) struct SharedViews<'a> {
+    org: OrganisationView<'a>,
+    pack: PackView<'a>,
+    scope: ScopeView<'a>,
+    roles: RolesView<'a>,
+    people: Vec<PersonView<'a>>,
+    people_by_id: People<'a>,
+    processes: Vec<ProcessView<'a>>,
+    general_requirements: Vec<GeneralRequirementsView<'static>>,
+    service_desk: ServiceDeskView<'a>,
+    support: TableView<'a, Support>,
+    tools: ToolsView<'a>,
+    practices: PracticesView<'a>,
+    continuity: ContinuityView<'a>,
+    capacity: CapacityView<'a>,
+    plan: PlanView<'a>,
+    entities: Entities<'a>,
+    improvements: Vec<ImprovementView<'a>>,
+    /// Coverage before rendering (placeholders not counted yet); summary documents
+    /// get the counted version.
+    requirements: Vec<RequirementCoverage>,
+    assessment: Value,
+    config: &'a Config,
+}
+
+/// Everything one document's template sees.
+#[derive(Serialize)]
+struct DocumentContext<'v, 'a> {
+    doc: DocView<'a>,
+    org: &'v OrganisationView<'a>,
+    pack: &'v PackView<'a>,
+    scope: &'v ScopeView<'a>,
+    roles: &'v RolesView<'a>,
+    people: &'v [PersonView<'a>],
+    processes: &'v [ProcessView<'a>],
+    general_requirements: &'v [GeneralRequirementsView<'static>],
+    service_desk: &'v ServiceDeskView<'a>,
+    support: &'v TableView<'a, Support>,
+    tools: &'v ToolsView<'a>,
+    practices: &'v PracticesView<'a>,
+    continuity: &'v ContinuityView<'a>,
+    capacity: &'v CapacityView<'a>,
+    plan: &'v PlanView<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    lists: Option<Lists<'v, 'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    service: Option<&'v ServiceView<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    supplier: Option<&'v SupplierView<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    customer: Option<&'v CustomerView<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    process: Option<&'v ProcessView<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    coverage: Option<CoverageView>,
+}
+
+/// The full lists, for documents rendered once.
+#[derive(Serialize)]
+struct Lists<'v, 'a> {
+    services: &'v [ServiceView<'a>],
+    suppliers: &'v [SupplierView<'a>],
+    customers: &'v [CustomerView<'a>],
+    improvements: &'v [ImprovementView<'a>],
+    documents: Vec<RegisterEntry<'v>>,
+    requirements: &'v [RequirementCoverage],
+    assessment: &'v Value,
+}
+
+impl<'a> SharedViews<'a> {
+    pub(crate) fn new(config: &'a Config, plan: &Plan, catalogue: &'static Catalogue) -> Self {
+        let people_by_id = People::new(config);
+        let coverage = Coverage::compute(plan, catalogue, config, |_| 0);
+        SharedViews {
+            org: OrganisationView::new(config),
+            pack: PackView::new(config),
+            scope: ScopeView::new(&config.scope, "scope"),
+            roles: RolesView::new(config, &people_by_id),
+            people: config.people.iter().map(PersonView::new).collect(),
+            processes: pack::processes(config, catalogue, &people_by_id),
+            general_requirements: pack::general_requirements(catalogue),
+            service_desk: ServiceDeskView::new(config),
+            support: TableView::new(&config.support, "support"),
+            tools: ToolsView::new(&config.tools, "tools"),
+            practices: PracticesView::new(config),
+            continuity: ContinuityView::new(&config.continuity, "continuity"),
+            capacity: CapacityView::new(&config.capacity, "capacity"),
+            plan: PlanView::new(&config.plan, "plan"),
+            entities: Entities::new(config, &people_by_id),
+            improvements: pack::improvements(config, &people_by_id),
+            requirements: coverage.requirements,
+            assessment: assessment_value(AssessmentResult::compute(config, catalogue)),
+            people_by_id,
+            config,
+        }
+    }
+
+    /// The document-control data of one document (also its front matter).
+    pub(crate) fn doc_view<'v>(&'v self, document: &'v PlannedDocument) -> DocView<'v> {
+        let catalogue = Catalogue::builtin();
+        DocView {
+            id: &document.id,
+            key: &document.key,
+            title: &document.title,
+            path: &document.path,
+            group: document.group,
+            version: document_version(&self.config.pack.status),
+            status: &self.config.pack.status,
+            classification: &self.config.pack.classification,
+            effective_date: self.pack.effective_date.as_deref(),
+            next_review: self.pack.next_review.as_deref(),
+            owner: document.owner.as_deref().and_then(|id| self.people_by_id.by_id(id)),
+            owner_role: &document.owner_role,
+            approver: document.approver.as_deref().and_then(|id| self.people_by_id.by_id(id)),
+            approver_role: &document.approver_role,
+            requirements: document
+                .requirements
+                .iter()
+                .filter_map(|id| catalogue.requirement(id))
+                .map(RequirementView::new)
+                .collect(),
+        }
+    }
+
+    /// The Tera context of one planned document; `coverage` for summary documents.
+    pub(crate) fn for_document(
+        &self,
+        document: &PlannedDocument,
+        plan: &Plan,
+        coverage: Option<&Coverage>,
+    ) -> Result<tera::Context, tera::Error> {
+        let entity = |kind: RenderFor| document.entity.as_ref().filter(|e| e.kind == kind).map(|e| e.index);
+        let lists = document.entity.is_none().then(|| Lists {
+            services: &self.entities.services,
+            suppliers: &self.entities.suppliers,
+            customers: &self.entities.customers,
+            improvements: &self.improvements,
+            documents: plan.documents.iter().map(|d| self.register_entry(d)).collect(),
+            requirements: coverage.map_or(&self.requirements, |c| &c.requirements),
+            assessment: &self.assessment,
+        });
+        let context = DocumentContext {
+            doc: self.doc_view(document),
+            org: &self.org,
+            pack: &self.pack,
+            scope: &self.scope,
+            roles: &self.roles,
+            people: &self.people,
+            processes: &self.processes,
+            general_requirements: &self.general_requirements,
+            service_desk: &self.service_desk,
+            support: &self.support,
+            tools: &self.tools,
+            practices: &self.practices,
+            continuity: &self.continuity,
+            capacity: &self.capacity,
+            plan: &self.plan,
+            lists,
+            service: entity(RenderFor::Service).and_then(|i| self.entities.services.get(i)),
+            supplier: entity(RenderFor::Supplier).and_then(|i| self.entities.suppliers.get(i)),
+            customer: entity(RenderFor::Customer).and_then(|i| self.entities.customers.get(i)),
+            process: document.process.as_ref().and_then(|code| self.processes.iter().find(|p| &p.code == code)),
+            coverage: coverage.map(|c| CoverageView {
+                total: c.total,
+                addressed: c.addressed,
+                with_placeholders: c.with_placeholders,
+                not_addressed: c.not_addressed,
+                excluded: c.excluded,
+                percent: c.percent,
+            }),
+        };
+        // `lists` is flattened by hand: Tera sees `services`, not `lists.services`.
+        let mut value = serde_json::to_value(&context).map_err(|e| tera::Error::msg(e.to_string()))?;
+        if let Some(object) = value.as_object_mut()
+            && let Some(Value::Object(lists)) = object.remove("lists")
+        {
+            object.extend(lists);
+        }
+        tera::Context::from_value(value)
+    }
+
+    fn register_entry<'v>(&'v self, document: &'v PlannedDocument) -> RegisterEntry<'v> {
+        RegisterEntry {
+            id: &document.id,
+            key: &document.key,
+            entity: document.entity.as_ref().map(|e| e.id.as_str()),
+            title: &document.title,
+            path: &document.path,
+            group: document.group,
+            version: document_version(&self.config.pack.status),
+            owner: document.owner.as_deref().and_then(|id| self.people_by_id.by_id(id)),
+            owner_role: &document.owner_role,
+            next_review: self.pack.next_review.as_deref(),
+            requirements: &document.requirements,
+        }
+    }
+
+    /// Context for pack-level files (ATTRIBUTION.md): the shared data, no document.
+    pub(crate) fn for_pack(&self) -> tera::Context {
+        let mut context = tera::Context::new();
+        context.insert("org", &self.org);
+        context.insert("pack", &self.pack);
+        context
+    }
+}
+
+/// The version a document carries: drafts are 0.1, the first approved issue 1.0.
+fn document_version(status: &str) -> &'static str {
+    if status.eq_ignore_ascii_case("approved") { "1.0" } else { "0.1" }
+}
+
+/// The assessment result, with the config home of the assessment and of each area.
+fn assessment_value(result: AssessmentResult) -> Value {
+    let mut value = serde_json::to_value(result).unwrap_or(Value::Null);
+    if let Some(object) = value.as_object_mut() {
+        if let Some(Value::Array(areas)) = object.get_mut("areas") {
+            for area in areas {
+                let code = area.get("area").and_then(Value::as_str).unwrap_or_default().to_owned();
+                let home = HomeView::nested("assessment.areas", "assessment", format!("areas.{code}."));
+                if let (Some(area), Ok(home)) = (area.as_object_mut(), serde_json::to_value(home)) {
+                    area.insert("home".into(), home);
+                }
+            }
+        }
+        if let Ok(home) = serde_json::to_value(HomeView::table("assessment")) {
+            object.insert("home".into(), home);
+        }
+    }
+    value
+}
