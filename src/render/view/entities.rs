@@ -28,10 +28,16 @@ pub(crate) struct ServiceRef<'a> {
     pub(crate) recovery_time: Option<&'a str>,
 }
 
+/// A customer as a service refers to it: with its representative, so an SLA can
+/// name who signs for each customer.
 #[derive(Debug, Clone, Serialize)]
-pub(crate) struct NamedRef<'a> {
+pub(crate) struct CustomerRef<'a> {
     pub(crate) id: &'a str,
     pub(crate) name: &'a str,
+    pub(crate) kind: CustomerKind,
+    pub(crate) contact_name: Option<&'a str>,
+    pub(crate) contact_email: Option<&'a str>,
+    pub(crate) home: HomeView<'a>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -73,7 +79,7 @@ pub(crate) struct ServiceView<'a> {
     pub(crate) url: Option<&'a str>,
     /// How users get access; falls back to the URL.
     pub(crate) access: Option<&'a str>,
-    pub(crate) customers: Vec<NamedRef<'a>>,
+    pub(crate) customers: Vec<CustomerRef<'a>>,
     pub(crate) suppliers: Vec<SupplierRef<'a>>,
     pub(crate) depends_on: Vec<ServiceRef<'a>>,
     pub(crate) used_by: Vec<ServiceRef<'a>>,
@@ -309,8 +315,8 @@ fn service_ref<'a>(service: &ServiceView<'a>) -> ServiceRef<'a> {
 fn services<'a>(config: &'a Config, people: &People<'a>) -> Vec<ServiceView<'a>> {
     let support = &config.support;
     let tiers = recovery_tiers(config);
-    let customer_names: HashMap<&str, &str> =
-        config.customers.iter().map(|c| (c.id.get_ref().as_str(), c.name.as_str())).collect();
+    let customers: HashMap<&str, &crate::config::Customer> =
+        config.customers.iter().map(|c| (c.id.get_ref().as_str(), c)).collect();
     let mut views: Vec<ServiceView<'a>> = config
         .services
         .iter()
@@ -330,9 +336,14 @@ fn services<'a>(config: &'a Config, people: &People<'a>) -> Vec<ServiceView<'a>>
                 customers: s
                     .customers
                     .iter()
-                    .filter_map(|c| {
-                        let id = c.get_ref().as_str();
-                        customer_names.get(id).map(|name| NamedRef { id, name })
+                    .filter_map(|c| customers.get(c.get_ref().as_str()))
+                    .map(|c| CustomerRef {
+                        id: c.id.get_ref(),
+                        name: &c.name,
+                        kind: c.kind,
+                        contact_name: c.contact_name.as_deref(),
+                        contact_email: c.contact_email.as_deref(),
+                        home: HomeView::entry("customers", c.id.get_ref()),
                     })
                     .collect(),
                 suppliers: Vec::new(),
