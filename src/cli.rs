@@ -55,6 +55,9 @@ pub(crate) enum Command {
     /// Check the pack: config valid, pack up to date, requirement coverage, open
     /// placeholders, reviews overdue, attribution kept. Exit 1 on failures (for CI).
     Check(CheckArgs),
+    /// List the facts the config still lacks, most placeholders filled first, each with
+    /// the key to set and an example; then what only the documents can answer.
+    Todo(TodoArgs),
     /// Print the FitSM-1 (3.0) requirement catalogue.
     Requirements {
         #[arg(long, value_enum, default_value_t = CatalogueFormat::Md)]
@@ -128,6 +131,20 @@ pub(crate) struct CheckArgs {
     /// Treat warnings (open placeholders, overdue reviews) as failures.
     #[arg(long)]
     pub(crate) strict: bool,
+}
+
+// The arguments of `fitsm-pack todo`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct TodoArgs {
+    /// The config file.
+    #[arg(short, long, default_value = "sms.toml")]
+    pub(crate) config: PathBuf,
+    /// Folder of templates that replace or add to the built-in ones.
+    #[arg(long)]
+    pub(crate) templates: Option<PathBuf>,
+    /// Report format.
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    pub(crate) format: CheckFormat,
 }
 
 #[derive(Debug, Subcommand)]

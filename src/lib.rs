@@ -8,7 +8,7 @@
 //! [`config`] (load + validate) → [`plan`] (which documents, where) → [`render`] (Tera,
 //! pure, in memory; [`pipeline`] runs these three) → [`output`] (merge, journal, atomic
 //! writes) → [`html`], [`docx`], [`bundle`] (the site, Word files and zip, from the pack
-//! on disk) → [`check`]. [`build`] wires a build together.
+//! on disk) → [`check`], [`todo`]. [`build`] wires a build together.
 //! Below them all: [`fs`] (file-system rules), [`pack`] (the output folder's layout and
 //! what ships), [`error`], [`text`], [`graph`], [`placeholder`], [`progress`].
 //! [`templates`] and [`catalogue`] hold the embedded data: document templates and the
@@ -40,5 +40,6 @@ pub mod render;
 pub mod synth;
 pub mod templates;
 pub mod text;
+pub mod todo;
 
 pub use error::{EXIT_OK, EXIT_PROBLEM, EXIT_UNUSABLE, Error, Outcome};

@@ -6,6 +6,7 @@ mod build;
 mod check;
 mod info;
 mod templates;
+mod todo;
 mod zip;
 
 use fitsm_pack::{Error, Outcome};
@@ -27,6 +28,7 @@ pub(crate) fn run(cli: Cli) -> Result<Outcome, Error> {
         Command::Diff { pack } => build::diff(pack, global),
         Command::Zip(args) => zip::zip(args, global),
         Command::Check(args) => check::check(args),
+        Command::Todo(args) => todo::todo(args),
         Command::Requirements { format } => info::requirements(format),
         Command::Templates(TemplatesCommand::List { templates }) => templates::list(templates.as_deref()),
         Command::Templates(TemplatesCommand::Eject { dir, names }) => templates::eject(&dir, &names, global),
