@@ -83,6 +83,8 @@ pub struct CheckReport {
     /// Files left out of the zip and the site because their names cannot ship, with why.
     pub unsafe_names: Vec<String>,
     pub conflicts: Vec<String>,
+    /// Documents whose owner is also their approver (the config names no one else).
+    pub self_approved: Vec<String>,
     pub documents: usize,
     pub failures: Vec<String>,
     pub warnings: Vec<String>,
@@ -140,6 +142,12 @@ pub fn check(options: &CheckOptions) -> Result<CheckReport, Error> {
         missing_files,
         unsafe_names: skipped.iter().map(ToString::to_string).collect(),
         conflicts,
+        self_approved: plan
+            .documents
+            .iter()
+            .filter(|d| d.owner.is_some() && d.owner == d.approver)
+            .map(|d| format!("markdown/{}", d.path))
+            .collect(),
         documents: found.documents,
         failures: Vec::new(),
         warnings: Vec::new(),
@@ -236,6 +244,16 @@ fn verdict(report: &CheckReport) -> (Vec<String>, Vec<String>) {
         ));
     }
     let mut soft = Vec::new();
+    if !report.self_approved.is_empty() {
+        let count = report.self_approved.len();
+        soft.push(format!(
+            "{count} document{} would be approved by {} own owner, because the config names no one else \
+             (set roles.sms_owner and roles.sms_manager to two other people): {}",
+            plural(count),
+            if count == 1 { "its" } else { "their" },
+            report.self_approved.join(", ")
+        ));
+    }
     let unsafe_names = &report.unsafe_names;
     if !unsafe_names.is_empty() {
         let one = unsafe_names.len() == 1;

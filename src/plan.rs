@@ -108,7 +108,8 @@ fn plan_one(config: &Config, template: &DocumentTemplate, entity: Option<EntityR
         None => ("", String::new()),
     };
     let (owner, owner_role) = resolve_role(config, &declaration.owner, entity.as_ref(), declaration);
-    let (approver, approver_role) = resolve_role(config, &declaration.approver, entity.as_ref(), declaration);
+    let (approver, approver_role) =
+        independent_approver(config, resolve_role(config, &declaration.approver, entity.as_ref(), declaration), &owner);
     PlannedDocument {
         template: template.name.clone(),
         key: declaration.key.clone(),
@@ -136,6 +137,25 @@ fn entity_name(config: &Config, entity: &EntityRef) -> String {
     };
     // Titles are one line in front matter and headings.
     name.map(|n| n.split_whitespace().collect::<Vec<_>>().join(" ")).unwrap_or_default()
+}
+
+/// The approver, if possible someone other than the owner: nobody should approve
+/// their own document (GR2 asks for a review by someone else). The declared approver
+/// comes first, then the SMS owner, then the SMS manager; only when the config names
+/// no one else does the owner approve (and `check` warns).
+fn independent_approver(
+    config: &Config,
+    declared: (Option<String>, String),
+    owner: &Option<String>,
+) -> (Option<String>, String) {
+    if declared.0.is_none() || declared.0 != *owner {
+        return declared;
+    }
+    let id = |value: &Option<toml::Spanned<String>>| value.as_ref().map(|v| v.get_ref().clone());
+    [(id(&config.roles.sms_owner), "SMS owner"), (id(&config.roles.sms_manager), "SMS manager")]
+        .into_iter()
+        .find(|(person, _)| person.is_some() && person != owner)
+        .map_or(declared, |(person, role)| (person, role.to_owned()))
 }
 
 /// Resolves a role spec from a declaration to a person id and a description of the role.

@@ -208,12 +208,6 @@ mod reference_doc {
     const REFERENCE: &str = include_str!("../../docs/templates.md");
     const EXAMPLE: &str = include_str!("../../examples/university-computing-centre/sms.toml");
 
-    fn keys(value: &Value, into: &mut BTreeSet<String>) {
-        if let Some(object) = value.as_object() {
-            into.extend(object.keys().cloned());
-        }
-    }
-
     /// Every key of every object in `value`, however deep (arrays: all elements).
     fn keys(value: &Value, into: &mut BTreeSet<String>) {
         match value {

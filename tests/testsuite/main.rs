@@ -22,6 +22,7 @@ mod regenerate;
 mod site;
 mod snapshots;
 mod templates;
+mod todo;
 mod torture;
 mod trust;
 mod word;
