@@ -14,6 +14,7 @@ mod build;
 mod bundle;
 mod check;
 mod config_errors;
+mod consistency;
 mod crash;
 mod escaping;
 mod init;
