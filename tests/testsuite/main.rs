@@ -16,6 +16,7 @@ mod check;
 mod config_errors;
 mod consistency;
 mod crash;
+mod derived;
 mod escaping;
 mod init;
 mod no_crash;
