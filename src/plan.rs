@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use serde::Serialize;
 
 use crate::catalogue::Catalogue;
-use crate::config::Config;
+use crate::config::{Config, SupplierKind};
 use crate::error::{Error, TemplateError};
 use crate::templates::{Declaration, DocumentGroup, DocumentTemplate, Origin, RenderFor, RoleSpec};
 
@@ -89,16 +89,25 @@ impl Plan {
 }
 
 fn entities(config: &Config, render_for: RenderFor) -> Vec<Option<EntityRef>> {
-    let ids: Vec<&str> = match render_for {
-        RenderFor::Once => return vec![None],
-        RenderFor::Service => config.services.iter().map(|s| s.id.get_ref().as_str()).collect(),
-        RenderFor::Supplier => config.suppliers.iter().map(|s| s.id.get_ref().as_str()).collect(),
-        RenderFor::Customer => config.customers.iter().map(|c| c.id.get_ref().as_str()).collect(),
+    // The index is the position in the config's list, which the renderer uses to find
+    // the entity; members are suppliers, so both supplier kinds index `suppliers`.
+    let suppliers = |members: bool| -> Vec<(usize, &str)> {
+        config
+            .suppliers
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| (s.kind == SupplierKind::FederationMember) == members)
+            .map(|(index, s)| (index, s.id.get_ref().as_str()))
+            .collect()
     };
-    ids.into_iter()
-        .enumerate()
-        .map(|(index, id)| Some(EntityRef { kind: render_for, index, id: id.to_owned() }))
-        .collect()
+    let ids: Vec<(usize, &str)> = match render_for {
+        RenderFor::Once => return vec![None],
+        RenderFor::Service => config.services.iter().map(|s| s.id.get_ref().as_str()).enumerate().collect(),
+        RenderFor::Supplier => suppliers(false),
+        RenderFor::FederationMember => suppliers(true),
+        RenderFor::Customer => config.customers.iter().map(|c| c.id.get_ref().as_str()).enumerate().collect(),
+    };
+    ids.into_iter().map(|(index, id)| Some(EntityRef { kind: render_for, index, id: id.to_owned() })).collect()
 }
 
 fn plan_one(config: &Config, template: &DocumentTemplate, entity: Option<EntityRef>) -> PlannedDocument {
@@ -132,7 +141,7 @@ fn entity_name(config: &Config, entity: &EntityRef) -> String {
     let name = match entity.kind {
         RenderFor::Once => None,
         RenderFor::Service => config.services.get(entity.index).map(|s| &s.name),
-        RenderFor::Supplier => config.suppliers.get(entity.index).map(|s| &s.name),
+        RenderFor::Supplier | RenderFor::FederationMember => config.suppliers.get(entity.index).map(|s| &s.name),
         RenderFor::Customer => config.customers.get(entity.index).map(|c| &c.name),
     };
     // Titles are one line in front matter and headings.
@@ -185,7 +194,7 @@ fn resolve_role(
                 RenderFor::Service => {
                     (config.services.get(entity.index).and_then(|s| id(&s.owner)), "service owner".into())
                 }
-                RenderFor::Supplier => (
+                RenderFor::Supplier | RenderFor::FederationMember => (
                     config
                         .suppliers
                         .get(entity.index)

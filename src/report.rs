@@ -249,6 +249,7 @@ pub(crate) fn templates(set: &TemplateSet) -> Result<String, fitsm_pack::Error> 
             RenderFor::Service => "service",
             RenderFor::Supplier => "supplier",
             RenderFor::Customer => "customer",
+            RenderFor::FederationMember => "member",
         };
         let _ = writeln!(
             out,

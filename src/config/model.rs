@@ -74,6 +74,9 @@ pub struct Config {
 #[serde(deny_unknown_fields)]
 pub struct Organisation {
     pub name: String,
+    /// computing-centre, federation or service-provider.
+    #[serde(rename = "type")]
+    pub kind: Option<OrganisationType>,
     pub short_name: Option<String>,
     pub description: Option<String>,
     pub website: Option<String>,
@@ -270,6 +273,25 @@ pub struct Supplier {
     pub targets: SupplierTargets,
     #[schemars(with = "Option<String>", extend("format" = "date"))]
     pub next_evaluation: Option<Spanned<Date>>,
+    /// Federation members: the site the member runs, e.g. "Lisbon data centre".
+    pub site: Option<String>,
+    pub country: Option<String>,
+    /// Federation members: operations, security and management contacts.
+    #[serde(default)]
+    pub contacts: MemberContacts,
+    /// What the supplier or member commits to beyond the targets.
+    #[serde(default)]
+    pub commitments: Vec<String>,
+}
+
+/// The contacts of a federation member, each a name and address, e.g.
+/// "Operations desk, ops@site.example.org".
+#[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MemberContacts {
+    pub operations: Option<String>,
+    pub security: Option<String>,
+    pub management: Option<String>,
 }
 
 /// What a supplier commits to. Left out, availability, response and restoration are
@@ -542,13 +564,28 @@ pub enum CustomerKind {
     External,
 }
 
-/// Whether a supplier is another organisation (underpinning agreement) or part of the
-/// same one (operational level agreement).
+/// Whether a supplier is another organisation (underpinning agreement), part of the
+/// same one (operational level agreement), or a member site or partner of a
+/// federation (federation member agreement).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
 #[serde(rename_all = "kebab-case")]
 pub enum SupplierKind {
     External,
     Internal,
+    FederationMember,
+}
+
+/// What kind of organisation the pack is for; it chooses the examples the documents
+/// use (incidents, changes, CI types, risks …). Unset: examples that fit all three.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum OrganisationType {
+    /// A university or research computing centre.
+    ComputingCentre,
+    /// A federated infrastructure whose services are delivered by member sites or partners.
+    Federation,
+    /// A hosting or managed-services company.
+    ServiceProvider,
 }
 
 // How the JSON Schema describes one requirement score (the loader checks the same

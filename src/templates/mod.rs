@@ -43,8 +43,12 @@ pub enum RenderFor {
     /// One document for the organisation.
     Once,
     Service,
+    /// Every supplier that is not a federation member.
     Supplier,
     Customer,
+    /// Every supplier of kind `federation-member`.
+    #[serde(rename = "federation-member")]
+    FederationMember,
 }
 
 /// The navigation group a document belongs to (sidebar sections of the site).

@@ -156,6 +156,10 @@ pub(crate) struct SupplierView<'a> {
     pub(crate) dependencies: Option<&'a str>,
     pub(crate) targets: SupplierTargetsView<'a>,
     pub(crate) next_evaluation: Option<String>,
+    pub(crate) site: Option<&'a str>,
+    pub(crate) country: Option<&'a str>,
+    pub(crate) contacts: &'a crate::config::MemberContacts,
+    pub(crate) commitments: &'a [String],
     pub(crate) home: HomeView<'a>,
 }
 
@@ -258,6 +262,10 @@ impl<'a> Entities<'a> {
                     dependencies: s.dependencies.as_deref(),
                     targets,
                     next_evaluation: s.next_evaluation.as_ref().map(|d| d.get_ref().to_string()),
+                    site: s.site.as_deref(),
+                    country: s.country.as_deref(),
+                    contacts: &s.contacts,
+                    commitments: &s.commitments,
                     home: HomeView::entry("suppliers", s.id.get_ref()),
                 }
             })

@@ -247,7 +247,9 @@ impl<'a> SharedViews<'a> {
             plan: &self.plan,
             lists,
             service: entity(RenderFor::Service).and_then(|i| self.entities.services.get(i)),
-            supplier: entity(RenderFor::Supplier).and_then(|i| self.entities.suppliers.get(i)),
+            supplier: entity(RenderFor::Supplier)
+                .or_else(|| entity(RenderFor::FederationMember))
+                .and_then(|i| self.entities.suppliers.get(i)),
             customer: entity(RenderFor::Customer).and_then(|i| self.entities.customers.get(i)),
             process: document.process.as_ref().and_then(|code| self.processes.iter().find(|p| &p.code == code)),
             coverage: coverage.map(|c| CoverageView {
