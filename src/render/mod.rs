@@ -87,7 +87,7 @@ pub struct Renderer<'a> {
 impl<'a> Renderer<'a> {
     pub fn new(config: &'a Config, plan: &'a Plan, templates: &'a TemplateSet) -> Result<Self, Error> {
         let tera = engine::build(templates, LinkIndex::new(plan))?;
-        let shared = SharedViews::new(config, plan, Catalogue::builtin());
+        let shared = SharedViews::new(config, plan, Catalogue::builtin(), templates)?;
         Ok(Renderer { tera, shared, config, plan, templates })
     }
 
@@ -228,7 +228,7 @@ mod reference_doc {
         let templates = TemplateSet::builtin();
         let plan =
             Plan::new(&config, &templates.documents().expect("declarations"), Catalogue::builtin()).expect("plan");
-        let shared = SharedViews::new(&config, &plan, Catalogue::builtin());
+        let shared = SharedViews::new(&config, &plan, Catalogue::builtin(), &templates).expect("views");
         let coverage = Coverage::compute(&plan, Catalogue::builtin(), &config, |_| 0);
         let mut names = BTreeSet::new();
         let mut seen_kinds = BTreeSet::new();

@@ -14,6 +14,7 @@
 
 mod durations;
 mod entities;
+mod examples;
 mod home;
 mod people;
 mod pack;
@@ -35,7 +36,8 @@ use crate::catalogue::Catalogue;
 use crate::config::{Config, Support};
 use crate::coverage::{Coverage, RequirementCoverage};
 use crate::plan::{Plan, PlannedDocument};
-use crate::templates::DocumentGroup;
+use crate::error::Error;
+use crate::templates::{DocumentGroup, TemplateSet};
 use crate::templates::RenderFor;
 
 /// This document: its identity and document-control data.
@@ -110,6 +112,8 @@ pub(crate) struct SharedViews<'a> {
     /// get the counted version.
     requirements: Vec<RequirementCoverage>,
     assessment: Value,
+    /// The examples of the organisation's type (`templates/types/`).
+    examples: Value,
     config: &'a Config,
 }
 
@@ -131,6 +135,7 @@ struct DocumentContext<'v, 'a> {
     continuity: &'v ContinuityView<'a>,
     capacity: &'v CapacityView<'a>,
     plan: &'v PlanView<'a>,
+    examples: &'v Value,
     #[serde(skip_serializing_if = "Option::is_none")]
     lists: Option<Lists<'v, 'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -158,10 +163,15 @@ struct Lists<'v, 'a> {
 }
 
 impl<'a> SharedViews<'a> {
-    pub(crate) fn new(config: &'a Config, plan: &Plan, catalogue: &'static Catalogue) -> Self {
+    pub(crate) fn new(
+        config: &'a Config,
+        plan: &Plan,
+        catalogue: &'static Catalogue,
+        templates: &TemplateSet,
+    ) -> Result<Self, Error> {
         let people_by_id = People::new(config);
         let coverage = Coverage::compute(plan, catalogue, config, |_| 0);
-        SharedViews {
+        Ok(SharedViews {
             org: OrganisationView::new(config),
             pack: PackView::new(config),
             scope: ScopeView::new(&config.scope, "scope"),
@@ -180,9 +190,10 @@ impl<'a> SharedViews<'a> {
             improvements: pack::improvements(config, &people_by_id),
             requirements: coverage.requirements,
             assessment: assessment_value(AssessmentResult::compute(config, catalogue)),
+            examples: examples::load(config, templates)?,
             people_by_id,
             config,
-        }
+        })
     }
 
     /// The document-control data of one document (also its front matter).
@@ -245,6 +256,7 @@ impl<'a> SharedViews<'a> {
             continuity: &self.continuity,
             capacity: &self.capacity,
             plan: &self.plan,
+            examples: &self.examples,
             lists,
             service: entity(RenderFor::Service).and_then(|i| self.entities.services.get(i)),
             supplier: entity(RenderFor::Supplier)
