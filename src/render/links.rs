@@ -18,6 +18,11 @@ use super::escape::escape_inline;
 use crate::pack::paths::relative_href;
 use crate::plan::Plan;
 
+/// The agreement of a supplier is an underpinning or operational level agreement,
+/// or a federation member agreement for a member: a link to either key finds the
+/// one the supplier has, so documents that list every supplier need not ask which.
+const AGREEMENTS: [&str; 2] = ["supplier-agreement", "member-agreement"];
+
 /// Document key and entity id → (path under `markdown/`, title).
 #[derive(Debug, Clone, Default)]
 pub struct LinkIndex {
@@ -42,7 +47,11 @@ impl tera::Function for LinkIndex {
             text_arg("to").ok_or_else(|| tera::Error::msg("link() needs `to`, the key of the target document"))?;
         let from = text_arg("from").ok_or_else(|| tera::Error::msg("link() needs `from=doc.path`"))?;
         let entity = text_arg("entity").map(str::to_owned);
-        let Some((path, title)) = self.targets.get(&(key.to_owned(), entity.clone())) else {
+        let lookup = |key: &str| self.targets.get(&(key.to_owned(), entity.clone()));
+        let found = lookup(key).or_else(|| {
+            AGREEMENTS.contains(&key).then(|| AGREEMENTS.iter().find_map(|other| lookup(other))).flatten()
+        });
+        let Some((path, title)) = found else {
             let which = entity.map(|e| format!(" for `{e}`")).unwrap_or_default();
             return Err(tera::Error::msg(format!("link() to `{key}`{which}: the pack has no such document")));
         };
