@@ -85,3 +85,63 @@ pub fn json_schema() -> String {
     text.push('\n');
     text
 }
+
+#[cfg(test)]
+mod reference_doc {
+    //! docs/config.md documents every key of `sms.toml`. This test walks the JSON
+    //! Schema (made from the same types the loader uses) and fails if a key is not
+    //! named there, so the reference cannot fall behind the config.
+
+    use serde_json::Value;
+
+    const REFERENCE: &str = include_str!("../../docs/config.md");
+
+    fn resolve<'a>(schema: &'a Value, node: &'a Value) -> &'a Value {
+        if let Some(reference) = node.get("$ref").and_then(Value::as_str) {
+            let name = reference.rsplit('/').next().unwrap_or_default();
+            return &schema["$defs"][name];
+        }
+        for key in ["anyOf", "oneOf"] {
+            if let Some(options) = node.get(key).and_then(Value::as_array)
+                && let Some(option) = options.iter().find(|o| o.get("type") != Some(&Value::from("null")))
+            {
+                return resolve(schema, option);
+            }
+        }
+        node
+    }
+
+    fn keys(schema: &Value, node: &Value, prefix: &str, into: &mut Vec<String>) {
+        let node = resolve(schema, node);
+        let node = if node.get("type") == Some(&Value::from("array")) { resolve(schema, &node["items"]) } else { node };
+        let Some(properties) = node.get("properties").and_then(Value::as_object) else { return };
+        for (key, inner) in properties {
+            let path = format!("{prefix}{key}");
+            let resolved = resolve(schema, inner);
+            if resolved.get("properties").is_some() {
+                keys(schema, inner, &format!("{path}."), into);
+            } else {
+                into.push(path);
+            }
+        }
+    }
+
+    #[test]
+    fn every_key_of_the_config_is_documented() {
+        let schema: Value = serde_json::from_str(&super::json_schema()).expect("schema is JSON");
+        let mut missing = Vec::new();
+        for (section, node) in schema["properties"].as_object().expect("sections") {
+            if !REFERENCE.contains(&format!("## `[{section}]`")) && !REFERENCE.contains(&format!("## `[[{section}]]`")) {
+                missing.push(format!("[{section}]"));
+            }
+            let mut paths = Vec::new();
+            keys(&schema, node, "", &mut paths);
+            // Process tables and assessment areas are keyed by code: documented as CODE.…
+            if section == "processes" || section == "assessment" {
+                continue;
+            }
+            missing.extend(paths.into_iter().filter(|p| !REFERENCE.contains(&format!("`{p}`"))).map(|p| format!("{section}.{p}")));
+        }
+        assert!(missing.is_empty(), "docs/config.md does not document: {missing:?}");
+    }
+}

@@ -22,13 +22,18 @@ pub type Id = Spanned<String>;
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
+    /// Who the SMS belongs to.
     pub organisation: Organisation,
+    /// The pack's release, dates and defaults.
     #[serde(default)]
     pub pack: Pack,
+    /// The scope of the SMS.
     #[serde(default)]
     pub scope: Scope,
+    /// Everyone named in a role.
     #[serde(default)]
     pub people: Vec<Person>,
+    /// The SMS-level roles.
     #[serde(default)]
     pub roles: Roles,
     /// The single point of contact for users.
@@ -37,6 +42,7 @@ pub struct Config {
     /// Pack-wide defaults for service and support hours and incident targets.
     #[serde(default)]
     pub support: Support,
+    /// The tools the SMS runs on.
     #[serde(default)]
     pub tools: Tools,
     /// One home per practice: frequencies, deadlines, the risk scale, escalation order.
@@ -55,12 +61,16 @@ pub struct Config {
     #[serde(default)]
     #[schemars(with = "BTreeMap<String, ProcessAssignment>")]
     pub processes: BTreeMap<Spanned<String>, ProcessAssignment>,
+    /// Whom the services are delivered to.
     #[serde(default)]
     pub customers: Vec<Customer>,
+    /// External suppliers, internal units and federation members the services rely on.
     #[serde(default)]
     pub suppliers: Vec<Supplier>,
+    /// The services.
     #[serde(default)]
     pub services: Vec<Service>,
+    /// The continual improvement register.
     #[serde(default)]
     pub improvements: Vec<Improvement>,
     /// FitSM requirements declared out of scope, each with a written justification.
@@ -73,15 +83,22 @@ pub struct Config {
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Organisation {
+    /// The organisation's full name (required).
     pub name: String,
     /// computing-centre, federation or service-provider.
     #[serde(rename = "type")]
     pub kind: Option<OrganisationType>,
+    /// Short name or acronym used in running text; defaults to the name.
     pub short_name: Option<String>,
+    /// What the organisation is and whom it serves.
     pub description: Option<String>,
+    /// Website URL.
     pub website: Option<String>,
+    /// General contact address of the organisation.
     pub contact_email: Option<String>,
+    /// General phone number.
     pub phone: Option<String>,
+    /// Postal address.
     pub address: Option<String>,
     /// Where users go for help: a portal URL or an email address. Kept for older
     /// configs; `[service_desk] portal` is its home now.
@@ -99,17 +116,23 @@ pub struct Organisation {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Pack {
+    /// Release of the pack as a whole (shown in the document register); each document has its own version.
     #[serde(default = "default_version")]
     pub version: String,
+    /// Date from which the documents apply; next reviews are counted from it.
     #[schemars(with = "Option<String>", extend("format" = "date"))]
     pub effective_date: Option<Spanned<Date>>,
+    /// Months between reviews of each document, 1–60.
     #[serde(default = "default_review_interval")]
     #[schemars(with = "i64", range(min = 1, max = 60))]
     pub review_interval_months: Spanned<i64>,
+    /// Classification printed on every document, e.g. public, internal, confidential.
     #[serde(default = "default_classification")]
     pub classification: String,
+    /// Status of the documents: draft (version 0.1) or approved (version 1.0).
     #[serde(default = "default_status")]
     pub status: String,
+    /// Language code of the documents.
     #[serde(default = "default_language")]
     pub language: String,
     /// A folder of templates that overlay the built-in ones.
@@ -149,11 +172,15 @@ fn default_language() -> String {
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Scope {
+    /// The scope statement: which services, for whom, from where.
     pub statement: Option<String>,
+    /// What the SMS covers.
     #[serde(default)]
     pub in_scope: Vec<String>,
+    /// What it deliberately does not cover.
     #[serde(default)]
     pub out_of_scope: Vec<String>,
+    /// Sites from which the services are delivered.
     #[serde(default)]
     pub locations: Vec<String>,
 }
@@ -161,11 +188,16 @@ pub struct Scope {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Person {
+    /// Id other entries refer to.
     #[schemars(with = "String")]
     pub id: Id,
+    /// Full name.
     pub name: String,
+    /// Email address.
     pub email: Option<String>,
+    /// Job title, shown after the name.
     pub title: Option<String>,
+    /// Phone number.
     pub phone: Option<String>,
 }
 
@@ -173,14 +205,19 @@ pub struct Person {
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Roles {
+    /// Top manager accountable for the SMS.
     #[schemars(with = "Option<String>")]
     pub sms_owner: Option<Id>,
+    /// Runs the SMS day to day.
     #[schemars(with = "Option<String>")]
     pub sms_manager: Option<Id>,
+    /// Information security manager; defaults to the ISM process manager.
     #[schemars(with = "Option<String>")]
     pub information_security_manager: Option<Id>,
+    /// Chair of the change advisory board; defaults to the CHM process manager.
     #[schemars(with = "Option<String>")]
     pub cab_chair: Option<Id>,
+    /// Lead of the service desk; defaults to the ISRM process manager.
     #[schemars(with = "Option<String>")]
     pub service_desk_lead: Option<Id>,
 }
@@ -189,10 +226,13 @@ pub struct Roles {
 #[derive(Debug, Clone, Default, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProcessAssignment {
+    /// Person accountable for the process.
     #[schemars(with = "Option<String>")]
     pub owner: Option<Id>,
+    /// Person who runs the process.
     #[schemars(with = "Option<String>")]
     pub manager: Option<Id>,
+    /// People who work in the process.
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub staff: Vec<Id>,
@@ -201,18 +241,24 @@ pub struct ProcessAssignment {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Customer {
+    /// Id services refer to.
     #[schemars(with = "String")]
     pub id: Id,
+    /// The customer's name.
     pub name: String,
+    /// Who the customer is and what it needs.
     pub description: Option<String>,
     /// Part of the same organisation, or outside it (the default).
     #[serde(default)]
     pub kind: CustomerKind,
     /// Who speaks for the customer; the customer representative in agreements.
     pub contact_name: Option<String>,
+    /// Email of the customer representative (`contact` is accepted too).
     #[serde(alias = "contact")]
     pub contact_email: Option<String>,
+    /// Deputy of the customer representative.
     pub deputy_contact_name: Option<String>,
+    /// Email of the deputy.
     pub deputy_contact_email: Option<String>,
     /// Person id of the customer relationship manager (FitSM-3 CRM case owner).
     #[schemars(with = "Option<String>")]
@@ -232,16 +278,22 @@ pub struct Customer {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Supplier {
+    /// Id services refer to.
     #[schemars(with = "String")]
     pub id: Id,
+    /// The supplier's or member's name.
     pub name: String,
+    /// external (underpinning agreement), internal (operational level agreement) or federation-member (federation member agreement).
     pub kind: SupplierKind,
+    /// What the supplier is and supplies.
     pub description: Option<String>,
+    /// Ids of the services it supports or contributes to.
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub provides: Vec<Id>,
     /// Contact for fault reports and operational requests.
     pub contact_name: Option<String>,
+    /// Email for fault reports (`contact` is accepted too).
     #[serde(alias = "contact")]
     pub contact_email: Option<String>,
     /// Second escalation level at the supplier: account or service manager.
@@ -253,6 +305,7 @@ pub struct Supplier {
     pub relationship_manager: Option<Id>,
     /// Contract or agreement reference, e.g. a purchase order number.
     pub agreement_ref: Option<String>,
+    /// End or renewal date of the agreement.
     #[schemars(with = "Option<String>", extend("format" = "date"))]
     pub agreement_end: Option<Spanned<Date>>,
     /// What the supplier delivers under the agreement.
@@ -271,10 +324,12 @@ pub struct Supplier {
     /// Targets the supplier commits to; missing ones are derived from the services it underpins.
     #[serde(default)]
     pub targets: SupplierTargets,
+    /// Date of the next supplier evaluation.
     #[schemars(with = "Option<String>", extend("format" = "date"))]
     pub next_evaluation: Option<Spanned<Date>>,
     /// Federation members: the site the member runs, e.g. "Lisbon data centre".
     pub site: Option<String>,
+    /// Federation members: the member's country.
     pub country: Option<String>,
     /// Federation members: operations, security and management contacts.
     #[serde(default)]
@@ -289,8 +344,11 @@ pub struct Supplier {
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MemberContacts {
+    /// Operations contact: incidents, requests, maintenance.
     pub operations: Option<String>,
+    /// Security contact, reachable at any time.
     pub security: Option<String>,
+    /// Management contact: escalation and changes to the agreement.
     pub management: Option<String>,
 }
 
@@ -303,12 +361,19 @@ pub struct SupplierTargets {
     /// Availability of what is supplied, in percent.
     #[schemars(with = "Option<f64>", extend("minimum" = 0, "maximum" = 100))]
     pub availability: Option<Spanned<f64>>,
+    /// Response to a critical fault; default: the strictest critical response time of the services underpinned.
     pub response_critical: Option<String>,
+    /// Restoration of a critical fault; default: the strictest recovery time of the services underpinned.
     pub restoration_critical: Option<String>,
+    /// Response to other faults and requests; default: the strictest high-priority response time of the services underpinned.
     pub response_other: Option<String>,
+    /// Delivery time for parts, fixes or replacements.
     pub delivery_time: Option<String>,
+    /// Notice of planned maintenance; default: `[practices] maintenance_notice`.
     pub maintenance_notice: Option<String>,
+    /// Notice of changes that may affect the services; default: `[practices] maintenance_notice`.
     pub change_notice: Option<String>,
+    /// Maximum time to report a security incident; default: `[practices] security_incident_notification`.
     pub security_incident_notification: Option<String>,
     /// How often the supplier reports its performance.
     pub reporting: Option<String>,
@@ -317,10 +382,14 @@ pub struct SupplierTargets {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Service {
+    /// Id other entries refer to; also the service's folder name.
     #[schemars(with = "String")]
     pub id: Id,
+    /// The service's name.
     pub name: String,
+    /// What the service does and for whom (paragraphs allowed).
     pub description: Option<String>,
+    /// Person id of the service owner.
     #[schemars(with = "Option<String>")]
     pub owner: Option<Id>,
     /// Person id of the owner's deputy.
@@ -329,16 +398,21 @@ pub struct Service {
     /// Lifecycle stage; a service is live unless the config says otherwise.
     #[serde(default)]
     pub status: ServiceStatus,
+    /// Category in the service catalogue.
     pub category: Option<String>,
+    /// Where users reach the service.
     pub url: Option<String>,
     /// How users get access, when more than the URL: e.g. "project application to the allocation committee".
     pub access: Option<String>,
+    /// Ids of the customers it is delivered to.
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub customers: Vec<Id>,
+    /// Ids of the suppliers it relies on (merged with the suppliers' `provides`).
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub suppliers: Vec<Id>,
+    /// Ids of the services it depends on.
     #[serde(default)]
     #[schemars(with = "Vec<String>")]
     pub depends_on: Vec<Id>,
@@ -353,8 +427,10 @@ pub struct Service {
     pub recovery_time: Option<String>,
     /// Recovery point objective, e.g. "24 hours".
     pub recovery_point: Option<String>,
+    /// Response time per incident priority; defaults to `[support]`.
     #[serde(default)]
     pub response_times: PriorityTargets,
+    /// Resolution time per incident priority; defaults to `[support]`.
     #[serde(default)]
     pub resolution_times: PriorityTargets,
     /// Commitments of the SLA beyond the targets, e.g. "quota increases within 2 working days".
@@ -390,8 +466,10 @@ pub struct Service {
     pub monitoring: Option<String>,
     /// Where runbooks and administration guides are (default: `[tools] knowledge_base`).
     pub runbooks: Option<String>,
+    /// The service's part of the capacity plan.
     #[serde(default)]
     pub capacity: ServiceCapacity,
+    /// The service's part of the availability and continuity plan.
     #[serde(default)]
     pub continuity: ServiceContinuity,
 }
@@ -418,6 +496,7 @@ pub struct ServiceContinuity {
     pub measures: Option<String>,
     /// Likelihood × impact of the service's own failure, on the `[practices]` risk scale, e.g. "2 × 4".
     pub risk: Option<String>,
+    /// Date of the last recovery test.
     #[schemars(with = "Option<String>", extend("format" = "date"))]
     pub last_test: Option<Spanned<Date>>,
 }
@@ -430,8 +509,11 @@ pub struct Continuity {
     pub alternative_site: Option<String>,
     /// Likelihood × impact ratings of the pack-wide risks, e.g. "1 × 5".
     pub site_loss_risk: Option<String>,
+    /// Likelihood × impact of a cyber attack that disables systems.
     pub cyber_attack_risk: Option<String>,
+    /// Likelihood × impact of key staff being unavailable at once.
     pub key_staff_risk: Option<String>,
+    /// Likelihood × impact of a key supplier failing.
     pub supplier_risk: Option<String>,
 }
 
@@ -446,7 +528,9 @@ pub struct Capacity {
     pub service_desk_staff: Option<String>,
     /// Second-line and operations staffing.
     pub operations_staff: Option<String>,
+    /// Operating budget available for capacity this year.
     pub operating_budget: Option<String>,
+    /// Investment budget available for capacity this year.
     pub investment_budget: Option<String>,
     /// When next year's budget is decided.
     pub budget_cycle: Option<String>,
@@ -474,9 +558,13 @@ pub struct SmsPlan {
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PriorityTargets {
+    /// Target for critical incidents, e.g. "30 minutes".
     pub critical: Option<String>,
+    /// Target for high-priority incidents.
     pub high: Option<String>,
+    /// Target for medium-priority incidents.
     pub medium: Option<String>,
+    /// Target for low-priority incidents.
     pub low: Option<String>,
 }
 
@@ -484,13 +572,19 @@ pub struct PriorityTargets {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Improvement {
+    /// Id of the entry.
     #[schemars(with = "String")]
     pub id: Id,
+    /// What is to be improved.
     pub title: String,
+    /// Where it came from: an audit, a review, a complaint …
     pub source: Option<String>,
+    /// Person id of who drives it.
     #[schemars(with = "Option<String>")]
     pub owner: Option<Id>,
+    /// e.g. proposed, planned, in progress, done.
     pub status: Option<String>,
+    /// Due date.
     #[schemars(with = "Option<String>", extend("format" = "date"))]
     pub due: Option<Spanned<Date>>,
 }
@@ -499,8 +593,10 @@ pub struct Improvement {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Exclusion {
+    /// The FitSM requirement id, e.g. "PR13.4".
     #[schemars(with = "String")]
     pub requirement: Spanned<String>,
+    /// Why it does not apply (required).
     #[schemars(with = "String")]
     pub justification: Spanned<String>,
 }
@@ -510,6 +606,7 @@ pub struct Exclusion {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Assessment {
+    /// Date of the assessment.
     #[schemars(with = "Option<String>", extend("format" = "date"))]
     pub date: Option<Spanned<Date>>,
     /// Person id of who led the assessment.
@@ -524,6 +621,7 @@ pub struct Assessment {
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct AssessmentArea {
+    /// Whether the area is in scope (default true).
     #[serde(default = "in_scope_by_default")]
     pub in_scope: bool,
     /// Goal level, 1–4.
@@ -533,6 +631,7 @@ pub struct AssessmentArea {
     #[serde(default)]
     #[schemars(with = "BTreeMap<String, ScoreSchema>")]
     pub scores: BTreeMap<Spanned<String>, Spanned<i64>>,
+    /// The main evidence examined.
     pub evidence: Option<String>,
 }
 
