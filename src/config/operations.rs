@@ -18,7 +18,9 @@ use super::model::PriorityTargets;
 pub struct ServiceDesk {
     /// Self-service portal URL.
     pub portal: Option<String>,
+    /// Service desk email.
     pub email: Option<String>,
+    /// Service desk phone.
     pub phone: Option<String>,
     /// When the service desk is staffed, e.g. "Mon–Fri 08:00–18:00".
     pub hours: Option<String>,
@@ -28,10 +30,14 @@ pub struct ServiceDesk {
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Support {
+    /// Default service hours, e.g. "24/7".
     pub hours: Option<String>,
+    /// Default support hours.
     pub support_hours: Option<String>,
+    /// Default response time per incident priority.
     #[serde(default)]
     pub response_times: PriorityTargets,
+    /// Default resolution time per incident priority.
     #[serde(default)]
     pub resolution_times: PriorityTargets,
 }
@@ -42,6 +48,7 @@ pub struct Support {
 pub struct Tools {
     /// Ticketing and self-service tool, e.g. "Request Tracker 5".
     pub ticketing: Option<String>,
+    /// Monitoring and alerting tool.
     pub monitoring: Option<String>,
     /// Where configuration items are recorded.
     pub cmdb: Option<String>,
@@ -80,8 +87,11 @@ pub struct Practices {
     pub access_review: Option<String>,
     /// By when the accounts and access of someone who leaves are removed.
     pub leaver_deadline: Option<String>,
+    /// How often top management reviews the SMS.
     pub management_review: Option<String>,
+    /// How often the SMS is audited internally.
     pub internal_audit: Option<String>,
+    /// How often the FitSM self-assessment is repeated.
     pub self_assessment: Option<String>,
     /// How often each supplier's performance is evaluated.
     pub supplier_evaluation: Option<String>,
@@ -89,11 +99,15 @@ pub struct Practices {
     pub supplier_reporting: Option<String>,
     /// Default frequency of service reviews with a customer.
     pub customer_review: Option<String>,
+    /// How often customer satisfaction is surveyed.
     pub satisfaction_survey: Option<String>,
     /// How often service reports are produced.
     pub service_reporting: Option<String>,
+    /// How often capacity is reviewed against the capacity plan.
     pub capacity_review: Option<String>,
+    /// How often the continuity plan is tested.
     pub continuity_test: Option<String>,
+    /// How often the change advisory board meets.
     pub cab_meeting: Option<String>,
     /// Minimum notice of planned maintenance to customers (and from suppliers).
     pub maintenance_notice: Option<String>,
@@ -101,11 +115,15 @@ pub struct Practices {
     pub security_incident_notification: Option<String>,
     /// Time after a major incident by which its review is held.
     pub major_incident_review: Option<String>,
+    /// How long a new or changed service gets early life support.
     pub early_life_support: Option<String>,
     /// When, after go-live, a new or changed service is evaluated.
     pub post_implementation_review: Option<String>,
+    /// How long security-relevant logs are kept.
     pub log_retention: Option<String>,
+    /// How long SMS records are kept unless a law says otherwise.
     pub record_retention: Option<String>,
+    /// How often the improvement register is reviewed.
     pub improvement_review: Option<String>,
     /// The escalation order for complaints and targets at risk.
     pub escalation: Option<Vec<EscalationStep>>,
