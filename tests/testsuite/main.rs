@@ -27,4 +27,5 @@ mod templates;
 mod todo;
 mod torture;
 mod trust;
+mod types;
 mod word;
