@@ -31,9 +31,11 @@ fn a_build_killed_at_any_moment_is_repaired_by_the_next_without_losing_edits() {
     let project = Project::new().config(&config);
     project.run(["build"]).success();
     for (index, path) in edited_paths().iter().enumerate() {
-        let text = project.read(path).replacen(
-            "## 6. Responsibilities",
-            &format!("USER EDIT {index}: agreed with the customer.\n\n## 6. Responsibilities"),
+        let text = project.read(path);
+        let section = crate::project::heading(&text, "Responsibilities");
+        let text = text.replacen(
+            &section,
+            &format!("USER EDIT {index}: agreed with the customer.\n\n{section}"),
             1,
         );
         std::fs::write(project.path(path), text).expect("edit");

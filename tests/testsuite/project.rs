@@ -101,6 +101,15 @@ impl Project {
     }
 }
 
+/// The heading line of the section whose title holds `title` (section numbers change
+/// with the templates; what the section is about does not).
+pub fn heading(text: &str, title: &str) -> String {
+    text.lines()
+        .find(|line| line.starts_with("## ") && line.contains(title))
+        .unwrap_or_else(|| panic!("no section about {title:?}"))
+        .to_owned()
+}
+
 pub fn example_path(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("examples").join(name).join("sms.toml")
 }

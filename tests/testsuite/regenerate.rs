@@ -31,7 +31,8 @@ fn modification_times(project: &Project) -> Vec<(String, SystemTime)> {
 fn an_edit_survives_a_new_service() {
     let project = Project::example("minimal");
     project.run(["build"]).success();
-    edit(&project, SLA, "## 6. Responsibilities", "Agreed with the web team in March.\n\n## 6. Responsibilities");
+    let section = crate::project::heading(&project.read(SLA), "Responsibilities");
+    edit(&project, SLA, &section, &format!("Agreed with the web team in March.\n\n{section}"));
     let updated = project.read("sms.toml") + EXTRA_SERVICE;
     let project = project.config(&updated);
     project.run(["build"]).success();
@@ -51,7 +52,8 @@ fn removing_a_service_removes_its_unedited_documents_and_keeps_edited_ones() {
     let config = project.read("sms.toml");
     let project = project.config(&(config.clone() + EXTRA_SERVICE));
     project.run(["build"]).success();
-    edit(&project, SLA, "## 6. Responsibilities", "Our note.\n\n## 6. Responsibilities");
+    let section = crate::project::heading(&project.read(SLA), "Responsibilities");
+    edit(&project, SLA, &section, &format!("Our note.\n\n{section}"));
     // remove both services' documents from the plan: web-hosting (edited) and mail
     let without_services = config.split("[[services]]").next().expect("head").to_owned();
     let project = project.config(&without_services);
