@@ -42,6 +42,9 @@ pub(crate) enum Command {
         /// Folder to create the config in.
         #[arg(default_value = ".")]
         dir: PathBuf,
+        /// Start from the example of this kind of organisation.
+        #[arg(long = "type", value_enum)]
+        kind: Option<OrganisationTypeArg>,
     },
     /// Render the documentation pack from the config, keeping people's edits.
     Build(BuildArgs),
@@ -181,6 +184,27 @@ impl From<FormatArg> for Format {
             FormatArg::Md => Format::Markdown,
             FormatArg::Html => Format::Html,
             FormatArg::Docx => Format::Docx,
+        }
+    }
+}
+
+/// `init --type`: the kinds of organisation that have an example to start from.
+#[derive(Debug, Clone, Copy, clap::ValueEnum)]
+pub(crate) enum OrganisationTypeArg {
+    /// A university or research computing centre.
+    ComputingCentre,
+    /// A federated infrastructure with member sites or partners.
+    Federation,
+    /// A hosting or managed-services company.
+    ServiceProvider,
+}
+
+impl From<OrganisationTypeArg> for fitsm_pack::config::OrganisationType {
+    fn from(kind: OrganisationTypeArg) -> Self {
+        match kind {
+            OrganisationTypeArg::ComputingCentre => Self::ComputingCentre,
+            OrganisationTypeArg::Federation => Self::Federation,
+            OrganisationTypeArg::ServiceProvider => Self::ServiceProvider,
         }
     }
 }

@@ -11,15 +11,26 @@ use std::path::{Path, PathBuf};
 
 use crate::error::Error;
 
+use crate::config::OrganisationType;
+
 /// The starter config: the realistic example organisation.
 pub const STARTER_CONFIG: &str = include_str!("../examples/university-computing-centre/sms.toml");
+
+/// The example each organisation type starts from.
+pub fn starter_config(kind: Option<OrganisationType>) -> &'static str {
+    match kind {
+        None | Some(OrganisationType::ComputingCentre) => STARTER_CONFIG,
+        Some(OrganisationType::Federation) => include_str!("../examples/research-federation/sms.toml"),
+        Some(OrganisationType::ServiceProvider) => include_str!("../examples/managed-hosting/sms.toml"),
+    }
+}
 
 /// File name of the schema written beside the config.
 pub const SCHEMA_FILE: &str = "sms.schema.json";
 
 /// Writes `dir/sms.toml` (and its JSON Schema, if missing) and returns the config's
 /// path. Fails if the config already exists.
-pub fn init(dir: &Path) -> Result<PathBuf, Error> {
+pub fn init(dir: &Path, kind: Option<OrganisationType>) -> Result<PathBuf, Error> {
     let write_error = |source| Error::Write { path: dir.to_owned(), source };
     std::fs::create_dir_all(dir).map_err(write_error)?;
     let path = dir.join("sms.toml");
@@ -30,7 +41,7 @@ pub fn init(dir: &Path) -> Result<PathBuf, Error> {
         Err(source) => return Err(Error::Write { path, source }),
     };
     // The first line lets editors with TOML support validate and complete the file.
-    let text = format!("#:schema ./{SCHEMA_FILE}\n{STARTER_CONFIG}");
+    let text = format!("#:schema ./{SCHEMA_FILE}\n{}", starter_config(kind));
     file.write_all(text.as_bytes()).map_err(|source| Error::Write { path: path.clone(), source })?;
     let schema = dir.join(SCHEMA_FILE);
     if !schema.exists() {

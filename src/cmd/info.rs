@@ -11,8 +11,12 @@ use super::Global;
 use crate::cli::{CatalogueFormat, Cli};
 use crate::report;
 
-pub(super) fn init(dir: &Path, global: Global) -> Result<Outcome, Error> {
-    let path = fitsm_pack::init::init(dir)?;
+pub(super) fn init(
+    dir: &Path,
+    kind: Option<fitsm_pack::config::OrganisationType>,
+    global: Global,
+) -> Result<Outcome, Error> {
+    let path = fitsm_pack::init::init(dir, kind)?;
     if !global.quiet {
         report::message!("wrote {}", path.display());
         report::message!("next: edit it, then run `fitsm-pack build -c {}`", path.display());

@@ -23,7 +23,7 @@ pub(crate) struct Global {
 pub(crate) fn run(cli: Cli) -> Result<Outcome, Error> {
     let global = Global { quiet: cli.quiet, verbose: cli.verbose };
     match cli.command {
-        Command::Init { dir } => info::init(&dir, global),
+        Command::Init { dir, kind } => info::init(&dir, kind.map(Into::into), global),
         Command::Build(args) => build::build(args, global),
         Command::Diff { pack } => build::diff(pack, global),
         Command::Zip(args) => zip::zip(args, global),

@@ -24,3 +24,21 @@ fn init_never_overwrites() {
     project.run(["init"]).exit(2).stderr_contains("already exists");
     assert_eq!(project.read("sms.toml"), "# mine\n");
 }
+
+#[test]
+fn init_type_starts_from_the_matching_example_and_it_builds() {
+    for (kind, name) in [
+        ("computing-centre", "university-computing-centre"),
+        ("federation", "research-federation"),
+        ("service-provider", "managed-hosting"),
+    ] {
+        let project = Project::new();
+        project.run(["init", "--type", kind]).success();
+        let written = project.read("sms.toml");
+        let example = std::fs::read_to_string(crate::project::example_path(name)).expect("example");
+        assert!(written.ends_with(&example), "init --type {kind} writes the {name} example");
+        project.run(["build"]).success();
+    }
+    let project = Project::new();
+    project.run(["init", "--type", "federaton"]).exit(2).stderr_contains("federation");
+}
