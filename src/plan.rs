@@ -9,6 +9,7 @@ use serde::Serialize;
 
 use crate::catalogue::Catalogue;
 use crate::config::{Config, SupplierKind};
+use crate::placeholder::Home;
 use crate::error::{Error, TemplateError};
 use crate::templates::{Declaration, DocumentGroup, DocumentTemplate, Origin, RenderFor, RoleSpec};
 
@@ -34,6 +35,10 @@ pub struct PlannedDocument {
     pub owner_role: String,
     pub approver: Option<String>,
     pub approver_role: String,
+    /// Where the owner and the approver are set in the config, for the placeholder
+    /// when one is missing (see `placeholder::tagged`).
+    pub owner_home: Option<Home>,
+    pub approver_home: Option<Home>,
     /// For process descriptions: the FitSM process code.
     pub process: Option<String>,
     /// Rendered after the others, with their placeholder counts (see `Declaration`).
@@ -119,7 +124,12 @@ fn plan_one(config: &Config, template: &DocumentTemplate, entity: Option<EntityR
     let (owner, owner_role) = resolve_role(config, &declaration.owner, entity.as_ref(), declaration);
     let (approver, approver_role) =
         independent_approver(config, resolve_role(config, &declaration.approver, entity.as_ref(), declaration), &owner);
+    let owner_home = if owner.is_none() { role_home(&declaration.owner, entity.as_ref(), config) } else { None };
+    let approver_home =
+        if approver.is_none() { role_home(&declaration.approver, entity.as_ref(), config) } else { None };
     PlannedDocument {
+        owner_home,
+        approver_home,
         template: template.name.clone(),
         key: declaration.key.clone(),
         id: declaration.id.replace("{id}", entity_id).to_uppercase(),
@@ -165,6 +175,29 @@ fn independent_approver(
         .into_iter()
         .find(|(person, _)| person.is_some() && person != owner)
         .map_or(declared, |(person, role)| (person, role.to_owned()))
+}
+
+/// Where the person a role spec names is set in the config: the key `todo` offers
+/// when the config names no one (a role with a fallback names the fallback, as the
+/// fact registry does).
+fn role_home(spec: &RoleSpec, entity: Option<&EntityRef>, config: &Config) -> Option<Home> {
+    let table = |section: &str, key: &str| Some(Home { section: section.into(), id: None, key: key.into() });
+    match spec {
+        RoleSpec::SmsOwner => table("roles", "sms_owner"),
+        RoleSpec::SmsManager => table("roles", "sms_manager"),
+        RoleSpec::InformationSecurityManager => table("processes", "ISM.manager"),
+        RoleSpec::ProcessOwner(code) => table("processes", &format!("{code}.owner")),
+        RoleSpec::Entity => match entity?.kind {
+            RenderFor::Service => Some(Home {
+                section: "services".into(),
+                id: config.services.get(entity?.index).map(|s| s.id.get_ref().clone()),
+                key: "owner".into(),
+            }),
+            RenderFor::Supplier | RenderFor::FederationMember => table("processes", "SUPPM.manager"),
+            RenderFor::Customer => table("processes", "CRM.manager"),
+            RenderFor::Once => None,
+        },
+    }
 }
 
 /// Resolves a role spec from a declaration to a person id and a description of the role.

@@ -49,6 +49,22 @@ fn placeholder(what: &str) -> String {
     crate::placeholder::placeholder(&escape_inline(what))
 }
 
+/// The placeholder, tagged with the config key in the `home` argument when the
+/// template passes one (`person(role=…, home=doc.owner_home)`), so `todo` can name it.
+fn placeholder_at(what: &str, args: &HashMap<String, Value>) -> String {
+    let home = args.get("home").and_then(|home| {
+        Some(crate::placeholder::Home {
+            section: home.get("section")?.as_str()?.to_owned(),
+            id: home.get("id").and_then(Value::as_str).map(str::to_owned),
+            key: home.get("key")?.as_str()?.to_owned(),
+        })
+    });
+    match home {
+        Some(home) => crate::placeholder::tagged(&home, &escape_inline(what)),
+        None => placeholder(what),
+    }
+}
+
 fn what_arg(args: &HashMap<String, Value>, name: &str) -> String {
     args.get(name).and_then(Value::as_str).unwrap_or("this information").to_owned()
 }
@@ -76,7 +92,7 @@ fn render_text(value: &Value) -> String {
 struct OrTodo;
 impl tera::Filter for OrTodo {
     fn filter(&self, value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
-        Ok(Value::String(if is_blank(value) { placeholder(&what_arg(args, "what")) } else { render_text(value) }))
+        Ok(Value::String(if is_blank(value) { placeholder_at(&what_arg(args, "what"), args) } else { render_text(value) }))
     }
     fn is_safe(&self) -> bool {
         true
@@ -88,7 +104,7 @@ struct PersonFilter;
 impl tera::Filter for PersonFilter {
     fn filter(&self, value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
         let Some(person) = value.as_object() else {
-            return Ok(Value::String(placeholder(&format!("name of the {}", what_arg(args, "role")))));
+            return Ok(Value::String(placeholder_at(&format!("name of the {}", what_arg(args, "role")), args)));
         };
         let name = person.get("name").and_then(Value::as_str).unwrap_or_default();
         let text = match person.get("title").and_then(Value::as_str) {

@@ -8,10 +8,17 @@
 
 use super::engine::PLACEHOLDER_PREFIX;
 use super::view::DocView;
+use crate::placeholder::{Home, tagged};
 
 pub(super) fn render(doc: &DocView<'_>) -> String {
-    let person = |person: &Option<super::view::PersonRef<'_>>, role: &str| {
-        person.as_ref().map_or_else(|| format!("{PLACEHOLDER_PREFIX}name of the {role}]"), |p| p.name.to_owned())
+    let person = |person: &Option<super::view::PersonRef<'_>>, role: &str, home: Option<&Home>| {
+        person.as_ref().map_or_else(
+            || {
+                let what = format!("name of the {role}");
+                home.map_or_else(|| format!("{PLACEHOLDER_PREFIX}{what}]"), |home| tagged(home, &what))
+            },
+            |p| p.name.to_owned(),
+        )
     };
     let todo = |what: &str| format!("{PLACEHOLDER_PREFIX}{what}]");
     let fields: [(&str, String); 9] = [
@@ -19,8 +26,8 @@ pub(super) fn render(doc: &DocView<'_>) -> String {
         ("title", doc.title.to_owned()),
         ("version", doc.version.to_owned()),
         ("status", doc.status.to_owned()),
-        ("owner", person(&doc.owner, doc.owner_role)),
-        ("approver", person(&doc.approver, doc.approver_role)),
+        ("owner", person(&doc.owner, doc.owner_role, doc.owner_home)),
+        ("approver", person(&doc.approver, doc.approver_role, doc.approver_home)),
         ("effective_date", doc.effective_date.map_or_else(|| todo("effective date"), str::to_owned)),
         ("next_review", doc.next_review.map_or_else(|| todo("next review date"), str::to_owned)),
         ("classification", doc.classification.to_owned()),

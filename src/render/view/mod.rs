@@ -35,6 +35,7 @@ use crate::assessment::AssessmentResult;
 use crate::catalogue::Catalogue;
 use crate::config::{Config, Support};
 use crate::coverage::{Coverage, RequirementCoverage};
+use crate::placeholder::Home;
 use crate::plan::{Plan, PlannedDocument};
 use crate::error::Error;
 use crate::templates::{DocumentGroup, TemplateSet};
@@ -59,6 +60,10 @@ pub(crate) struct DocView<'a> {
     pub(crate) owner_role: &'a str,
     pub(crate) approver: Option<PersonView<'a>>,
     pub(crate) approver_role: &'a str,
+    /// Where a missing owner or approver is set (null when named): pass it to
+    /// `person(home=…)` so the placeholder names the key.
+    pub(crate) owner_home: Option<&'a Home>,
+    pub(crate) approver_home: Option<&'a Home>,
     pub(crate) requirements: Vec<RequirementView<'static>>,
 }
 
@@ -214,6 +219,8 @@ impl<'a> SharedViews<'a> {
             owner_role: &document.owner_role,
             approver: document.approver.as_deref().and_then(|id| self.people_by_id.by_id(id)),
             approver_role: &document.approver_role,
+            owner_home: document.owner_home.as_ref(),
+            approver_home: document.approver_home.as_ref(),
             requirements: document
                 .requirements
                 .iter()
