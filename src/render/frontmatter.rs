@@ -20,7 +20,9 @@ pub(super) fn render(doc: &DocView<'_>) -> String {
             |p| p.name.to_owned(),
         )
     };
-    let todo = |what: &str| format!("{PLACEHOLDER_PREFIX}{what}]");
+    // Both dates follow from the pack's effective date: that is the key to set.
+    let effective = Home { section: "pack".into(), id: None, key: "effective_date".into() };
+    let todo = |what: &str| tagged(&effective, what);
     let fields: [(&str, String); 9] = [
         ("id", doc.id.to_owned()),
         ("title", doc.title.to_owned()),

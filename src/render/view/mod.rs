@@ -79,6 +79,8 @@ pub(crate) struct RegisterEntry<'a> {
     pub(crate) version: &'static str,
     pub(crate) owner: Option<PersonView<'a>>,
     pub(crate) owner_role: &'a str,
+    /// Where a missing owner is set, for `person(home=…)`.
+    pub(crate) owner_home: Option<&'a Home>,
     pub(crate) next_review: Option<&'a str>,
     pub(crate) requirements: &'a [String],
 }
@@ -301,6 +303,7 @@ impl<'a> SharedViews<'a> {
             version: document_version(&self.config.pack.status),
             owner: document.owner.as_deref().and_then(|id| self.people_by_id.by_id(id)),
             owner_role: &document.owner_role,
+            owner_home: document.owner_home.as_ref(),
             next_review: self.pack.next_review.as_deref(),
             requirements: &document.requirements,
         }
