@@ -125,7 +125,8 @@ mod tests {
     #[test]
     fn untag_reports_homes_and_lines_and_leaves_plain_text() {
         let home = Home { section: "services".into(), id: Some("hpc".into()), key: "recovery_time".into() };
-        let text = format!("# T\n\nRTO: {}\n\n| a | {} |\n", tagged(&home, "recovery time"), placeholder("utilisation"));
+        let text =
+            format!("# T\n\nRTO: {}\n\n| a | {} |\n", tagged(&home, "recovery time"), placeholder("utilisation"));
         let (clean, found) = untag(&text);
         assert_eq!(clean, "# T\n\nRTO: [TO BE COMPLETED: recovery time]\n\n| a | [TO BE COMPLETED: utilisation] |\n");
         assert_eq!(

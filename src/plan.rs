@@ -9,8 +9,8 @@ use serde::Serialize;
 
 use crate::catalogue::Catalogue;
 use crate::config::{Config, SupplierKind};
-use crate::placeholder::Home;
 use crate::error::{Error, TemplateError};
+use crate::placeholder::Home;
 use crate::templates::{Declaration, DocumentGroup, DocumentTemplate, Origin, RenderFor, RoleSpec};
 
 /// One output document.

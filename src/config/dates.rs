@@ -43,7 +43,10 @@ impl<'de> Deserialize<'de> for Date {
                 f.write_str("a date such as 2027-03-01")
             }
             fn visit_str<E: de::Error>(self, text: &str) -> Result<Date, E> {
-                text.trim().parse::<Datetime>().map(Date).map_err(|_| E::invalid_value(de::Unexpected::Str(text), &self))
+                text.trim()
+                    .parse::<Datetime>()
+                    .map(Date)
+                    .map_err(|_| E::invalid_value(de::Unexpected::Str(text), &self))
             }
             // toml hands a TOML date over as a one-entry map; Datetime knows how to read it.
             fn visit_map<M: MapAccess<'de>>(self, map: M) -> Result<Date, M::Error> {

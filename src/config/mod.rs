@@ -131,7 +131,8 @@ mod reference_doc {
         let schema: Value = serde_json::from_str(&super::json_schema()).expect("schema is JSON");
         let mut missing = Vec::new();
         for (section, node) in schema["properties"].as_object().expect("sections") {
-            if !REFERENCE.contains(&format!("## `[{section}]`")) && !REFERENCE.contains(&format!("## `[[{section}]]`")) {
+            if !REFERENCE.contains(&format!("## `[{section}]`")) && !REFERENCE.contains(&format!("## `[[{section}]]`"))
+            {
                 missing.push(format!("[{section}]"));
             }
             let mut paths = Vec::new();
@@ -140,7 +141,9 @@ mod reference_doc {
             if section == "processes" || section == "assessment" {
                 continue;
             }
-            missing.extend(paths.into_iter().filter(|p| !REFERENCE.contains(&format!("`{p}`"))).map(|p| format!("{section}.{p}")));
+            missing.extend(
+                paths.into_iter().filter(|p| !REFERENCE.contains(&format!("`{p}`"))).map(|p| format!("{section}.{p}")),
+            );
         }
         assert!(missing.is_empty(), "docs/config.md does not document: {missing:?}");
     }

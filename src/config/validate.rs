@@ -145,7 +145,8 @@ impl Checker<'_> {
             if let Some(deputy) = &service.deputy_owner {
                 self.reference("person", deputy, &ids.people, || format!("services.{service_id}.deputy_owner"));
             }
-            for (date, key) in [(&service.go_live, "go_live"), (&service.continuity.last_test, "continuity.last_test")] {
+            for (date, key) in [(&service.go_live, "go_live"), (&service.continuity.last_test, "continuity.last_test")]
+            {
                 if let Some(date) = date {
                     self.date(date, key);
                 }

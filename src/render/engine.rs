@@ -92,7 +92,11 @@ fn render_text(value: &Value) -> String {
 struct OrTodo;
 impl tera::Filter for OrTodo {
     fn filter(&self, value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
-        Ok(Value::String(if is_blank(value) { placeholder_at(&what_arg(args, "what"), args) } else { render_text(value) }))
+        Ok(Value::String(if is_blank(value) {
+            placeholder_at(&what_arg(args, "what"), args)
+        } else {
+            render_text(value)
+        }))
     }
     fn is_safe(&self) -> bool {
         true

@@ -38,7 +38,8 @@ impl tera::Filter for Fact {
         let kind = text("kind");
         let registry = Registry::builtin();
         let spec = registry.get(kind, key).ok_or_else(|| {
-            let hint = crate::diagnostic::suggest(key, registry.keys_of(kind), "see the fact registry in docs/config.md");
+            let hint =
+                crate::diagnostic::suggest(key, registry.keys_of(kind), "see the fact registry in docs/config.md");
             tera::Error::msg(format!("`{kind}` has no fact `{key}`; {hint}"))
         })?;
         let found = key.split('.').try_fold(value, |at, part| at.get(part));
@@ -101,7 +102,11 @@ fn show(value: &Value, form: &str) -> tera::Result<String> {
             Value::Array(items) => items.iter().map(|item| format!("- {}", plain(item))).collect::<Vec<_>>().join("\n"),
             other => format!("- {}", plain(other)),
         },
-        other => return Err(tera::Error::msg(format!("`fact` cannot show a value `as=\"{other}\"`; use text, percent, person, block or list"))),
+        other => {
+            return Err(tera::Error::msg(format!(
+                "`fact` cannot show a value `as=\"{other}\"`; use text, percent, person, block or list"
+            )));
+        }
     })
 }
 
@@ -135,7 +140,10 @@ mod tests {
         );
         let missing = Fact.filter(&service(), &args(&[("key", "users")])).expect("placeholder");
         let (_, found) = crate::placeholder::untag(missing.as_str().unwrap_or_default());
-        assert_eq!(found[0].home, Some(Home { section: "services".into(), id: Some("hpc".into()), key: "users".into() }));
+        assert_eq!(
+            found[0].home,
+            Some(Home { section: "services".into(), id: Some("hpc".into()), key: "users".into() })
+        );
     }
 
     #[test]

@@ -48,9 +48,8 @@ impl tera::Function for LinkIndex {
         let from = text_arg("from").ok_or_else(|| tera::Error::msg("link() needs `from=doc.path`"))?;
         let entity = text_arg("entity").map(str::to_owned);
         let lookup = |key: &str| self.targets.get(&(key.to_owned(), entity.clone()));
-        let found = lookup(key).or_else(|| {
-            AGREEMENTS.contains(&key).then(|| AGREEMENTS.iter().find_map(|other| lookup(other))).flatten()
-        });
+        let found = lookup(key)
+            .or_else(|| AGREEMENTS.contains(&key).then(|| AGREEMENTS.iter().find_map(|other| lookup(other))).flatten());
         let Some((path, title)) = found else {
             let which = entity.map(|e| format!(" for `{e}`")).unwrap_or_default();
             return Err(tera::Error::msg(format!("link() to `{key}`{which}: the pack has no such document")));

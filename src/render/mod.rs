@@ -26,12 +26,12 @@ use crate::catalogue::Catalogue;
 use crate::config::Config;
 use crate::coverage::{Coverage, count_placeholders};
 use crate::error::Error;
+use crate::placeholder::{self, Found};
 use crate::plan::{Plan, PlannedDocument};
 use crate::progress::{NoProgress, Progress, Step};
-use crate::placeholder::{self, Found};
 use crate::templates::TemplateSet;
-use view::SharedViews;
 use links::LinkIndex;
+use view::SharedViews;
 
 /// Template rendered after every document body.
 const FOOTER_TEMPLATE: &str = "partials/attribution-footer.md";
@@ -107,11 +107,8 @@ impl<'a> Renderer<'a> {
                 .documents
                 .par_iter()
                 .map(|document| {
-                    let rendered = if document.summary {
-                        Ok(None)
-                    } else {
-                        self.render_document(document, None).map(Some)
-                    };
+                    let rendered =
+                        if document.summary { Ok(None) } else { self.render_document(document, None).map(Some) };
                     progress.advance(1);
                     rendered
                 })
@@ -126,7 +123,9 @@ impl<'a> Renderer<'a> {
             .documents
             .iter()
             .zip(&rendered)
-            .filter_map(|(document, file)| Some((document.path.as_str(), count_placeholders(&file.as_ref()?.file.text))))
+            .filter_map(|(document, file)| {
+                Some((document.path.as_str(), count_placeholders(&file.as_ref()?.file.text)))
+            })
             .collect();
         let coverage = Coverage::compute(self.plan, Catalogue::builtin(), self.config, |path| {
             placeholders.get(path).copied().unwrap_or(0)
@@ -153,7 +152,11 @@ impl<'a> Renderer<'a> {
         Ok(RenderedPack { documents, extras, placeholders })
     }
 
-    fn render_document(&self, document: &PlannedDocument, coverage: Option<&Coverage>) -> Result<RenderedDocument, Error> {
+    fn render_document(
+        &self,
+        document: &PlannedDocument,
+        coverage: Option<&Coverage>,
+    ) -> Result<RenderedDocument, Error> {
         let context = self
             .shared
             .for_document(document, self.plan, coverage)
@@ -237,8 +240,7 @@ mod reference_doc {
             if !seen_kinds.insert(kind) {
                 continue;
             }
-            let context =
-                shared.for_document(document, &plan, document.summary.then_some(&coverage)).expect("context");
+            let context = shared.for_document(document, &plan, document.summary.then_some(&coverage)).expect("context");
             keys(&context.into_json(), &mut names);
         }
         // Keys of score tables are requirement ids, and goals are G1…: data, not names.

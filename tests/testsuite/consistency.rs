@@ -29,11 +29,27 @@ escalation = ["service-owner", "sms-manager", "service-desk-lead"]
 
 /// (practice, its value above, what a sentence about it mentions).
 const TOPICS: [(&str, &str, &str); 7] = [
-    ("access_review", "every 10 weeks", r"(?i)(privileged|administrative) (access|rights|accounts)|review of (access|privileged)|access (rights )?reviews?\b"),
-    ("supplier_evaluation", "every 9 months", r"(?i)supplier (performance )?evaluations?|evaluat\w* (of )?(each |every |the |a )?suppliers?\b"),
-    ("management_review", "every 11 months", r"(?i)management reviews? (is|are) (held|carried out)|management reviews? takes? place|holds? (a |the )?management reviews?"),
+    (
+        "access_review",
+        "every 10 weeks",
+        r"(?i)(privileged|administrative) (access|rights|accounts)|review of (access|privileged)|access (rights )?reviews?\b",
+    ),
+    (
+        "supplier_evaluation",
+        "every 9 months",
+        r"(?i)supplier (performance )?evaluations?|evaluat\w* (of )?(each |every |the |a )?suppliers?\b",
+    ),
+    (
+        "management_review",
+        "every 11 months",
+        r"(?i)management reviews? (is|are) (held|carried out)|management reviews? takes? place|holds? (a |the )?management reviews?",
+    ),
     ("internal_audit", "every 14 months", r"(?i)internal audits?"),
-    ("continuity_test", "every 16 months", r"(?i)continuity (plan |scenario )?(tests?|exercises?)|tests? (of )?the continuity"),
+    (
+        "continuity_test",
+        "every 16 months",
+        r"(?i)continuity (plan |scenario )?(tests?|exercises?)|tests? (of )?the continuity",
+    ),
     ("cab_meeting", "every 3 weeks", r"(?i)\bCAB meets|change advisory board meets|CAB meetings?"),
     ("capacity_review", "every 7 weeks", r"(?i)capacity (plan )?reviews?"),
 ];
@@ -72,9 +88,9 @@ fn statements(text: &str) -> impl Iterator<Item = &str> {
 /// sentence about one practice that mentions another's frequency is not taken for it.
 fn near(topic: &Regex, frequency: &Regex, statement: &str) -> bool {
     const WINDOW: usize = 25;
-    topic.find_iter(statement).any(|t| {
-        frequency.find_iter(statement).any(|f| f.start() <= t.end() + WINDOW && t.start() <= f.end() + WINDOW)
-    })
+    topic
+        .find_iter(statement)
+        .any(|t| frequency.find_iter(statement).any(|f| f.start() <= t.end() + WINDOW && t.start() <= f.end() + WINDOW))
 }
 
 fn pack_with_practices(name: &str) -> Project {
@@ -173,7 +189,9 @@ fn every_statement_of_a_plans_owner_names_the_registered_owner() {
         .collect();
     let documents = documents(&project);
     let mut problems = Vec::new();
-    for plan in documents.iter().filter(|d| d.path.starts_with("plans/") || d.path.ends_with("service-management-plan.md")) {
+    for plan in
+        documents.iter().filter(|d| d.path.starts_with("plans/") || d.path.ends_with("service-management-plan.md"))
+    {
         let field = |key: &str| {
             plan.front.lines().find_map(|l| l.strip_prefix(&format!("{key}: "))).map(|v| v.trim_matches('"').to_owned())
         };

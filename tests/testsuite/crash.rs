@@ -33,11 +33,7 @@ fn a_build_killed_at_any_moment_is_repaired_by_the_next_without_losing_edits() {
     for (index, path) in edited_paths().iter().enumerate() {
         let text = project.read(path);
         let section = crate::project::heading(&text, "Responsibilities");
-        let text = text.replacen(
-            &section,
-            &format!("USER EDIT {index}: agreed with the customer.\n\n{section}"),
-            1,
-        );
+        let text = text.replacen(&section, &format!("USER EDIT {index}: agreed with the customer.\n\n{section}"), 1);
         std::fs::write(project.path(path), text).expect("edit");
     }
     for (round, delay) in delays(8).into_iter().enumerate() {

@@ -72,7 +72,10 @@ fn apply(config: &mut toml::Table, fact: &Value) {
             .get_mut(section)
             .and_then(toml::Value::as_array_mut)
             .and_then(|entries| {
-                entries.iter_mut().filter_map(toml::Value::as_table_mut).find(|t| t.get("id").and_then(|v| v.as_str()) == Some(id))
+                entries
+                    .iter_mut()
+                    .filter_map(toml::Value::as_table_mut)
+                    .find(|t| t.get("id").and_then(|v| v.as_str()) == Some(id))
             })
             .unwrap_or_else(|| panic!("no [[{section}]] with id {id}")),
         None => config
@@ -126,7 +129,10 @@ fn setting_every_fact_leaves_only_the_document_only_prompts() {
         project.run(["build"]).success();
         assert_eq!(placeholders_in_pack(&project), document_only, "{name}: only the document-only prompts remain");
         if name == FULL_EXAMPLE {
-            assert!(document_only <= DOCUMENT_ONLY_BUDGET, "{document_only} document-only prompts (budget {DOCUMENT_ONLY_BUDGET})");
+            assert!(
+                document_only <= DOCUMENT_ONLY_BUDGET,
+                "{document_only} document-only prompts (budget {DOCUMENT_ONLY_BUDGET})"
+            );
         }
     }
 }

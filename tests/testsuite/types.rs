@@ -16,7 +16,12 @@ fn type_data(kind: &str) -> toml::Table {
 }
 
 fn vocabulary(kind: &str) -> Vec<String> {
-    type_data(kind)["vocabulary"].as_array().expect("vocabulary").iter().filter_map(|w| w.as_str().map(str::to_lowercase)).collect()
+    type_data(kind)["vocabulary"]
+        .as_array()
+        .expect("vocabulary")
+        .iter()
+        .filter_map(|w| w.as_str().map(str::to_lowercase))
+        .collect()
 }
 
 /// Every document of a built pack, front matter and footer included.
@@ -97,7 +102,8 @@ fn every_federation_member_has_an_agreement_with_real_targets() {
     assert_eq!(agreements, expected, "one member agreement per member");
     for id in members {
         let agreement = project.read(&format!("dist/markdown/relationships/members/{id}.md"));
-        let targets = agreement.split("## 3. Targets").nth(1).and_then(|t| t.split("\n## ").next()).expect("a targets section");
+        let targets =
+            agreement.split("## 3. Targets").nth(1).and_then(|t| t.split("\n## ").next()).expect("a targets section");
         assert!(!targets.contains("[TO BE COMPLETED"), "{id}: targets are derived, not asked:\n{targets}");
         assert!(targets.contains(" %"), "{id}: an availability target:\n{targets}");
         assert!(targets.contains("the availability target of "), "{id}: says where the target comes from");

@@ -439,7 +439,10 @@ fn supplier_targets<'a>(
         delivery_time: own.delivery_time.as_deref(),
         maintenance_notice: or(&own.maintenance_notice, &practices.maintenance_notice),
         change_notice: or(&own.change_notice, &practices.maintenance_notice),
-        security_incident_notification: or(&own.security_incident_notification, &practices.security_incident_notification),
+        security_incident_notification: or(
+            &own.security_incident_notification,
+            &practices.security_incident_notification,
+        ),
         reporting: or(&own.reporting, &practices.supplier_reporting),
     }
 }

@@ -16,30 +16,30 @@ mod durations;
 mod entities;
 mod examples;
 mod home;
-mod people;
 mod pack;
+mod people;
 
 use serde::Serialize;
 use serde_json::Value;
 
-pub(crate) use people::PersonView as PersonRef;
 use entities::{CustomerView, Entities, ServiceView, SupplierView};
 use home::HomeView;
 use pack::{
     CapacityView, ContinuityView, GeneralRequirementsView, ImprovementView, OrganisationView, PackView, PlanView,
     PracticesView, ProcessView, RequirementView, ScopeView, ServiceDeskView, TableView, ToolsView,
 };
+pub(crate) use people::PersonView as PersonRef;
 use people::{People, PersonView, RolesView};
 
 use crate::assessment::AssessmentResult;
 use crate::catalogue::Catalogue;
 use crate::config::{Config, Support};
 use crate::coverage::{Coverage, RequirementCoverage};
+use crate::error::Error;
 use crate::placeholder::Home;
 use crate::plan::{Plan, PlannedDocument};
-use crate::error::Error;
-use crate::templates::{DocumentGroup, TemplateSet};
 use crate::templates::RenderFor;
+use crate::templates::{DocumentGroup, TemplateSet};
 
 /// This document: its identity and document-control data.
 #[derive(Debug, Clone, Serialize)]

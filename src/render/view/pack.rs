@@ -168,7 +168,11 @@ pub(crate) struct ProcessView<'a> {
 }
 
 /// Every FitSM process with its people, in catalogue order.
-pub(crate) fn processes<'a>(config: &'a Config, catalogue: &'static Catalogue, people: &People<'a>) -> Vec<ProcessView<'a>> {
+pub(crate) fn processes<'a>(
+    config: &'a Config,
+    catalogue: &'static Catalogue,
+    people: &People<'a>,
+) -> Vec<ProcessView<'a>> {
     catalogue
         .processes()
         .map(|process| {
@@ -241,4 +245,3 @@ pub(crate) fn improvements<'a>(config: &'a Config, people: &People<'a>) -> Vec<I
         })
         .collect()
 }
-

@@ -83,7 +83,8 @@ impl<'a> RolesView<'a> {
                 manager
             })
         };
-        let information_security_manager = role("information_security_manager", &roles.information_security_manager, "ISM");
+        let information_security_manager =
+            role("information_security_manager", &roles.information_security_manager, "ISM");
         let cab_chair = role("cab_chair", &roles.cab_chair, "CHM");
         let service_desk_lead = role("service_desk_lead", &roles.service_desk_lead, "ISRM");
         RolesView {
