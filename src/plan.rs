@@ -209,11 +209,7 @@ fn resolve_role(
 ) -> (Option<String>, String) {
     let id = |value: &Option<toml::Spanned<String>>| value.as_ref().map(|v| v.get_ref().clone());
     let process_role = |code: &str, manager: bool| {
-        config
-            .processes
-            .iter()
-            .find(|(c, _)| c.get_ref() == code)
-            .and_then(|(_, p)| if manager { id(&p.manager) } else { id(&p.owner) })
+        config.process(code).and_then(|p| if manager { id(&p.manager) } else { id(&p.owner) })
     };
     match spec {
         RoleSpec::SmsOwner => (id(&config.roles.sms_owner), "SMS owner".into()),

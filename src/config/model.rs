@@ -80,6 +80,13 @@ pub struct Config {
     pub assessment: Option<Assessment>,
 }
 
+impl Config {
+    /// The config's table for the FitSM process `code` (`[processes.SLM]`), if any.
+    pub fn process(&self, code: &str) -> Option<&ProcessAssignment> {
+        self.processes.iter().find(|(c, _)| c.get_ref() == code).map(|(_, assignment)| assignment)
+    }
+}
+
 #[derive(Debug, Clone, Default, Deserialize, Serialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Organisation {

@@ -69,17 +69,19 @@ fn what_arg(args: &HashMap<String, Value>, name: &str) -> String {
     args.get(name).and_then(Value::as_str).unwrap_or("this information").to_owned()
 }
 
-fn is_blank(value: &Value) -> bool {
+/// Whether a value counts as not given: null, blank text, an empty list or table.
+pub(super) fn is_blank(value: &Value) -> bool {
     match value {
         Value::Null => true,
         Value::String(text) => text.trim().is_empty(),
         Value::Array(items) => items.is_empty(),
+        Value::Object(items) => items.is_empty(),
         _ => false,
     }
 }
 
-/// Text as written (escaped as a single line), or the placeholder.
-fn render_text(value: &Value) -> String {
+/// Text as written, escaped as a single line; lists joined with commas.
+pub(super) fn render_text(value: &Value) -> String {
     match value {
         Value::String(text) => escape_inline(text),
         Value::Array(items) => items.iter().map(render_text).collect::<Vec<_>>().join(", "),
@@ -107,18 +109,22 @@ impl tera::Filter for OrTodo {
 struct PersonFilter;
 impl tera::Filter for PersonFilter {
     fn filter(&self, value: &Value, args: &HashMap<String, Value>) -> tera::Result<Value> {
-        let Some(person) = value.as_object() else {
+        if !value.is_object() {
             return Ok(Value::String(placeholder_at(&format!("name of the {}", what_arg(args, "role")), args)));
-        };
-        let name = person.get("name").and_then(Value::as_str).unwrap_or_default();
-        let text = match person.get("title").and_then(Value::as_str) {
-            Some(title) if !title.trim().is_empty() => format!("{} ({})", escape_inline(name), escape_inline(title)),
-            _ => escape_inline(name),
-        };
-        Ok(Value::String(text))
+        }
+        Ok(Value::String(person_text(value)))
     }
     fn is_safe(&self) -> bool {
         true
+    }
+}
+
+/// A person as documents name them: "Name (Title)", escaped.
+pub(super) fn person_text(person: &Value) -> String {
+    let name = person.get("name").and_then(Value::as_str).unwrap_or_default();
+    match person.get("title").and_then(Value::as_str).filter(|title| !title.trim().is_empty()) {
+        Some(title) => format!("{} ({})", escape_inline(name), escape_inline(title)),
+        None => escape_inline(name),
     }
 }
 

@@ -16,6 +16,7 @@ use std::collections::HashMap;
 
 use tera::Value;
 
+use super::engine::{is_blank, person_text, render_text};
 use super::escape::{escape_block, escape_inline};
 use crate::config::facts::Registry;
 use crate::placeholder::{Home, tagged};
@@ -63,37 +64,18 @@ impl tera::Filter for Fact {
     }
 }
 
-fn is_blank(value: &Value) -> bool {
-    match value {
-        Value::Null => true,
-        Value::String(text) => text.trim().is_empty(),
-        Value::Array(items) => items.is_empty(),
-        Value::Object(items) => items.is_empty(),
-        _ => false,
-    }
-}
-
 fn show(value: &Value, form: &str) -> tera::Result<String> {
     let plain = |value: &Value| match value {
         Value::String(text) => escape_inline(text),
         other => escape_inline(&other.to_string()),
     };
     Ok(match form {
-        "text" => match value {
-            Value::Array(items) => items.iter().map(plain).collect::<Vec<_>>().join(", "),
-            other => plain(other),
-        },
+        "text" => render_text(value),
         "percent" => match value.as_f64() {
             Some(number) => format!("{number} %"),
             None => plain(value),
         },
-        "person" => {
-            let name = value.get("name").and_then(Value::as_str).unwrap_or_default();
-            match value.get("title").and_then(Value::as_str).filter(|t| !t.trim().is_empty()) {
-                Some(title) => format!("{} ({})", escape_inline(name), escape_inline(title)),
-                None => escape_inline(name),
-            }
-        }
+        "person" => person_text(value),
         "block" => match value {
             Value::String(text) => escape_block(text),
             other => plain(other),

@@ -199,9 +199,7 @@ impl<'a> Entities<'a> {
         let refs: HashMap<&str, ServiceRef<'a>> = services.iter().map(|s| (s.id, service_ref(s))).collect();
         let by_id: HashMap<&str, &ServiceView<'a>> = services.iter().map(|s| (s.id, s)).collect();
         let practices = config.practices.resolved();
-        let manager_of = |code: &str| {
-            config.processes.iter().find(|(c, _)| c.get_ref() == code).and_then(|(_, p)| people.one(&p.manager))
-        };
+        let manager_of = |code: &str| config.process(code).and_then(|p| people.one(&p.manager));
 
         // A supplier supports a service whether the service lists the supplier or the
         // supplier lists the service; both directions are merged, without duplicates.

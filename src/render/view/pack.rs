@@ -176,7 +176,7 @@ pub(crate) fn processes<'a>(
     catalogue
         .processes()
         .map(|process| {
-            let assignment = config.processes.iter().find(|(code, _)| code.get_ref() == &process.code).map(|(_, a)| a);
+            let assignment = config.process(&process.code);
             ProcessView {
                 key: format!("process-{}", process.code.to_lowercase()),
                 owner: assignment.and_then(|a| people.one(&a.owner)),

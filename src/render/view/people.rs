@@ -70,9 +70,7 @@ pub(crate) struct RolesView<'a> {
 impl<'a> RolesView<'a> {
     pub(crate) fn new(config: &'a Config, people: &People<'a>) -> Self {
         let roles = &config.roles;
-        let manager_of = |code: &str| {
-            config.processes.iter().find(|(c, _)| c.get_ref() == code).and_then(|(_, p)| people.one(&p.manager))
-        };
+        let manager_of = |code: &str| config.process(code).and_then(|p| people.one(&p.manager));
         let mut derived = HashMap::new();
         let mut role = |key: &'static str, set: &Option<Id>, code: &'static str| {
             people.one(set).or_else(|| {
