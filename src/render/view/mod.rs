@@ -33,7 +33,7 @@ use people::{People, PersonView, RolesView};
 
 use crate::assessment::AssessmentResult;
 use crate::catalogue::Catalogue;
-use crate::config::{Config, Support};
+use crate::config::{Config, Support, SupplierKind};
 use crate::coverage::{Coverage, RequirementCoverage};
 use crate::error::Error;
 use crate::placeholder::Home;
@@ -162,6 +162,9 @@ struct DocumentContext<'v, 'a> {
 struct Lists<'v, 'a> {
     services: &'v [ServiceView<'a>],
     suppliers: &'v [SupplierView<'a>],
+    /// The suppliers of kind `federation-member`, in config order: the federation
+    /// documents list them apart from the other suppliers.
+    members: Vec<&'v SupplierView<'a>>,
     customers: &'v [CustomerView<'a>],
     improvements: &'v [ImprovementView<'a>],
     documents: Vec<RegisterEntry<'v>>,
@@ -243,6 +246,7 @@ impl<'a> SharedViews<'a> {
         let lists = document.entity.is_none().then(|| Lists {
             services: &self.entities.services,
             suppliers: &self.entities.suppliers,
+            members: self.entities.suppliers.iter().filter(|s| s.kind == SupplierKind::FederationMember).collect(),
             customers: &self.entities.customers,
             improvements: &self.improvements,
             documents: plan.documents.iter().map(|d| self.register_entry(d)).collect(),
