@@ -10,7 +10,8 @@
 //! writes) → [`html`], [`docx`], [`bundle`] (the site, Word files and zip, from the pack
 //! on disk) → [`check`], [`todo`]. [`build`] wires a build together.
 //! Below them all: [`fs`] (file-system rules), [`pack`] (the output folder's layout and
-//! what ships), [`error`], [`text`], [`graph`], [`placeholder`], [`progress`].
+//! what ships), [`error`], [`text`], [`graph`], [`placeholder`], [`outline`] (headings, anchors and
+//! the requirements each section addresses), [`progress`].
 //! [`templates`] and [`catalogue`] hold the embedded data: document templates and the
 //! FitSM requirement catalogue.
 
@@ -29,6 +30,7 @@ pub mod fs;
 pub mod graph;
 pub mod html;
 pub mod init;
+pub mod outline;
 pub mod output;
 pub mod pack;
 pub mod pipeline;

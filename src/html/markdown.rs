@@ -6,7 +6,6 @@
 //! and auditors, and no edit to a Markdown file should be able to put a live script in
 //! the site.
 
-use std::collections::HashMap;
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
@@ -98,7 +97,7 @@ fn is_local(target: &str) -> bool {
 fn anchor_headings(events: Vec<Event<'_>>) -> (Vec<Event<'_>>, Vec<TocEntry>, Option<String>) {
     let mut toc = Vec::new();
     let mut title = None;
-    let mut used: HashMap<String, usize> = HashMap::new();
+    let mut anchors = crate::outline::Anchors::default();
     let mut output = Vec::with_capacity(events.len());
     let mut index = 0;
     while index < events.len() {
@@ -118,7 +117,7 @@ fn anchor_headings(events: Vec<Event<'_>>) -> (Vec<Event<'_>>, Vec<TocEntry>, Op
                 _ => None,
             })
             .collect();
-        let id = unique(slug(&text), &mut used);
+        let id = anchors.next(&text);
         let level_number = *level as u8;
         if *level == HeadingLevel::H1 && title.is_none() {
             title = Some(text.clone());
@@ -137,25 +136,7 @@ fn anchor_headings(events: Vec<Event<'_>>) -> (Vec<Event<'_>>, Vec<TocEntry>, Op
     (output, toc, title)
 }
 
-/// GitHub-style anchor: lowercase, letters and digits kept, spaces to hyphens.
-pub fn slug(text: &str) -> String {
-    let mut slug = String::with_capacity(text.len());
-    for c in text.trim().chars().flat_map(char::to_lowercase) {
-        if c.is_alphanumeric() {
-            slug.push(c);
-        } else if (c == ' ' || c == '-' || c == '_') && !slug.ends_with('-') {
-            slug.push('-');
-        }
-    }
-    let slug = slug.trim_matches('-').to_owned();
-    if slug.is_empty() { "section".to_owned() } else { slug }
-}
-
-fn unique(base: String, used: &mut HashMap<String, usize>) -> String {
-    let count = used.entry(base.clone()).or_insert(0);
-    *count += 1;
-    if *count == 1 { base } else { format!("{base}-{}", *count - 1) }
-}
+pub use crate::outline::slug;
 
 #[cfg(test)]
 mod tests {

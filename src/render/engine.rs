@@ -25,6 +25,7 @@ pub(super) fn build(templates: &TemplateSet, links: LinkIndex) -> Result<Tera, E
     tera.register_filter("percent", Percent);
     tera.register_filter("fact", super::fact::Fact);
     tera.register_function("todo", Todo);
+    tera.register_function("addresses", Addresses);
     tera.register_function("link", links);
     tera.register_function("path_to", super::links::PathTo);
 
@@ -161,6 +162,32 @@ struct Todo;
 impl tera::Function for Todo {
     fn call(&self, args: &HashMap<String, Value>) -> tera::Result<Value> {
         Ok(Value::String(placeholder(&what_arg(args, "what"))))
+    }
+    fn is_safe(&self) -> bool {
+        true
+    }
+}
+
+/// `addresses(ids=["PR9.1", "PR9.2"])`: the marker line that says which requirements
+/// the section it stands in addresses ([`crate::outline`] reads it back). An id the
+/// FitSM catalogue does not know is a template error, so every marker names a real
+/// requirement.
+struct Addresses;
+impl tera::Function for Addresses {
+    fn call(&self, args: &HashMap<String, Value>) -> tera::Result<Value> {
+        let ids: Vec<String> = match args.get("ids") {
+            Some(Value::Array(items)) => items.iter().filter_map(Value::as_str).map(str::to_owned).collect(),
+            Some(Value::String(text)) => text.split([',', ' ']).filter(|t| !t.is_empty()).map(str::to_owned).collect(),
+            _ => return Err(tera::Error::msg("addresses() needs `ids`: a list of FitSM requirement ids")),
+        };
+        if ids.is_empty() {
+            return Err(tera::Error::msg("addresses() needs at least one requirement id"));
+        }
+        let catalogue = crate::catalogue::Catalogue::builtin();
+        if let Some(unknown) = ids.iter().find(|id| catalogue.requirement(id).is_none()) {
+            return Err(tera::Error::msg(format!("addresses(): `{unknown}` is not a FitSM requirement id")));
+        }
+        Ok(Value::String(crate::outline::marker(&ids)))
     }
     fn is_safe(&self) -> bool {
         true

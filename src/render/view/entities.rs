@@ -87,7 +87,8 @@ pub(crate) struct ServiceView<'a> {
     pub(crate) recovery_tier: u8,
     /// The service's own, else `[support] hours`.
     pub(crate) hours: Option<&'a str>,
-    /// The service's own, else its own service hours, else `[support] support_hours`.
+    /// The service's own, else `[support] support_hours`, else the service's own hours:
+    /// a pack-wide support window says more about support than a service's opening hours.
     pub(crate) support_hours: Option<&'a str>,
     pub(crate) availability_target: Option<f64>,
     pub(crate) recovery_time: Option<&'a str>,
@@ -359,7 +360,7 @@ fn services<'a>(config: &'a Config, people: &People<'a>) -> Vec<ServiceView<'a>>
                 hours,
                 // Not the pack-wide service hours: support hours are their own fact
                 // (a 24/7 service is rarely supported around the clock).
-                support_hours: s.support_hours.as_deref().or(s.hours.as_deref()).or(support.support_hours.as_deref()),
+                support_hours: s.support_hours.as_deref().or(support.support_hours.as_deref()).or(s.hours.as_deref()),
                 availability_target: s.availability_target.as_ref().map(|t| *t.get_ref()),
                 recovery_time: s.recovery_time.as_deref(),
                 recovery_point: s.recovery_point.as_deref(),
