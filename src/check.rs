@@ -53,9 +53,39 @@ pub struct StaleFile {
 }
 
 #[derive(Debug, Clone, Serialize)]
+pub struct Coverages {
+    /// Written down: a section addresses it and no such section has a placeholder.
+    pub documented: crate::coverage::Share,
+    /// Documented in documents that are all approved and within their review date.
+    pub approved: crate::coverage::Share,
+    /// Shown at work by records (`[[evidence]]`, the `evidence/` folder).
+    pub evidenced: crate::coverage::Share,
+}
+
+#[derive(Debug, Clone, Serialize)]
 pub struct Gap {
     pub id: String,
     pub topic: String,
+}
+
+/// Where the pack addresses one requirement, section by section.
+#[derive(Debug, Clone, Serialize)]
+pub struct RequirementReport {
+    pub id: String,
+    pub status: crate::coverage::Status,
+    pub sections: Vec<SectionReport>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionReport {
+    /// The document, under the output folder (first copy of a per-entity document).
+    pub path: String,
+    pub anchor: String,
+    pub section: String,
+    /// Copies of the document (one per service, supplier … for per-entity documents).
+    pub copies: usize,
+    /// Open placeholders in the section, over all copies.
+    pub placeholders: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -67,13 +97,18 @@ pub struct CheckReport {
     pub built: bool,
     pub stale: bool,
     pub stale_files: Vec<StaleFile>,
-    /// Requirement coverage in percent (requirements excluded by the config do not count).
+    /// The headline: requirements documented, approved and evidenced, in percent of
+    /// those in scope (requirements excluded by the config do not count).
     pub coverage: f64,
+    /// The three stages separately.
+    pub coverages: Coverages,
     pub requirements_total: usize,
     pub requirements_addressed: usize,
     pub requirements_with_placeholders: usize,
     pub requirements_excluded: usize,
     pub gaps: Vec<Gap>,
+    /// Every requirement with the sections that address it.
+    pub requirements: Vec<RequirementReport>,
     pub placeholders_total: usize,
     pub placeholders: Vec<DocumentCount>,
     pub overdue_reviews: Vec<OverdueReview>,
@@ -117,9 +152,11 @@ pub fn check(options: &CheckOptions) -> Result<CheckReport, Error> {
     // Before the first build nothing is missing but the pack itself (said in the verdict).
     let missing_files = if built { missing } else { Vec::new() };
     let placeholders = found.placeholders;
-    let on_disk =
-        |path: &str| placeholders.iter().find(|p| p.path == format!("markdown/{path}")).map_or(0, |p| p.count);
-    let coverage = Coverage::compute(&plan, Catalogue::builtin(), &loaded.config, on_disk);
+    let outlines = &found.outlines;
+    let on_disk = |document: &crate::plan::PlannedDocument| {
+        outlines.get(&format!("markdown/{}", document.path)).map(Vec::as_slice)
+    };
+    let coverage = Coverage::compute(&plan, Catalogue::builtin(), &loaded.config, on_disk, |_| false);
     let gaps: Vec<Gap> = coverage.gaps().map(|r| Gap { id: r.id.clone(), topic: r.topic.clone() }).collect();
 
     let mut report = CheckReport {
@@ -130,11 +167,37 @@ pub fn check(options: &CheckOptions) -> Result<CheckReport, Error> {
         stale: !stale_files.is_empty() || !built,
         stale_files,
         coverage: coverage.percent,
+        coverages: Coverages {
+            documented: coverage.documented,
+            approved: coverage.approved,
+            evidenced: coverage.evidenced,
+        },
         requirements_total: coverage.total,
         requirements_addressed: coverage.addressed + coverage.with_placeholders,
         requirements_with_placeholders: coverage.with_placeholders,
         requirements_excluded: coverage.excluded,
         gaps,
+        requirements: coverage
+            .requirements
+            .iter()
+            .map(|r| RequirementReport {
+                id: r.id.clone(),
+                status: r.status,
+                sections: r
+                    .documents
+                    .iter()
+                    .flat_map(|d| {
+                        d.sections.iter().map(|s| SectionReport {
+                            path: format!("markdown/{}", s.path),
+                            anchor: s.anchor.clone(),
+                            section: s.section.clone(),
+                            copies: d.copies,
+                            placeholders: s.placeholders,
+                        })
+                    })
+                    .collect(),
+            })
+            .collect(),
         placeholders_total: placeholders.iter().map(|p| p.count).sum(),
         placeholders,
         overdue_reviews: found.overdue_reviews,
@@ -168,6 +231,8 @@ pub fn check(options: &CheckOptions) -> Result<CheckReport, Error> {
 /// everything that ships.
 struct Findings {
     documents: usize,
+    /// The sections of each document as it stands on disk, by path in the pack.
+    outlines: std::collections::HashMap<String, Vec<crate::outline::Section>>,
     placeholders: Vec<DocumentCount>,
     overdue_reviews: Vec<OverdueReview>,
     inspection: shipped::Inspection,
@@ -179,6 +244,7 @@ impl Findings {
         let mut placeholders = Vec::new();
         let mut overdue_reviews = Vec::new();
         let mut documents = 0;
+        let mut outlines = std::collections::HashMap::new();
         let inspection = shipped::inspect(out, |path, bytes| {
             if !is_document(path) {
                 return Ok(());
@@ -190,6 +256,7 @@ impl Findings {
                 placeholders.push(DocumentCount { path: path.to_owned(), count });
             }
             let document = Document::parse(&text);
+            outlines.insert(path.to_owned(), crate::outline::sections(&document.body));
             if let Some(next) = document.field("next_review").and_then(|d| d.parse::<jiff::civil::Date>().ok())
                 && next < today
             {
@@ -197,7 +264,7 @@ impl Findings {
             }
             Ok(())
         })?;
-        Ok(Findings { documents, placeholders, overdue_reviews, inspection })
+        Ok(Findings { documents, outlines, placeholders, overdue_reviews, inspection })
     }
 }
 

@@ -1,12 +1,14 @@
-//! Requirement coverage: for every FitSM requirement, which documents address it and
-//! whether that can be shown to an auditor yet.
+//! Requirement coverage: for every FitSM requirement, which sections of which
+//! documents address it and whether that can be shown to an auditor yet.
 //!
-//! A requirement is *addressed* when a document of the pack declares it and that
-//! document has no open `[TO BE COMPLETED]` placeholders, *addressed with open
-//! placeholders* when the documents exist but still have gaps, *not addressed* when no
-//! document declares it, and *excluded* when the config excludes it with a written
-//! justification. The same computation feeds the compliance matrix (placeholders
-//! counted at render time) and `check` (placeholders counted in the files on disk).
+//! Coverage is counted per section, not per document: a section says which
+//! requirements it addresses with a marker line ([`crate::outline`]). A requirement is
+//! *addressed* (documented) when at least one section addresses it and none of those
+//! sections holds an open `[TO BE COMPLETED]` placeholder, *addressed with open
+//! placeholders* when such a section still has gaps, *not addressed* when no section
+//! names it, and *excluded* when the config excludes it with a written justification.
+//! The same computation feeds the compliance matrix (sections of the rendered
+//! documents) and `check` (sections of the files on disk, as people edited them).
 
 use std::collections::{BTreeMap, HashMap};
 
@@ -14,7 +16,8 @@ use serde::Serialize;
 
 use crate::catalogue::Catalogue;
 use crate::config::Config;
-use crate::plan::Plan;
+use crate::outline::Section;
+use crate::plan::{Plan, PlannedDocument};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "kebab-case")]
@@ -36,6 +39,22 @@ impl Status {
     }
 }
 
+/// A section that addresses a requirement.
+#[derive(Debug, Clone, Serialize)]
+pub struct SectionRef {
+    /// The first copy of the document that has the section (copies of a per-entity
+    /// document can differ: a pipeline service's record has a transition plan, a live
+    /// one its transition history), its entity and path under `markdown/`.
+    pub entity: Option<String>,
+    pub path: String,
+    /// The heading's anchor in its document.
+    pub anchor: String,
+    /// The heading as a reader sees it.
+    pub section: String,
+    /// Open placeholders in the section, summed over all copies of the document.
+    pub placeholders: usize,
+}
+
 /// A document that addresses a requirement; per-entity documents appear once per
 /// template, with the number of copies.
 #[derive(Debug, Clone, Serialize)]
@@ -46,8 +65,10 @@ pub struct DocumentRef {
     pub title: String,
     pub path: String,
     pub copies: usize,
-    /// Open placeholders summed over all copies.
+    /// Open placeholders in the sections that address the requirement, over all copies.
     pub placeholders: usize,
+    /// The sections of the document that address the requirement, in document order.
+    pub sections: Vec<SectionRef>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -63,6 +84,39 @@ pub struct RequirementCoverage {
     pub addressed: bool,
     pub documents: Vec<DocumentRef>,
     pub justification: Option<String>,
+    /// Documented: at least one section addresses it and none of them has an open
+    /// placeholder.
+    pub documented: bool,
+    /// Documented, and every copy of every document holding those sections is
+    /// approved and within its review date.
+    pub approved: bool,
+    /// Records show it at work (`[[evidence]]` or the `evidence/` folder).
+    pub evidenced: bool,
+    pub evidence: Vec<EvidenceRef>,
+}
+
+/// A record named as evidence for a requirement.
+#[derive(Debug, Clone, Serialize)]
+pub struct EvidenceRef {
+    pub description: String,
+    pub date: Option<String>,
+    pub location: Option<String>,
+}
+
+/// A share of the requirements in scope, with its count.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Share {
+    pub count: usize,
+    /// Percent of the requirements in scope, one decimal.
+    pub percent: f64,
+}
+
+impl Share {
+    fn of(count: usize, in_scope: usize) -> Share {
+        // one decimal, so JSON and text show the same number
+        let percent = if in_scope == 0 { 0.0 } else { (count as f64 * 1000.0 / in_scope as f64).round() / 10.0 };
+        Share { count, percent }
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -73,40 +127,74 @@ pub struct Coverage {
     pub with_placeholders: usize,
     pub not_addressed: usize,
     pub excluded: usize,
-    /// Share of the requirements in scope that some document addresses, in percent.
+    /// The three stages an auditor asks about, each a share of the requirements in
+    /// scope: written down without gaps, approved, shown at work by records.
+    pub documented: Share,
+    pub approved: Share,
+    pub evidenced: Share,
+    /// The headline: requirements documented, approved *and* evidenced, in percent of
+    /// those in scope. It is 100 only when all three are.
     pub percent: f64,
 }
 
 impl Coverage {
-    /// `placeholders` gives the number of open placeholders of a document by its path
-    /// under `markdown/`.
-    pub fn compute(plan: &Plan, catalogue: &Catalogue, config: &Config, placeholders: impl Fn(&str) -> usize) -> Self {
+    /// `outline` gives the sections of a planned document (`None`: not rendered yet,
+    /// or not on disk; it then addresses nothing).
+    pub fn compute<'p, 's>(
+        plan: &'p Plan,
+        catalogue: &Catalogue,
+        config: &Config,
+        outline: impl Fn(&'p PlannedDocument) -> Option<&'s [Section]>,
+        approved: impl Fn(&'p PlannedDocument) -> bool,
+    ) -> Self {
         let exclusions: HashMap<&str, &str> = config
             .exclusions
             .iter()
             .map(|e| (e.requirement.get_ref().as_str(), e.justification.get_ref().as_str()))
             .collect();
-        // requirement → template key → reference (first copy, counts over all copies)
-        let mut addressing: HashMap<&str, BTreeMap<usize, DocumentRef>> = HashMap::new();
+        // requirement → template position → reference (first copy, counts over all copies)
+        let mut addressing: HashMap<String, BTreeMap<usize, DocumentRef>> = HashMap::new();
         let mut first_position: HashMap<&str, usize> = HashMap::new();
+        // requirement → whether every document addressing it is approved
+        let mut all_approved: HashMap<String, bool> = HashMap::new();
         for (position, document) in plan.documents.iter().enumerate() {
             let template_position = *first_position.entry(document.key.as_str()).or_insert(position);
-            let open = placeholders(&document.path);
-            for requirement in &document.requirements {
-                let entry =
-                    addressing.entry(requirement.as_str()).or_default().entry(template_position).or_insert_with(|| {
-                        DocumentRef {
-                            id: document.id.clone(),
-                            key: document.key.clone(),
+            let Some(sections) = outline(document) else { continue };
+            let document_approved = approved(document);
+            let mut counted: Vec<&str> = Vec::new();
+            for section in sections {
+                for requirement in &section.requirements {
+                    let entry =
+                        addressing.entry(requirement.clone()).or_default().entry(template_position).or_insert_with(
+                            || DocumentRef {
+                                id: document.id.clone(),
+                                key: document.key.clone(),
+                                entity: document.entity.as_ref().map(|e| e.id.clone()),
+                                title: document.title.clone(),
+                                path: document.path.clone(),
+                                copies: 0,
+                                placeholders: 0,
+                                sections: Vec::new(),
+                            },
+                        );
+                    *all_approved.entry(requirement.clone()).or_insert(true) &= document_approved;
+                    // A copy counts once per requirement, however many sections name it.
+                    if !counted.contains(&requirement.as_str()) {
+                        counted.push(requirement);
+                        entry.copies += 1;
+                    }
+                    entry.placeholders += section.placeholders;
+                    match entry.sections.iter_mut().find(|s| s.anchor == section.anchor) {
+                        Some(known) => known.placeholders += section.placeholders,
+                        None => entry.sections.push(SectionRef {
                             entity: document.entity.as_ref().map(|e| e.id.clone()),
-                            title: document.title.clone(),
                             path: document.path.clone(),
-                            copies: 0,
-                            placeholders: 0,
-                        }
-                    });
-                entry.copies += 1;
-                entry.placeholders += open;
+                            anchor: section.anchor.clone(),
+                            section: section.title.clone(),
+                            placeholders: section.placeholders,
+                        }),
+                    }
+                }
             }
         }
         let requirements: Vec<RequirementCoverage> = catalogue
@@ -114,7 +202,7 @@ impl Coverage {
             .iter()
             .map(|requirement| {
                 let documents: Vec<DocumentRef> =
-                    addressing.remove(requirement.id.as_str()).map(|d| d.into_values().collect()).unwrap_or_default();
+                    addressing.remove(&requirement.id).map(|d| d.into_values().collect()).unwrap_or_default();
                 let justification = exclusions.get(requirement.id.as_str()).map(|j| (*j).to_owned());
                 let status = if justification.is_some() {
                     Status::Excluded
@@ -125,7 +213,22 @@ impl Coverage {
                 } else {
                     Status::Addressed
                 };
+                let documented = status == Status::Addressed;
+                let evidence: Vec<EvidenceRef> = config
+                    .evidence
+                    .iter()
+                    .filter(|e| e.requirements.iter().any(|r| r.get_ref() == &requirement.id))
+                    .map(|e| EvidenceRef {
+                        description: e.description.clone(),
+                        date: e.date.as_ref().map(|d| d.get_ref().to_string()),
+                        location: e.location.clone(),
+                    })
+                    .collect();
                 RequirementCoverage {
+                    documented,
+                    approved: documented && all_approved.get(&requirement.id).copied().unwrap_or(false),
+                    evidenced: !evidence.is_empty() && status != Status::Excluded,
+                    evidence,
                     id: requirement.id.clone(),
                     group: requirement.group.clone(),
                     group_title: catalogue.group(&requirement.group).map(|g| g.title.clone()).unwrap_or_default(),
@@ -144,12 +247,13 @@ impl Coverage {
         let (addressed, with_placeholders) = (count(Status::Addressed), count(Status::AddressedWithPlaceholders));
         let (not_addressed, excluded) = (count(Status::NotAddressed), count(Status::Excluded));
         let in_scope = requirements.len() - excluded;
-        let percent = if in_scope == 0 {
-            100.0
-        } else {
-            // one decimal, so JSON and text show the same number
-            ((addressed + with_placeholders) as f64 * 1000.0 / in_scope as f64).round() / 10.0
+        let share = |keep: fn(&RequirementCoverage) -> bool| {
+            Share::of(requirements.iter().filter(|r| r.status != Status::Excluded && keep(r)).count(), in_scope)
         };
+        let documented = share(|r| r.documented);
+        let approved = share(|r| r.approved);
+        let evidenced = share(|r| r.evidenced);
+        let percent = share(|r| r.documented && r.approved && r.evidenced).percent;
         Coverage {
             total: requirements.len(),
             requirements,
@@ -157,6 +261,9 @@ impl Coverage {
             with_placeholders,
             not_addressed,
             excluded,
+            documented,
+            approved,
+            evidenced,
             percent,
         }
     }

@@ -55,7 +55,9 @@ pub fn sections(markdown: &str) -> Vec<Section> {
     let mut paragraph: Option<String> = None;
     for (event, range) in Parser::new_ext(markdown, crate::document::markdown_options()).into_offset_iter() {
         match event {
-            Event::Start(Tag::Heading { level, .. }) => heading = Some((level_number(level), range.start, String::new())),
+            Event::Start(Tag::Heading { level, .. }) => {
+                heading = Some((level_number(level), range.start, String::new()))
+            }
             Event::End(TagEnd::Heading(_)) => {
                 if let Some((level, start, title)) = heading.take() {
                     let anchor = anchors.next(&title);
@@ -160,7 +162,14 @@ mod tests {
         let sections = sections(DOC);
         let summary: Vec<(&str, &str, Vec<&str>, usize)> = sections
             .iter()
-            .map(|s| (s.title.as_str(), s.anchor.as_str(), s.requirements.iter().map(String::as_str).collect(), s.placeholders))
+            .map(|s| {
+                (
+                    s.title.as_str(),
+                    s.anchor.as_str(),
+                    s.requirements.iter().map(String::as_str).collect(),
+                    s.placeholders,
+                )
+            })
             .collect();
         assert_eq!(
             summary,

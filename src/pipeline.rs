@@ -31,12 +31,17 @@ pub struct Planned {
 }
 
 impl Planned {
-    /// What the rendering depends on: the config text, every template, and this
-    /// version of fitsm-pack. Rendering is pure, so equal inputs give equal output.
+    /// What the rendering depends on: the config text, the evidence records, every
+    /// template, and this version of fitsm-pack. Rendering is pure, so equal inputs give equal output.
     pub fn inputs_sha256(&self) -> String {
         let mut inputs = String::with_capacity(self.loaded.text.len() + 256 * 1024);
         inputs.push_str(concat!("fitsm-pack ", env!("CARGO_PKG_VERSION"), "\0"));
         inputs.push_str(&self.loaded.text);
+        // Records in the evidence folder count like `[[evidence]]` in the config.
+        for record in self.loaded.config.evidence.iter().filter_map(|e| e.location.as_deref()) {
+            inputs.push('\0');
+            inputs.push_str(record);
+        }
         for file in self.templates.files() {
             inputs.push('\0');
             inputs.push_str(&file.name);

@@ -196,18 +196,27 @@ fn check_facts(out: &mut String, report: &CheckReport) {
     for file in report.stale_files.iter().take(10) {
         detail(out, format!("{} {}", file.change.label(), file.path));
     }
+    let in_scope = report.requirements_total - report.requirements_excluded;
+    let stage = |share: &fitsm_pack::coverage::Share| format!("{} of {in_scope} ({:.1} %)", share.count, share.percent);
     line(
         out,
         "coverage",
         format!(
-            "{:.1} % ({} of {} requirements addressed, {} of them with open placeholders; {} excluded)",
-            report.coverage,
-            report.requirements_addressed,
-            report.requirements_total - report.requirements_excluded,
-            report.requirements_with_placeholders,
-            report.requirements_excluded
+            "{:.1} % ready for audit (documented, approved and evidenced); {} excluded",
+            report.coverage, report.requirements_excluded
         ),
     );
+    detail(
+        out,
+        format!(
+            "documented {}: {} addressed, {} of them with open placeholders",
+            stage(&report.coverages.documented),
+            report.requirements_addressed,
+            report.requirements_with_placeholders
+        ),
+    );
+    detail(out, format!("approved   {}", stage(&report.coverages.approved)));
+    detail(out, format!("evidenced  {}", stage(&report.coverages.evidenced)));
     let gaps: Vec<String> = report.gaps.iter().map(|g| format!("{} ({})", g.id, g.topic)).collect();
     line(out, "gaps", none_or(&gaps, gaps.join(", ")));
     line(

@@ -3,6 +3,7 @@
 //! steps can trust: every reference resolves, every id is a safe slug.
 
 mod dates;
+pub mod evidence;
 pub mod facts;
 mod ids;
 mod load;
@@ -51,7 +52,9 @@ pub fn load(path: &Path) -> Result<LoadedConfig, Error> {
             return Err(Error::ConfigEncoding { path: path.to_owned(), line, column });
         }
     };
-    let config = parse_str(&text, path)?;
+    let mut config = parse_str(&text, path)?;
+    let loaded_base = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    config.evidence.extend(evidence::from_folder(loaded_base, Catalogue::builtin())?);
     Ok(LoadedConfig { path: path.to_owned(), text, config })
 }
 

@@ -76,6 +76,11 @@ pub struct Config {
     /// FitSM requirements declared out of scope, each with a written justification.
     #[serde(default)]
     pub exclusions: Vec<Exclusion>,
+    /// Records that show the SMS at work (minutes, reports, ticket samples, audit
+    /// reports), each for the requirements it evidences. Files in an `evidence/`
+    /// folder beside the config whose names contain requirement ids count too.
+    #[serde(default)]
+    pub evidence: Vec<Evidence>,
     /// Self-assessment in the spirit of FitSM-6.
     pub assessment: Option<Assessment>,
 }
@@ -606,6 +611,22 @@ pub struct Exclusion {
     /// Why it does not apply (required).
     #[schemars(with = "String")]
     pub justification: Spanned<String>,
+}
+
+/// A record an auditor can look at to see a requirement met in practice.
+#[derive(Debug, Clone, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Evidence {
+    /// The FitSM requirements it is evidence for, e.g. ["GR1.3", "PR14.2"].
+    #[schemars(with = "Vec<String>")]
+    pub requirements: Vec<Spanned<String>>,
+    /// What the record is, e.g. "Minutes of the management review 2026-11".
+    pub description: String,
+    /// When the record was made.
+    #[schemars(with = "Option<String>", extend("format" = "date"))]
+    pub date: Option<Spanned<Date>>,
+    /// Where an auditor finds it: a path, a URL, or a system and a reference.
+    pub location: Option<String>,
 }
 
 /// A self-assessment: per process (or general requirement group) whether it is in

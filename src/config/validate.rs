@@ -35,6 +35,7 @@ pub(super) fn validate(config: &Config, catalogue: &Catalogue) -> Vec<Diagnostic
     check.dependency_cycles(config);
     check.improvements(config, &ids);
     check.exclusions(config, catalogue);
+    check.evidence(config, catalogue);
     if let Some(assessment) = &config.assessment {
         check.assessment(assessment, catalogue, &ids.people);
     }
@@ -322,6 +323,22 @@ impl Checker<'_> {
                             "say why the requirement does not apply; auditors read this in the compliance matrix",
                         ),
                 );
+            }
+        }
+    }
+
+    fn evidence(&mut self, config: &Config, catalogue: &Catalogue) {
+        for record in &config.evidence {
+            if record.requirements.is_empty() {
+                self.report(
+                    Diagnostic::new(format!("the evidence \"{}\" names no requirement", record.description), None)
+                        .with_hint(
+                            "add requirements = [\"GR1.3\"]: the ids of the FitSM requirements it shows at work",
+                        ),
+                );
+            }
+            for id in &record.requirements {
+                self.requirement_id(id, catalogue);
             }
         }
     }

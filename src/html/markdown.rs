@@ -6,7 +6,6 @@
 //! and auditors, and no edit to a Markdown file should be able to put a live script in
 //! the site.
 
-
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 
 /// One heading of the page, for the table of contents.

@@ -1,7 +1,8 @@
 //! Links between documents of the pack.
 //!
 //! Templates write `{{ link(to="sla", entity=service.id, from=doc.path) }}`; this module
-//! turns that into a relative Markdown link `[Title](../services/hpc/sla.md)`. Links are
+//! turns that into a relative Markdown link `[Title](../services/hpc/sla.md)`, and with
+//! `section="4. Service level targets"` into a link to that heading's anchor. Links are
 //! resolved from the plan, so a link to a document that the pack does not contain is a
 //! template error rather than a broken link found later. The HTML step rewrites `.md`
 //! targets to `.html`.
@@ -55,7 +56,14 @@ impl tera::Function for LinkIndex {
             return Err(tera::Error::msg(format!("link() to `{key}`{which}: the pack has no such document")));
         };
         let label = text_arg("text").unwrap_or(title);
-        Ok(Value::String(format!("[{}]({})", escape_inline(label), relative_href(from, path))))
+        // `section` names a heading of the target; the link lands on its anchor.
+        // `anchor` is an anchor as the outline made it (`outline::Section::anchor`).
+        let anchor = text_arg("anchor")
+            .map(crate::outline::slug)
+            .or_else(|| text_arg("section").map(crate::outline::slug))
+            .map(|anchor| format!("#{anchor}"))
+            .unwrap_or_default();
+        Ok(Value::String(format!("[{}]({}{anchor})", escape_inline(label), relative_href(from, path))))
     }
 
     fn is_safe(&self) -> bool {

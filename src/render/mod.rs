@@ -24,7 +24,7 @@ use tera::Tera;
 use crate::assessment::{self, AssessmentResult};
 use crate::catalogue::Catalogue;
 use crate::config::Config;
-use crate::coverage::{Coverage, count_placeholders};
+use crate::coverage::Coverage;
 use crate::error::Error;
 use crate::placeholder::{self, Found};
 use crate::plan::{Plan, PlannedDocument};
@@ -118,20 +118,38 @@ impl<'a> Renderer<'a> {
             Some(pool) => pool.install(render_parallel)?,
             None => render_parallel()?,
         };
-        let placeholders: HashMap<&str, usize> = self
+        // Coverage counts the sections of what was rendered. The summary documents
+        // address requirements too: they are rendered once to read their own markers,
+        // then again with the coverage that includes them.
+        let outline = |text: &str| crate::outline::sections(&crate::document::Document::parse(text).body);
+        let mut outlines: HashMap<&str, Vec<crate::outline::Section>> = self
             .plan
             .documents
             .iter()
             .zip(&rendered)
-            .filter_map(|(document, file)| {
-                Some((document.path.as_str(), count_placeholders(&file.as_ref()?.file.text)))
-            })
+            .filter_map(|(document, file)| Some((document.path.as_str(), outline(&file.as_ref()?.file.text))))
             .collect();
-        let coverage = Coverage::compute(self.plan, Catalogue::builtin(), self.config, |path| {
-            placeholders.get(path).copied().unwrap_or(0)
-        });
-        for (index, document) in self.plan.documents.iter().enumerate().filter(|(_, d)| d.summary) {
-            rendered[index] = Some(self.render_document(document, Some(&coverage))?);
+        let summaries: Vec<(usize, &PlannedDocument)> =
+            self.plan.documents.iter().enumerate().filter(|(_, d)| d.summary).collect();
+        for pass in 0..2 {
+            let coverage = Coverage::compute(
+                self.plan,
+                Catalogue::builtin(),
+                self.config,
+                |document| outlines.get(document.path.as_str()).map(Vec::as_slice),
+                |_| false,
+            );
+            let mut drafts = Vec::with_capacity(summaries.len());
+            for (index, document) in &summaries {
+                drafts.push((*index, self.render_document(document, Some(&coverage))?));
+            }
+            for (index, draft) in drafts {
+                if pass == 0 {
+                    outlines.insert(self.plan.documents[index].path.as_str(), outline(&draft.file.text));
+                } else {
+                    rendered[index] = Some(draft);
+                }
+            }
         }
         progress.finish();
         let (documents, placeholders) = rendered.into_iter().flatten().map(|d| (d.file, d.placeholders)).unzip();
@@ -232,7 +250,7 @@ mod reference_doc {
         let plan =
             Plan::new(&config, &templates.documents().expect("declarations"), Catalogue::builtin()).expect("plan");
         let shared = SharedViews::new(&config, &plan, Catalogue::builtin(), &templates).expect("views");
-        let coverage = Coverage::compute(&plan, Catalogue::builtin(), &config, |_| 0);
+        let coverage = Coverage::compute(&plan, Catalogue::builtin(), &config, |_| None, |_| false);
         let mut names = BTreeSet::new();
         let mut seen_kinds = BTreeSet::new();
         for document in &plan.documents {

@@ -26,6 +26,7 @@ mod snapshots;
 mod templates;
 mod todo;
 mod torture;
+mod traceability;
 mod trust;
 mod types;
 mod word;

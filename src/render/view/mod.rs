@@ -33,7 +33,7 @@ use people::{People, PersonView, RolesView};
 
 use crate::assessment::AssessmentResult;
 use crate::catalogue::Catalogue;
-use crate::config::{Config, Support, SupplierKind};
+use crate::config::{Config, SupplierKind, Support};
 use crate::coverage::{Coverage, RequirementCoverage};
 use crate::error::Error;
 use crate::placeholder::Home;
@@ -93,6 +93,9 @@ pub(crate) struct CoverageView {
     pub(crate) with_placeholders: usize,
     pub(crate) not_addressed: usize,
     pub(crate) excluded: usize,
+    pub(crate) documented: crate::coverage::Share,
+    pub(crate) approved: crate::coverage::Share,
+    pub(crate) evidenced: crate::coverage::Share,
     pub(crate) percent: f64,
 }
 
@@ -180,7 +183,7 @@ impl<'a> SharedViews<'a> {
         templates: &TemplateSet,
     ) -> Result<Self, Error> {
         let people_by_id = People::new(config);
-        let coverage = Coverage::compute(plan, catalogue, config, |_| 0);
+        let coverage = Coverage::compute(plan, catalogue, config, |_| None, |_| false);
         Ok(SharedViews {
             org: OrganisationView::new(config),
             pack: PackView::new(config),
@@ -283,6 +286,9 @@ impl<'a> SharedViews<'a> {
                 with_placeholders: c.with_placeholders,
                 not_addressed: c.not_addressed,
                 excluded: c.excluded,
+                documented: c.documented,
+                approved: c.approved,
+                evidenced: c.evidenced,
                 percent: c.percent,
             }),
         };

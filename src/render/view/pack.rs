@@ -137,6 +137,10 @@ impl<'a> PracticesView<'a> {
 #[derive(Debug, Clone, Serialize)]
 pub(crate) struct RequirementView<'a> {
     pub(crate) id: &'a str,
+    /// `PR9` or `GR1`, and its title: the heading of the requirement's group in the
+    /// compliance matrix, which the per-document tables link to.
+    pub(crate) group: &'a str,
+    pub(crate) group_title: &'a str,
     pub(crate) topic: &'a str,
     pub(crate) statement: &'a str,
     pub(crate) iso20000: &'a [String],
@@ -144,8 +148,12 @@ pub(crate) struct RequirementView<'a> {
 
 impl<'a> RequirementView<'a> {
     pub(crate) fn new(requirement: &'a Requirement) -> Self {
+        let group_title =
+            crate::catalogue::Catalogue::builtin().group(&requirement.group).map_or("", |g| g.title.as_str());
         RequirementView {
             id: &requirement.id,
+            group: &requirement.group,
+            group_title,
             topic: &requirement.topic,
             statement: &requirement.statement,
             iso20000: &requirement.iso20000,
