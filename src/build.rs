@@ -3,6 +3,7 @@
 //! Each step is its own module; this one only wires them together in the order of the
 //! data flow, so a reader can follow a build top to bottom here.
 
+use std::collections::HashMap;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
@@ -10,11 +11,15 @@ use crate::config::Config;
 use crate::docx::{self, DocxReport};
 use crate::error::Error;
 use crate::html::{self, SiteInfo, SiteReport};
-use crate::output::{self, Manifest, State, WriteOptions, WriteReport};
+use crate::lifecycle::{self, Approvals, Lifecycle};
+use crate::outline::Section;
+use crate::output::{self, Manifest, Pending, State, WriteOptions, WriteReport};
 use crate::pack::attribution;
 use crate::pipeline::{Planned, pack_info, plan};
+use crate::plan::PlannedDocument;
 use crate::progress::{NoProgress, Progress};
 use crate::render::Renderer;
+use crate::render::{RenderedFile, outline_of};
 use crate::templates::TemplateSet;
 
 /// Output formats. Markdown is always produced: the other formats are made from it.
@@ -82,25 +87,25 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
     // Before anything is read or written: a link where the build writes is refused,
     // whatever else the build would do.
     crate::pack::refuse_links(&options.out)?;
-    let inputs = planned.inputs_sha256();
+    let lifecycle = Lifecycle::new(&planned.plan, Approvals::load(&options.out)?, &planned.loaded.config.pack);
+    let inputs = lifecycle.inputs_sha256(&planned.inputs_sha256());
     let previous = State::load(&options.out)?;
     // Same inputs as a build that finished with nothing left to look at: the documents
     // would render exactly as they are recorded, so skip rendering and writing them.
     // People's edits need no regeneration; they are merged when an input changes. A
-    // build that was interrupted is always finished properly.
+    // build that was interrupted is always finished properly, and so is one where an
+    // approved document was edited (it becomes the next draft).
     let unchanged = !options.force
         && !options.restore
         && !options.dry_run
         && !previous.interrupted
-        && previous.manifest.as_ref().is_some_and(|m| m.inputs_sha256 == inputs && m.settled);
+        && previous.manifest.as_ref().is_some_and(|m| m.inputs_sha256 == inputs && m.settled)
+        && lifecycle.settled(&options.out)?;
     let Planned { loaded, templates, plan, warnings } = planned;
     // Render before taking the lock or touching the output folder: a template error
     // must leave nothing behind.
-    let rendered = if unchanged {
-        None
-    } else {
-        Some(Renderer::new(&loaded.config, &plan, &templates)?.render_all_with_progress(progress)?)
-    };
+    let renderer = Renderer::new(&loaded.config, &plan, &templates)?;
+    let rendered = if unchanged { None } else { Some(renderer.render_documents(progress)?) };
     // One build at a time per output folder; a dry run writes nothing and needs no lock.
     let lock = if options.dry_run { None } else { Some(output::lock::acquire(&options.out)?) };
     if !options.dry_run {
@@ -109,12 +114,18 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
     }
     let report = match rendered {
         Some(rendered) => {
-            let files: Vec<_> = rendered.documents.into_iter().chain(rendered.extras).collect();
             let write_options =
                 WriteOptions { force: options.force, restore: options.restore, dry_run: options.dry_run };
             let mut manifest = Manifest::new(&loaded.text, pack_info(&loaded.config, &templates));
             manifest.inputs_sha256 = inputs;
-            output::write_pack_with_progress(&options.out, &files, manifest, write_options, progress)?
+            let mut pending = Pending::begin(&options.out, write_options, &lifecycle)?;
+            let files: Vec<_> = rendered.documents.into_iter().chain(rendered.extras).collect();
+            pending.decide(&files, progress)?;
+            // The summaries count what the documents will say once written, people's
+            // edits and approvals included; nothing is written until all are decided.
+            let summaries = summaries(&renderer, &pending, &lifecycle)?;
+            pending.decide(&summaries, &NoProgress)?;
+            pending.finish(manifest, progress)?
         }
         None => WriteReport::unchanged(&options.out, &previous.manifest.unwrap_or_default()),
     };
@@ -131,6 +142,27 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
     };
     let documents = plan.documents.len();
     Ok(BuildOutcome { documents, report, site, docx, warnings, elapsed: started.elapsed(), lock })
+}
+
+/// The summary documents, rendered from the decided texts of all other documents.
+fn summaries(
+    renderer: &Renderer<'_>,
+    pending: &Pending<'_>,
+    lifecycle: &Lifecycle,
+) -> Result<Vec<RenderedFile>, Error> {
+    let finals: HashMap<&str, &str> =
+        pending.changes().iter().filter_map(|c| Some((c.path.as_str(), c.after.as_deref()?))).collect();
+    let outlines: HashMap<String, Vec<Section>> =
+        finals.iter().map(|(path, text)| ((*path).to_owned(), outline_of(text))).collect();
+    let today = lifecycle::today();
+    let approved = |document: &PlannedDocument| {
+        let path = format!("markdown/{}", document.path);
+        finals
+            .get(path.as_str())
+            .and_then(|text| lifecycle.control(&path, text))
+            .is_some_and(|control| control.in_force(&today))
+    };
+    Ok(renderer.render_summaries(&outlines, &approved)?.into_iter().map(|(file, _)| file).collect())
 }
 
 fn site_info(config: &Config, templates: &TemplateSet) -> SiteInfo {

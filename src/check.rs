@@ -16,13 +16,15 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
+use crate::build::{BuildOptions, Format};
 use crate::catalogue::Catalogue;
 use crate::coverage::{Coverage, count_placeholders};
 use crate::document::Document;
 use crate::error::Error;
-use crate::output::{self, Change, WriteOptions};
+use crate::lifecycle::{Approvals, Control, Lifecycle, State};
+use crate::output::{self, Change};
 use crate::pack::shipped::{self, is_document};
-use crate::pipeline::{Prepared, pack_info, prepare};
+use crate::pipeline::Planned;
 
 pub use crate::pack::shipped::ATTRIBUTION_LINK;
 
@@ -44,6 +46,17 @@ pub struct DocumentCount {
 pub struct OverdueReview {
     pub path: String,
     pub next_review: String,
+    /// The document owner, from its control data.
+    pub owner: String,
+}
+
+/// A document in a lifecycle state `check` reports.
+#[derive(Debug, Clone, Serialize)]
+pub struct DocumentState {
+    pub path: String,
+    pub id: String,
+    pub version: String,
+    pub owner: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -111,6 +124,10 @@ pub struct CheckReport {
     pub requirements: Vec<RequirementReport>,
     pub placeholders_total: usize,
     pub placeholders: Vec<DocumentCount>,
+    /// Documents never approved.
+    pub awaiting_approval: Vec<DocumentState>,
+    /// Approved documents whose content changed since (each now the next draft).
+    pub changed_since_approval: Vec<DocumentState>,
     pub overdue_reviews: Vec<OverdueReview>,
     pub missing_attribution: Vec<String>,
     /// Files every pack must hold that are not there (`ATTRIBUTION.md`, the licence).
@@ -127,18 +144,22 @@ pub struct CheckReport {
 }
 
 pub fn check(options: &CheckOptions) -> Result<CheckReport, Error> {
-    let Prepared { loaded, plan, rendered, templates, .. } = prepare(&options.config, options.templates.as_deref())?;
+    let Planned { loaded, plan, .. } = crate::pipeline::plan(&options.config, options.templates.as_deref())?;
     let out = &options.out;
     let built = output::Manifest::load(out)?.is_some();
 
-    let files: Vec<_> = rendered.documents.into_iter().chain(rendered.extras).collect();
-    let decisions = output::write_pack(
-        out,
-        &files,
-        output::Manifest::new(&loaded.text, pack_info(&loaded.config, &templates)),
-        WriteOptions { dry_run: true, ..WriteOptions::default() },
-    )?;
-    let stale_files: Vec<StaleFile> = decisions
+    // What a build would do now, exactly as `build --dry-run` decides it.
+    let preview = crate::build::build(&BuildOptions {
+        config: options.config.clone(),
+        out: out.clone(),
+        formats: vec![Format::Markdown],
+        templates: options.templates.clone(),
+        dry_run: true,
+        force: false,
+        restore: false,
+    })?;
+    let stale_files: Vec<StaleFile> = preview
+        .report
         .changes
         .iter()
         .filter(|c| {
@@ -146,8 +167,9 @@ pub fn check(options: &CheckOptions) -> Result<CheckReport, Error> {
         })
         .map(|c| StaleFile { path: c.path.clone(), change: c.change })
         .collect();
+    let lifecycle = Lifecycle::new(&plan, Approvals::load(out)?, &loaded.config.pack);
 
-    let found = Findings::read(out)?;
+    let found = Findings::read(out, &lifecycle)?;
     let shipped::Inspection { missing_attribution, conflicts, skipped, missing, .. } = found.inspection;
     // Before the first build nothing is missing but the pack itself (said in the verdict).
     let missing_files = if built { missing } else { Vec::new() };
@@ -156,7 +178,28 @@ pub fn check(options: &CheckOptions) -> Result<CheckReport, Error> {
     let on_disk = |document: &crate::plan::PlannedDocument| {
         outlines.get(&format!("markdown/{}", document.path)).map(Vec::as_slice)
     };
-    let coverage = Coverage::compute(&plan, Catalogue::builtin(), &loaded.config, on_disk, |_| false);
+    let today = crate::lifecycle::today();
+    let controls = &found.controls;
+    let approved = |document: &crate::plan::PlannedDocument| {
+        controls.get(&format!("markdown/{}", document.path)).is_some_and(|c| c.control.in_force(&today))
+    };
+    let coverage = Coverage::compute(&plan, Catalogue::builtin(), &loaded.config, on_disk, approved);
+    let listed = |state: State| -> Vec<DocumentState> {
+        let mut list: Vec<DocumentState> = found
+            .controls
+            .iter()
+            .filter(|(_, c)| c.control.state == state)
+            .map(|(path, c)| DocumentState {
+                path: path.clone(),
+                id: c.id.clone(),
+                version: c.control.version.clone(),
+                owner: c.owner.clone(),
+            })
+            .collect();
+        list.sort_by(|a, b| a.path.cmp(&b.path));
+        list
+    };
+    let (awaiting_approval, changed_since_approval) = (listed(State::Draft), listed(State::ChangedSinceApproval));
     let gaps: Vec<Gap> = coverage.gaps().map(|r| Gap { id: r.id.clone(), topic: r.topic.clone() }).collect();
 
     let mut report = CheckReport {
@@ -200,6 +243,8 @@ pub fn check(options: &CheckOptions) -> Result<CheckReport, Error> {
             .collect(),
         placeholders_total: placeholders.iter().map(|p| p.count).sum(),
         placeholders,
+        awaiting_approval,
+        changed_since_approval,
         overdue_reviews: found.overdue_reviews,
         missing_attribution,
         missing_files,
@@ -233,18 +278,28 @@ struct Findings {
     documents: usize,
     /// The sections of each document as it stands on disk, by path in the pack.
     outlines: std::collections::HashMap<String, Vec<crate::outline::Section>>,
+    /// The lifecycle state of each planned document on disk.
+    controls: std::collections::HashMap<String, Controlled>,
     placeholders: Vec<DocumentCount>,
     overdue_reviews: Vec<OverdueReview>,
     inspection: shipped::Inspection,
 }
 
+/// A document's control data as its content makes it, with who owns it.
+struct Controlled {
+    id: String,
+    owner: String,
+    control: Control,
+}
+
 impl Findings {
-    fn read(out: &Path) -> Result<Findings, Error> {
+    fn read(out: &Path, lifecycle: &Lifecycle) -> Result<Findings, Error> {
         let today = jiff::ZonedDateTime::now().date();
         let mut placeholders = Vec::new();
         let mut overdue_reviews = Vec::new();
         let mut documents = 0;
         let mut outlines = std::collections::HashMap::new();
+        let mut controls = std::collections::HashMap::new();
         let inspection = shipped::inspect(out, |path, bytes| {
             if !is_document(path) {
                 return Ok(());
@@ -257,14 +312,18 @@ impl Findings {
             }
             let document = Document::parse(&text);
             outlines.insert(path.to_owned(), crate::outline::sections(&document.body));
+            let owner = document.field("owner").unwrap_or_default().to_owned();
+            if let (Some(id), Some(control)) = (lifecycle.id_of(path), lifecycle.control(path, &text)) {
+                controls.insert(path.to_owned(), Controlled { id: id.to_owned(), owner: owner.clone(), control });
+            }
             if let Some(next) = document.field("next_review").and_then(|d| d.parse::<jiff::civil::Date>().ok())
                 && next < today
             {
-                overdue_reviews.push(OverdueReview { path: path.to_owned(), next_review: next.to_string() });
+                overdue_reviews.push(OverdueReview { path: path.to_owned(), next_review: next.to_string(), owner });
             }
             Ok(())
         })?;
-        Ok(Findings { documents, outlines, placeholders, overdue_reviews, inspection })
+        Ok(Findings { documents, outlines, controls, placeholders, overdue_reviews, inspection })
     }
 }
 
@@ -346,6 +405,24 @@ fn verdict(report: &CheckReport) -> (Vec<String>, Vec<String>) {
     if !report.overdue_reviews.is_empty() {
         let count = report.overdue_reviews.len();
         soft.push(format!("{count} document{} overdue for review", plural(count)));
+    }
+    if !report.changed_since_approval.is_empty() {
+        let count = report.changed_since_approval.len();
+        soft.push(format!(
+            "{count} approved document{} changed since approval and need{} approving again: {}",
+            plural(count),
+            if count == 1 { "s" } else { "" },
+            report
+                .changed_since_approval
+                .iter()
+                .map(|d| format!("{} (owner {})", d.id, d.owner))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    if !report.awaiting_approval.is_empty() {
+        let count = report.awaiting_approval.len();
+        soft.push(format!("{count} document{} not yet approved (`fitsm-pack approve`)", plural(count)));
     }
     (failures, soft)
 }

@@ -58,6 +58,10 @@ pub(crate) enum Command {
     /// Check the pack: config valid, pack up to date, requirement coverage, open
     /// placeholders, reviews overdue, attribution kept. Exit 1 on failures (for CI).
     Check(CheckArgs),
+    /// Record that a person approved documents as they now stand (first approval: 1.0;
+    /// a later change makes the next draft, 1.1, until approved again as 2.0), then
+    /// rebuild so their control data and change history say so.
+    Approve(ApproveArgs),
     /// List the facts the config still lacks, most placeholders filled first, each with
     /// the key to set and an example; then what only the documents can answer.
     Todo(TodoArgs),
@@ -104,6 +108,25 @@ pub(crate) struct BuildArgs {
     /// With --zip: zip even if files still hold merge conflict markers.
     #[arg(long, requires = "zip")]
     pub(crate) allow_conflicts: bool,
+}
+
+// The arguments of `fitsm-pack approve`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct ApproveArgs {
+    #[command(flatten)]
+    pub(crate) pack: PackArgs,
+    /// Ids of the documents to approve, as in their control data (e.g. SMS-POLICY).
+    #[arg(required = true, value_name = "DOC-ID")]
+    pub(crate) documents: Vec<String>,
+    /// The approver: the id of a [[people]] entry, who must be the documents' approver.
+    #[arg(long, value_name = "PERSON")]
+    pub(crate) by: String,
+    /// Date of the approval, YYYY-MM-DD [default: today].
+    #[arg(long, value_name = "DATE")]
+    pub(crate) date: Option<String>,
+    /// What changed since the last approved version, for the change history.
+    #[arg(long)]
+    pub(crate) note: Option<String>,
 }
 
 // The arguments of `fitsm-pack zip`.

@@ -117,6 +117,36 @@ pub enum Error {
     #[error("{path} is a symbolic link; fitsm-pack never writes or deletes through links, so nothing was written\n  help: replace the link by a real folder (move what it points to into its place), or choose another output folder with `-o`", path = .path.display())]
     Symlink { path: PathBuf },
 
+    /// `approve` names a document the pack does not have.
+    #[error("the pack has no document `{id}`\n  help: {}", match .suggestion {
+        Some(candidate) => format!("did you mean `{candidate}`? Document ids are in each document's control data and in the document register"),
+        None => "document ids look like SMS-POLICY or SLA-HPC: they are in each document's control data and in the document register".to_owned(),
+    })]
+    UnknownDocument { id: String, suggestion: Option<String> },
+
+    /// `approve --by` names someone the config does not know.
+    #[error("no person `{id}` in the config\n  help: {}", match .suggestion {
+        Some(candidate) => format!("did you mean `{candidate}`? `--by` takes the id of a [[people]] entry"),
+        None => "`--by` takes the id of a [[people]] entry of the config".to_owned(),
+    })]
+    UnknownPerson { id: String, suggestion: Option<String> },
+
+    /// `approve --by` names someone who is not the document's approver.
+    #[error(
+        "{by} is not the approver of {document}: {approver}\n  help: the approver of each document is in its control data; ask them to approve it, or change who approves this kind of document in the config"
+    )]
+    NotTheApprover { document: String, by: String, approver: String },
+
+    /// `approve` was asked to approve a document that is not as the build would leave it.
+    #[error(
+        "{document} ({path}) is not up to date with the config, or holds a merge conflict; nothing was approved\n  help: run `fitsm-pack build`, read the document as it now stands, then approve it"
+    )]
+    ApproveStale { document: String, path: String },
+
+    /// `approve --date` is not a date.
+    #[error("`{date}` is not a date\n  help: write it as YYYY-MM-DD, e.g. 2026-12-01")]
+    BadDate { date: String },
+
     /// A document (or state file) that is not UTF-8 text: rewriting it would damage it.
     #[error("{path} is not UTF-8 text (line {line}, column {column}); it was left as it is and nothing was written\n  help: open it in your editor and save it as UTF-8 (it was probably saved as Latin-1 or Windows-1252), then build again", path = .path.display())]
     NotUtf8 { path: PathBuf, line: usize, column: usize },
@@ -142,6 +172,11 @@ impl Error {
             | Error::NoPack { .. }
             | Error::Symlink { .. }
             | Error::NotUtf8 { .. }
+            | Error::UnknownDocument { .. }
+            | Error::UnknownPerson { .. }
+            | Error::NotTheApprover { .. }
+            | Error::ApproveStale { .. }
+            | Error::BadDate { .. }
             | Error::Read { .. }
             | Error::Write { .. }
             | Error::Locked { .. } => EXIT_UNUSABLE,

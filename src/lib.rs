@@ -7,7 +7,7 @@
 //! `docs/architecture.md`; a test fails on any cycle):
 //! [`config`] (load + validate) → [`plan`] (which documents, where) → [`render`] (Tera,
 //! pure, in memory; [`pipeline`] runs these three) → [`output`] (merge, journal, atomic
-//! writes) → [`html`], [`docx`], [`bundle`] (the site, Word files and zip, from the pack
+//! writes) → [`lifecycle`] (approvals, versions, change history) → [`html`], [`docx`], [`bundle`] (the site, Word files and zip, from the pack
 //! on disk) → [`check`], [`todo`]. [`build`] wires a build together.
 //! Below them all: [`fs`] (file-system rules), [`pack`] (the output folder's layout and
 //! what ships), [`error`], [`text`], [`graph`], [`placeholder`], [`outline`] (headings, anchors and
@@ -15,6 +15,7 @@
 //! [`templates`] and [`catalogue`] hold the embedded data: document templates and the
 //! FitSM requirement catalogue.
 
+pub mod approve;
 pub mod assessment;
 pub mod build;
 pub mod bundle;
@@ -30,6 +31,7 @@ pub mod fs;
 pub mod graph;
 pub mod html;
 pub mod init;
+pub mod lifecycle;
 pub mod outline;
 pub mod output;
 pub mod pack;

@@ -43,6 +43,8 @@ pub struct PlannedDocument {
     pub process: Option<String>,
     /// Rendered after the others, with their placeholder counts (see `Declaration`).
     pub summary: bool,
+    /// The review interval of the kind, when the template sets one.
+    pub review_interval_months: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -143,6 +145,7 @@ fn plan_one(config: &Config, template: &DocumentTemplate, entity: Option<EntityR
         approver_role,
         process: declaration.process.clone(),
         summary: declaration.summary,
+        review_interval_months: declaration.review_interval_months,
         entity,
     }
 }

@@ -227,8 +227,27 @@ fn check_facts(out: &mut String, report: &CheckReport) {
     for document in &report.placeholders {
         detail(out, format!("{:>3}  {}", document.count, document.path));
     }
-    let overdue: Vec<String> =
-        report.overdue_reviews.iter().map(|r| format!("{} (due {})", r.path, r.next_review)).collect();
+    let approvals = format!(
+        "{} approved and current, {} changed since approval, {} never approved",
+        report.documents.saturating_sub(report.awaiting_approval.len() + report.changed_since_approval.len()),
+        report.changed_since_approval.len(),
+        report.awaiting_approval.len()
+    );
+    line(out, "approvals", approvals);
+    for document in &report.changed_since_approval {
+        detail(out, format!("changed  {} now {} (owner {})", document.id, document.version, document.owner));
+    }
+    for document in report.awaiting_approval.iter().take(10) {
+        detail(out, format!("awaiting {} {} (owner {})", document.id, document.version, document.owner));
+    }
+    if report.awaiting_approval.len() > 10 {
+        detail(out, format!("… and {} more", report.awaiting_approval.len() - 10));
+    }
+    let overdue: Vec<String> = report
+        .overdue_reviews
+        .iter()
+        .map(|r| format!("{} (due {}, owner {})", r.path, r.next_review, r.owner))
+        .collect();
     line(out, "reviews overdue", none_or(&overdue, overdue.len().to_string()));
     for review in overdue {
         detail(out, review);

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use super::endings;
 use super::state::{Backup, Bases, Journal, JournalEntry};
-use super::{Change, FileChange, Manifest, WriteOptions, WriteReport, decide, decide_orphan};
+use super::{Change, FileChange, Finish, Manifest, WriteOptions, WriteReport, decide, decide_orphan};
 use crate::error::Error;
 use crate::fs::{read_if_exists, remove_if_exists, safe_join, sha256_hex, write_atomic};
 use crate::progress::{Progress, Step};
@@ -18,6 +18,7 @@ pub(super) struct Apply<'a> {
     pub(super) previous: &'a Manifest,
     pub(super) bases: &'a Bases<'a>,
     pub(super) options: WriteOptions,
+    pub(super) finish: &'a dyn Finish,
     /// The previous build was killed while writing: sweep the base store afterwards.
     pub(super) interrupted: bool,
     /// Tests only: stop dead after this many file writes, as a killed build would.
@@ -127,6 +128,7 @@ impl Apply<'_> {
                 previous_hash.map(String::as_str),
                 self.bases,
                 self.options,
+                self.finish,
             )?),
             None => previous_hash.and_then(|hash| decide_orphan(&change.path, hash, current, self.options)),
         })

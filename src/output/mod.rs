@@ -172,6 +172,23 @@ pub struct WriteOptions {
     pub dry_run: bool,
 }
 
+/// A last step on every decided document: given the text a file will have after the
+/// build and the new rendering (its next base), return both rewritten, or `None` to
+/// leave them. The document lifecycle uses it to write control data that depends on
+/// the final, merged text (`crate::lifecycle`). It must be idempotent.
+pub trait Finish: Sync {
+    fn finish(&self, path: &str, after: &str, generated: &str) -> Option<(String, String)>;
+}
+
+/// No last step.
+pub struct NoFinish;
+
+impl Finish for NoFinish {
+    fn finish(&self, _: &str, _: &str, _: &str) -> Option<(String, String)> {
+        None
+    }
+}
+
 /// Decides and (unless `dry_run`) applies the writes for a rendered pack. `manifest`
 /// is the new manifest without its file list, which this fills in.
 pub fn write_pack(
@@ -191,59 +208,138 @@ pub fn write_pack_with_progress(
     options: WriteOptions,
     progress: &dyn Progress,
 ) -> Result<WriteReport, Error> {
-    let Decided { mut report, previous, interrupted } = decide_all(out, files, options, progress)?;
-    if !options.dry_run {
-        let bases = Bases::new(out);
-        let context = Apply { out, previous: &previous, bases: &bases, options, interrupted, dies_after: None };
-        context.apply(&mut report, manifest, progress)?;
-    }
-    Ok(report)
+    let mut pending = Pending::begin(out, options, &NoFinish)?;
+    pending.decide(files, progress)?;
+    pending.finish(manifest, progress)
 }
 
-/// The decisions for every file, and what they were made against.
-struct Decided {
-    report: WriteReport,
+/// A write in progress: files are decided in one or more batches (a later batch may
+/// depend on the decisions for an earlier one, as the pack's summaries depend on the
+/// final text of every other document), then everything is applied at once, so a
+/// build is still one journal and one manifest.
+pub struct Pending<'a> {
+    out: &'a Path,
+    options: WriteOptions,
+    finish: &'a dyn Finish,
     previous: Manifest,
     interrupted: bool,
+    bases: Bases<'a>,
+    report: WriteReport,
 }
 
-/// Reads and decides every file before the first write: a file that cannot be read
-/// (not UTF-8, say) stops the build with nothing written.
-fn decide_all(
-    out: &Path,
-    files: &[RenderedFile],
-    options: WriteOptions,
-    progress: &dyn Progress,
-) -> Result<Decided, Error> {
-    if out.exists() && !out.is_dir() {
-        return Err(Error::OutputNotDir { path: out.to_owned() });
-    }
-    refuse_links(out)?;
-    let state = State::load(out)?;
-    let previous = state.manifest.unwrap_or_default();
-    let bases = Bases::new(out);
-    let mut report = WriteReport::default();
-    progress.start(Step::Compare, files.len());
-    for file in files {
-        let current = read_if_exists(&safe_join(out, &file.path)?)?;
-        let previous_hash = previous.files.get(&file.path).map(String::as_str);
-        report.changes.push(decide(&file.path, &file.text, current, previous_hash, &bases, options)?);
-        progress.advance(1);
-    }
-    progress.finish();
-    let planned: BTreeSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
-    for (path, hash) in previous.files.iter().filter(|(path, _)| !planned.contains(path.as_str())) {
-        let current = read_if_exists(&safe_join(out, path)?)?;
-        if let Some(change) = decide_orphan(path, hash, current, options) {
-            report.changes.push(change);
+impl<'a> Pending<'a> {
+    /// Reads the state of the output folder; nothing is written yet.
+    pub fn begin(out: &'a Path, options: WriteOptions, finish: &'a dyn Finish) -> Result<Pending<'a>, Error> {
+        if out.exists() && !out.is_dir() {
+            return Err(Error::OutputNotDir { path: out.to_owned() });
         }
+        refuse_links(out)?;
+        let state = State::load(out)?;
+        Ok(Pending {
+            out,
+            options,
+            finish,
+            previous: state.manifest.unwrap_or_default(),
+            interrupted: state.interrupted,
+            bases: Bases::new(out),
+            report: WriteReport::default(),
+        })
     }
-    Ok(Decided { report, previous, interrupted: state.interrupted })
+
+    /// Reads and decides a batch of files, before the first write: a file that cannot
+    /// be read (not UTF-8, say) stops the build with nothing written.
+    pub fn decide(&mut self, files: &[RenderedFile], progress: &dyn Progress) -> Result<(), Error> {
+        progress.start(Step::Compare, files.len());
+        for file in files {
+            let current = read_if_exists(&safe_join(self.out, &file.path)?)?;
+            let previous_hash = self.previous.files.get(&file.path).map(String::as_str);
+            let change =
+                decide(&file.path, &file.text, current, previous_hash, &self.bases, self.options, self.finish)?;
+            self.report.changes.push(change);
+            progress.advance(1);
+        }
+        progress.finish();
+        Ok(())
+    }
+
+    /// Files generated last time that no batch planned.
+    fn decide_orphans(&mut self) -> Result<(), Error> {
+        let planned: BTreeSet<String> = self.report.changes.iter().map(|c| c.path.clone()).collect();
+        for (path, hash) in self.previous.files.iter().filter(|(path, _)| !planned.contains(path.as_str())) {
+            let current = read_if_exists(&safe_join(self.out, path)?)?;
+            if let Some(change) = decide_orphan(path, hash, current, self.options) {
+                self.report.changes.push(change);
+            }
+        }
+        Ok(())
+    }
+
+    /// The decisions so far.
+    pub fn changes(&self) -> &[FileChange] {
+        &self.report.changes
+    }
+
+    /// Decides what happens to files generated last time and no longer planned, then
+    /// (unless `dry_run`) applies every decision; `manifest` is the new manifest
+    /// without its file list, which this fills in.
+    pub fn finish(mut self, manifest: Manifest, progress: &dyn Progress) -> Result<WriteReport, Error> {
+        self.decide_orphans()?;
+        if !self.options.dry_run {
+            let context = Apply {
+                out: self.out,
+                previous: &self.previous,
+                bases: &self.bases,
+                options: self.options,
+                finish: self.finish,
+                interrupted: self.interrupted,
+                dies_after: None,
+            };
+            context.apply(&mut self.report, manifest, progress)?;
+        }
+        Ok(self.report)
+    }
+}
+
+/// The decision for a planned file, with the last step ([`Finish`]) applied to it.
+fn decide(
+    path: &str,
+    generated: &str,
+    current: Option<String>,
+    previous_hash: Option<&str>,
+    bases: &Bases<'_>,
+    options: WriteOptions,
+    finish: &dyn Finish,
+) -> Result<FileChange, Error> {
+    let change = decide_raw(path, generated, current, previous_hash, bases, options)?;
+    Ok(finished(change, finish))
+}
+
+/// `change` with its texts finished. A file the last step alone brings back to what
+/// is on disk is unchanged; one it alone changes is updated.
+fn finished(mut change: FileChange, finish: &dyn Finish) -> FileChange {
+    if matches!(change.change, Change::StillConflicted | Change::KeptUnknown | Change::UserDeleted) {
+        return change;
+    }
+    let (Some(after), Some(generated)) = (change.after.as_deref(), change.generated.as_deref()) else { return change };
+    let ending = LineEnding::of(after);
+    let Some((after, generated)) = finish.finish(&change.path, &endings::normalise(after), generated) else {
+        return change;
+    };
+    let after = ending.apply(&after);
+    let same_as_disk = change.before.as_deref() == Some(after.as_str());
+    change.change = match change.change {
+        Change::Unchanged | Change::Updated | Change::Merged if same_as_disk => Change::Unchanged,
+        Change::Unchanged => Change::Updated,
+        other => other,
+    };
+    change.after = Some(after);
+    change.generated = Some(generated);
+    change
 }
 
 /// The decision for a file the plan contains. `current` is the file on disk (raw, in
 /// its own line endings); `previous_hash` the base it had after the last build.
-fn decide(
+fn decide_raw(
     path: &str,
     generated: &str,
     current: Option<String>,

@@ -91,17 +91,19 @@ fn force_backs_up_edits_first() {
 
 /// Applies decisions made earlier (the tests change the disk in between), stopping
 /// dead after `dies_after` file writes if given, as a killed build would.
-fn apply(dir: &Path, decided: Decided, dies_after: Option<usize>) -> WriteReport {
-    let Decided { mut report, previous, interrupted } = decided;
-    let bases = Bases::new(dir);
-    let options = WriteOptions::default();
-    let context = Apply { out: dir, previous: &previous, bases: &bases, options, interrupted, dies_after };
+fn apply(dir: &Path, decided: Pending<'_>, dies_after: Option<usize>) -> WriteReport {
+    let mut decided = decided;
+    decided.decide_orphans().expect("orphans");
+    let Pending { mut report, previous, interrupted, bases, options, finish, .. } = decided;
+    let context = Apply { out: dir, previous: &previous, bases: &bases, options, finish, interrupted, dies_after };
     context.apply(&mut report, Manifest::new("config", PackInfo::default()), &NoProgress).expect("apply");
     report
 }
 
-fn decided(dir: &Path, files: &[RenderedFile]) -> Decided {
-    decide_all(dir, files, WriteOptions::default(), &NoProgress).expect("decide")
+fn decided<'a>(dir: &'a Path, files: &[RenderedFile]) -> Pending<'a> {
+    let mut pending = Pending::begin(dir, WriteOptions::default(), &NoFinish).expect("begin");
+    pending.decide(files, &NoProgress).expect("decide");
+    pending
 }
 
 /// Runs a write that dies after `writes` file writes, as a killed build would.

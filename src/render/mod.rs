@@ -26,6 +26,7 @@ use crate::catalogue::Catalogue;
 use crate::config::Config;
 use crate::coverage::Coverage;
 use crate::error::Error;
+use crate::outline::Section;
 use crate::placeholder::{self, Found};
 use crate::plan::{Plan, PlannedDocument};
 use crate::progress::{NoProgress, Progress, Step};
@@ -91,72 +92,96 @@ impl<'a> Renderer<'a> {
         Ok(Renderer { tera, shared, config, plan, templates })
     }
 
-    /// Renders every planned document and the pack-level files. Summary documents are
-    /// rendered last, once the placeholders of all others are known.
+    /// Renders every planned document and the pack-level files, the summaries with
+    /// coverage counted on what was rendered and no approvals (`check`, `todo`, tests;
+    /// `build` renders the summaries from the final, merged texts instead).
     pub fn render_all(&self) -> Result<RenderedPack, Error> {
         self.render_all_with_progress(&NoProgress)
     }
 
     /// [`Renderer::render_all`], telling `progress` of each document done.
     pub fn render_all_with_progress(&self, progress: &dyn Progress) -> Result<RenderedPack, Error> {
-        progress.start(Step::Render, self.plan.documents.len());
-        // Documents are independent of each other, so they render in parallel; the
-        // summary documents need the others' placeholder counts and come after.
+        let mut pack = self.render_documents(progress)?;
+        let outlines: HashMap<String, Vec<Section>> =
+            pack.documents.iter().map(|file| (file.path.clone(), outline_of(&file.text))).collect();
+        let summaries = self.render_summaries(&outlines, &|_| false)?;
+        for (file, placeholders) in summaries {
+            pack.documents.push(file);
+            pack.placeholders.push(placeholders);
+        }
+        Ok(pack)
+    }
+
+    /// Every planned document except the summaries, and the pack-level files.
+    /// Documents are independent of each other, so they render in parallel.
+    pub fn render_documents(&self, progress: &dyn Progress) -> Result<RenderedPack, Error> {
+        progress.start(Step::Render, self.plan.documents.iter().filter(|d| !d.summary).count());
         let render_parallel = || {
             self.plan
                 .documents
                 .par_iter()
+                .filter(|document| !document.summary)
                 .map(|document| {
-                    let rendered =
-                        if document.summary { Ok(None) } else { self.render_document(document, None).map(Some) };
+                    let rendered = self.render_document(document, None);
                     progress.advance(1);
                     rendered
                 })
-                .collect::<Result<Vec<Option<RenderedDocument>>, Error>>()
+                .collect::<Result<Vec<RenderedDocument>, Error>>()
         };
-        let mut rendered = match render_pool() {
+        let rendered = match render_pool() {
             Some(pool) => pool.install(render_parallel)?,
             None => render_parallel()?,
         };
-        // Coverage counts the sections of what was rendered. The summary documents
-        // address requirements too: they are rendered once to read their own markers,
-        // then again with the coverage that includes them.
-        let outline = |text: &str| crate::outline::sections(&crate::document::Document::parse(text).body);
-        let mut outlines: HashMap<&str, Vec<crate::outline::Section>> = self
-            .plan
-            .documents
-            .iter()
-            .zip(&rendered)
-            .filter_map(|(document, file)| Some((document.path.as_str(), outline(&file.as_ref()?.file.text))))
-            .collect();
-        let summaries: Vec<(usize, &PlannedDocument)> =
-            self.plan.documents.iter().enumerate().filter(|(_, d)| d.summary).collect();
+        progress.finish();
+        let (documents, placeholders) = rendered.into_iter().map(|d| (d.file, d.placeholders)).unzip();
+        Ok(RenderedPack { documents, extras: self.render_extras()?, placeholders })
+    }
+
+    /// The summary documents (compliance matrix, self-assessment report), given the
+    /// sections of every other document as it will stand, by path in the output folder
+    /// (`markdown/…`), and whether each is approved. Summaries address requirements
+    /// too: they are rendered once to read their own markers, then again with the
+    /// coverage that includes them.
+    pub fn render_summaries(
+        &self,
+        outlines: &HashMap<String, Vec<Section>>,
+        approved: &dyn Fn(&PlannedDocument) -> bool,
+    ) -> Result<Vec<(RenderedFile, Vec<Found>)>, Error> {
+        let summaries: Vec<&PlannedDocument> = self.plan.documents.iter().filter(|d| d.summary).collect();
+        let mut own: HashMap<&str, Vec<Section>> = HashMap::new();
+        let mut done = Vec::with_capacity(summaries.len());
         for pass in 0..2 {
             let coverage = Coverage::compute(
                 self.plan,
                 Catalogue::builtin(),
                 self.config,
-                |document| outlines.get(document.path.as_str()).map(Vec::as_slice),
-                |_| false,
+                |document| {
+                    own.get(document.path.as_str())
+                        .or_else(|| outlines.get(&format!("markdown/{}", document.path)))
+                        .map(Vec::as_slice)
+                },
+                approved,
             );
-            let mut drafts = Vec::with_capacity(summaries.len());
-            for (index, document) in &summaries {
-                drafts.push((*index, self.render_document(document, Some(&coverage))?));
-            }
-            for (index, draft) in drafts {
-                if pass == 0 {
-                    outlines.insert(self.plan.documents[index].path.as_str(), outline(&draft.file.text));
-                } else {
-                    rendered[index] = Some(draft);
+            let drafts: Vec<RenderedDocument> = summaries
+                .iter()
+                .map(|document| self.render_document(document, Some(&coverage)))
+                .collect::<Result<_, Error>>()?;
+            if pass == 0 {
+                for (document, draft) in summaries.iter().zip(&drafts) {
+                    own.insert(document.path.as_str(), outline_of(&draft.file.text));
                 }
+            } else {
+                done = drafts.into_iter().map(|d| (d.file, d.placeholders)).collect();
             }
         }
-        progress.finish();
-        let (documents, placeholders) = rendered.into_iter().flatten().map(|d| (d.file, d.placeholders)).unzip();
+        Ok(done)
+    }
 
+    /// `ATTRIBUTION.md`, the licence and the maturity chart.
+    fn render_extras(&self) -> Result<Vec<RenderedFile>, Error> {
         let attribution_context = self.shared.for_pack();
         let assessment = AssessmentResult::compute(self.config, Catalogue::builtin());
-        let extras = vec![
+        Ok(vec![
             RenderedFile {
                 path: "ATTRIBUTION.md".into(),
                 text: format!("{}\n", self.render_template(ATTRIBUTION_TEMPLATE, &attribution_context)?.trim()),
@@ -166,8 +191,7 @@ impl<'a> Renderer<'a> {
                 path: format!("markdown/{}", assessment::CHART_PATH),
                 text: chart_svg(&assessment.chart(&self.config.organisation.name), self.templates)?,
             },
-        ];
-        Ok(RenderedPack { documents, extras, placeholders })
+        ])
     }
 
     fn render_document(
@@ -191,6 +215,11 @@ impl<'a> Renderer<'a> {
             .render(name, context)
             .map_err(|error| Error::Template(diagnose::render_error(self.templates, name, context, &error)))
     }
+}
+
+/// The sections of a document's text (front matter left out).
+pub fn outline_of(text: &str) -> Vec<Section> {
+    crate::outline::sections(&crate::document::Document::parse(text).body)
 }
 
 /// Stack of each rendering thread. Tera renders recursively; the template checks
@@ -263,7 +292,7 @@ mod reference_doc {
         }
         // Keys of score tables are requirement ids, and goals are G1…: data, not names.
         names.retain(|name| !name.starts_with("PR") && !name.starts_with("GR") && !name.starts_with('G'));
-        names.extend(["or_todo", "person", "md_block", "percent", "todo", "fact", "link", "path_to"].map(String::from));
+        names.extend(["or_todo", "person", "md_block", "percent", "todo", "fact", "link", "path_to", "addresses"].map(String::from));
         let documented =
             |name: &str| REFERENCE.contains(&format!("`{name}`")) || REFERENCE.contains(&format!("{name}("));
         let missing: Vec<&String> = names.iter().filter(|name| !documented(name)).collect();

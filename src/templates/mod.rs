@@ -93,6 +93,9 @@ pub struct Declaration {
     /// open placeholders (the compliance matrix, the self-assessment report).
     #[serde(default)]
     pub summary: bool,
+    /// Months between reviews of an approved document of this kind; the pack's
+    /// `review_interval_months` when not given.
+    pub review_interval_months: Option<u32>,
 }
 
 fn default_approver() -> RoleSpec {

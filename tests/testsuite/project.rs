@@ -150,6 +150,12 @@ impl Run {
     }
 
     #[track_caller]
+    pub fn stdout_contains(self, needle: &str) -> Self {
+        let stdout = self.stdout();
+        assert!(stdout.contains(needle), "stdout lacks {needle:?}:\n{stdout}");
+        self
+    }
+
     pub fn stderr_contains(self, needle: &str) -> Self {
         assert!(self.stderr().contains(needle), "stderr lacks {needle:?}:\n{}", self.stderr());
         self

@@ -49,12 +49,18 @@ pub(crate) struct DocView<'a> {
     pub(crate) title: &'a str,
     pub(crate) path: &'a str,
     pub(crate) group: DocumentGroup,
-    /// The document's own version: 0.1 while a draft, 1.0 once approved (the
-    /// documentation control procedure's rule); the pack's version is `pack.version`.
+    /// The control data that approvals change (version, status, effective date, next
+    /// review) as they stand before any approval: written into the front matter, then
+    /// replaced there by the lifecycle step (`crate::lifecycle`). Templates do not see
+    /// them, so no document's text changes when it, or another document, is approved.
+    #[serde(skip)]
     pub(crate) version: &'static str,
+    #[serde(skip)]
     pub(crate) status: &'a str,
     pub(crate) classification: &'a str,
+    #[serde(skip)]
     pub(crate) effective_date: Option<&'a str>,
+    #[serde(skip)]
     pub(crate) next_review: Option<&'a str>,
     pub(crate) owner: Option<PersonView<'a>>,
     pub(crate) owner_role: &'a str,
@@ -76,12 +82,13 @@ pub(crate) struct RegisterEntry<'a> {
     pub(crate) title: &'a str,
     pub(crate) path: &'a str,
     pub(crate) group: DocumentGroup,
-    pub(crate) version: &'static str,
     pub(crate) owner: Option<PersonView<'a>>,
     pub(crate) owner_role: &'a str,
     /// Where a missing owner is set, for `person(home=…)`.
     pub(crate) owner_home: Option<&'a Home>,
-    pub(crate) next_review: Option<&'a str>,
+    pub(crate) approver: Option<PersonView<'a>>,
+    pub(crate) approver_role: &'a str,
+    pub(crate) approver_home: Option<&'a Home>,
     pub(crate) requirements: &'a [String],
 }
 
@@ -310,11 +317,12 @@ impl<'a> SharedViews<'a> {
             title: &document.title,
             path: &document.path,
             group: document.group,
-            version: document_version(&self.config.pack.status),
             owner: document.owner.as_deref().and_then(|id| self.people_by_id.by_id(id)),
             owner_role: &document.owner_role,
             owner_home: document.owner_home.as_ref(),
-            next_review: self.pack.next_review.as_deref(),
+            approver: document.approver.as_deref().and_then(|id| self.people_by_id.by_id(id)),
+            approver_role: &document.approver_role,
+            approver_home: document.approver_home.as_ref(),
             requirements: &document.requirements,
         }
     }
