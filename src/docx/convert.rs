@@ -57,9 +57,22 @@ struct Converter<'a> {
     code_block: bool,
     /// How links to other documents of the pack are written (`.md` → `.docx`).
     rewrite_link: &'a dyn Fn(&str) -> Option<String>,
+    /// The text of the heading being read, for its bookmark.
+    heading: Option<String>,
+    /// Heading anchors as the site makes them ([`crate::outline`]), so a link to
+    /// `doc.md#anchor` lands on the same heading in Word.
+    anchors: crate::outline::Anchors,
+    next_bookmark: usize,
 }
 
-pub(super) fn convert(markdown: &str, rewrite_link: &dyn Fn(&str) -> Option<String>) -> Body {
+/// `title` is the document's first-level heading when the caller took it out of
+/// `markdown` (Word shows it as the title): it still counts for the anchors, so the
+/// other headings get the anchors the site gives them.
+pub(super) fn convert(markdown: &str, rewrite_link: &dyn Fn(&str) -> Option<String>, title: Option<&str>) -> Body {
+    let mut anchors = crate::outline::Anchors::default();
+    if let Some(title) = title {
+        anchors.next(title);
+    }
     let mut converter = Converter {
         blocks: Vec::new(),
         paragraph: None,
@@ -73,6 +86,9 @@ pub(super) fn convert(markdown: &str, rewrite_link: &dyn Fn(&str) -> Option<Stri
         quote: 0,
         code_block: false,
         rewrite_link,
+        heading: None,
+        anchors,
+        next_bookmark: 1,
     };
     for event in Parser::new_ext(markdown, options()) {
         converter.event(event);
@@ -83,6 +99,21 @@ pub(super) fn convert(markdown: &str, rewrite_link: &dyn Fn(&str) -> Option<Stri
         abstract_numberings: converter.abstract_numberings,
         numberings: converter.numberings,
     }
+}
+
+/// The Word bookmark of a heading anchor. Word wants a name that starts with a letter,
+/// holds only letters, digits and underscores, and is at most 40 characters long; a
+/// longer one keeps its start and gets a short hash of the whole, so it stays unique.
+pub(crate) fn bookmark(anchor: &str) -> String {
+    let name: String = std::iter::once('s')
+        .chain(std::iter::once('_'))
+        .chain(anchor.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { '_' }))
+        .collect();
+    if name.len() <= 40 {
+        return name;
+    }
+    let hash = crate::fs::sha256_hex(anchor.as_bytes());
+    format!("{}_{}", &name[..31], &hash[..8])
 }
 
 fn bullets() -> AbstractNumbering {
@@ -116,8 +147,16 @@ impl Converter<'_> {
         match event {
             Event::Start(tag) => self.start(tag),
             Event::End(tag) => self.end(tag),
-            Event::Text(text) => self.text(&text),
+            Event::Text(text) => {
+                if let Some(heading) = &mut self.heading {
+                    heading.push_str(&text);
+                }
+                self.text(&text)
+            }
             Event::Code(text) => {
+                if let Some(heading) = &mut self.heading {
+                    heading.push_str(&text);
+                }
                 let run = self
                     .run(&text)
                     .fonts(RunFonts::new().ascii(MONOSPACE).hi_ansi(MONOSPACE))
@@ -149,6 +188,7 @@ impl Converter<'_> {
                     _ => "Heading4",
                 };
                 self.paragraph = Some(Paragraph::new().style(style));
+                self.heading = Some(String::new());
             }
             Tag::BlockQuote(_) => {
                 self.finish_paragraph();
@@ -204,7 +244,18 @@ impl Converter<'_> {
 
     fn end(&mut self, tag: TagEnd) {
         match tag {
-            TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item => self.finish_paragraph(),
+            TagEnd::Heading(_) => {
+                // Every heading is a bookmark named after its anchor: the target of
+                // links to its section from other documents (the compliance matrix).
+                let anchor = self.anchors.next(&self.heading.take().unwrap_or_default());
+                let id = self.next_bookmark;
+                self.next_bookmark += 1;
+                if let Some(paragraph) = self.paragraph.take() {
+                    self.paragraph = Some(paragraph.add_bookmark_start(id, bookmark(&anchor)).add_bookmark_end(id));
+                }
+                self.finish_paragraph();
+            }
+            TagEnd::Paragraph | TagEnd::Item => self.finish_paragraph(),
             TagEnd::BlockQuote(_) => {
                 self.finish_paragraph();
                 self.quote = self.quote.saturating_sub(1);
@@ -241,9 +292,17 @@ impl Converter<'_> {
                 if let Some((target, runs)) = self.link.take() {
                     let link = match (self.rewrite_link)(&target) {
                         Some(url) => {
-                            runs.into_iter().fold(Hyperlink::new(url, HyperlinkType::External), |link, run| {
-                                link.add_run(run.color("1F5F99").underline("single"))
-                            })
+                            // A section of this document is a bookmark here; of another
+                            // document, that file's bookmark.
+                            let hyperlink = match url.split_once('#') {
+                                Some(("", anchor)) => Hyperlink::new(bookmark(anchor), HyperlinkType::Anchor),
+                                Some((file, anchor)) => {
+                                    Hyperlink::new(format!("{file}#{}", bookmark(anchor)), HyperlinkType::External)
+                                }
+                                None => Hyperlink::new(url, HyperlinkType::External),
+                            };
+                            runs.into_iter()
+                                .fold(hyperlink, |link, run| link.add_run(run.color("1F5F99").underline("single")))
                         }
                         None => {
                             for run in runs {

@@ -127,7 +127,10 @@ pub fn document_docx(document: &Document, organisation: &str, attribution: &str)
     // first-level heading would repeat the title.
     let body_markdown = strip_first_heading(&document.body);
     let rewrite = |target: &str| crate::document::retarget_link(target, "docx");
-    let body = convert(&body_markdown, &rewrite);
+    let heading = document.body.lines().find_map(|l| l.strip_prefix("# ")).map(str::trim);
+    let body = convert(&body_markdown, &rewrite, heading);
+    // The title stands for the first heading: links to it land here.
+    let title_bookmark = convert::bookmark(&crate::outline::slug(heading.unwrap_or(&title)));
 
     let mut docx = styles::apply(Docx::new())
         .page_size(11906, 16838)
@@ -148,7 +151,13 @@ pub fn document_docx(document: &Document, organisation: &str, attribution: &str)
                     .add_page_num(PageNum::new()),
             ),
         )
-        .add_paragraph(Paragraph::new().style("Title").add_run(Run::new().add_text(&title)))
+        .add_paragraph(
+            Paragraph::new()
+                .style("Title")
+                .add_bookmark_start(0, title_bookmark)
+                .add_run(Run::new().add_text(&title))
+                .add_bookmark_end(0),
+        )
         .add_table(control_table(document))
         .add_paragraph(Paragraph::new());
     for numbering in body.abstract_numberings {

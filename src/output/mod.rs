@@ -175,7 +175,7 @@ pub struct WriteOptions {
 /// A last step on every decided document: given the text a file will have after the
 /// build and the new rendering (its next base), return both rewritten, or `None` to
 /// leave them. The document lifecycle uses it to write control data that depends on
-/// the final, merged text (`crate::lifecycle`). It must be idempotent.
+/// the final, merged text (the `lifecycle` module). It must be idempotent.
 pub trait Finish: Sync {
     fn finish(&self, path: &str, after: &str, generated: &str) -> Option<(String, String)>;
 }

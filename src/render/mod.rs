@@ -292,7 +292,10 @@ mod reference_doc {
         }
         // Keys of score tables are requirement ids, and goals are G1…: data, not names.
         names.retain(|name| !name.starts_with("PR") && !name.starts_with("GR") && !name.starts_with('G'));
-        names.extend(["or_todo", "person", "md_block", "percent", "todo", "fact", "link", "path_to", "addresses"].map(String::from));
+        names.extend(
+            ["or_todo", "person", "md_block", "percent", "todo", "fact", "link", "path_to", "addresses"]
+                .map(String::from),
+        );
         let documented =
             |name: &str| REFERENCE.contains(&format!("`{name}`")) || REFERENCE.contains(&format!("{name}("));
         let missing: Vec<&String> = names.iter().filter(|name| !documented(name)).collect();

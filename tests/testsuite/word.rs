@@ -104,3 +104,23 @@ fn libreoffice_opens_a_word_file() {
     assert!(output.status.success(), "pdftoppm: {}", String::from_utf8_lossy(&output.stderr));
     assert!(prefix.with_extension("png").exists());
 }
+
+#[test]
+fn the_matrix_links_to_bookmarked_sections_of_the_other_word_files() {
+    let project = Project::example(FULL_EXAMPLE);
+    project.run(["build", "--format", "md,docx"]).success();
+    let matrix = "dist/docx/assessment/requirements-compliance-matrix.docx";
+    let relationships = part(&project, matrix, "word/_rels/document.xml.rels");
+    let target = regex::Regex::new(r##"Target="([^"#]+\.docx)#([A-Za-z0-9_]+)""##).expect("regex");
+    let links: Vec<(String, String)> =
+        target.captures_iter(&relationships).map(|c| (c[1].to_owned(), c[2].to_owned())).collect();
+    assert!(links.len() > 50, "the matrix links to sections: {} links", links.len());
+    let mut bookmarks: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    for (file, bookmark) in links {
+        assert!(bookmark.len() <= 40 && bookmark.starts_with("s_"), "a valid Word bookmark name: {bookmark}");
+        let resolved = Path::new("dist/docx/assessment").join(&file);
+        let resolved = resolved.to_string_lossy().replace("assessment/../", "");
+        let body = bookmarks.entry(resolved.clone()).or_insert_with(|| part(&project, &resolved, "word/document.xml"));
+        assert!(body.contains(&format!("w:name=\"{bookmark}\"")), "{resolved} has no bookmark {bookmark}");
+    }
+}

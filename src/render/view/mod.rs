@@ -51,7 +51,7 @@ pub(crate) struct DocView<'a> {
     pub(crate) group: DocumentGroup,
     /// The control data that approvals change (version, status, effective date, next
     /// review) as they stand before any approval: written into the front matter, then
-    /// replaced there by the lifecycle step (`crate::lifecycle`). Templates do not see
+    /// replaced there by the lifecycle step (the `lifecycle` module). Templates do not see
     /// them, so no document's text changes when it, or another document, is approved.
     #[serde(skip)]
     pub(crate) version: &'static str,
