@@ -8,7 +8,9 @@
 //! [`config`] (load + validate) → [`plan`] (which documents, where) → [`render`] (Tera,
 //! pure, in memory; [`pipeline`] runs these three) → [`output`] (merge, journal, atomic
 //! writes) → [`html`], [`docx`], [`bundle`] (the site, Word files and zip, from the pack
-//! on disk) → [`check`], [`todo`]. [`build`] wires a build together.
+//! on disk) → [`check`], [`todo`], [`export`] (the assessment workbook). [`build`] wires
+//! a build together. [`workbook`] knows the assessment workbook and CSV formats: it
+//! writes what [`assessment`] describes and reads what [`config`] imports.
 //! Below them all: [`fs`] (file-system rules), [`pack`] (the output folder's layout and
 //! what ships), [`error`], [`text`], [`graph`], [`placeholder`], [`progress`].
 //! [`templates`] and [`catalogue`] hold the embedded data: document templates and the
@@ -25,6 +27,7 @@ pub mod diagnostic;
 pub mod document;
 pub mod docx;
 pub mod error;
+pub mod export;
 pub mod fs;
 pub mod graph;
 pub mod html;
@@ -41,5 +44,6 @@ pub mod synth;
 pub mod templates;
 pub mod text;
 pub mod todo;
+pub mod workbook;
 
 pub use error::{EXIT_OK, EXIT_PROBLEM, EXIT_UNUSABLE, Error, Outcome};

@@ -31,12 +31,18 @@ pub struct Planned {
 }
 
 impl Planned {
-    /// What the rendering depends on: the config text, every template, and this
-    /// version of fitsm-pack. Rendering is pure, so equal inputs give equal output.
+    /// What the rendering depends on: the config text (and the assessment file it
+    /// imports), every template, and this version of fitsm-pack. Rendering is pure, so
+    /// equal inputs give equal output.
     pub fn inputs_sha256(&self) -> String {
         let mut inputs = String::with_capacity(self.loaded.text.len() + 256 * 1024);
         inputs.push_str(concat!("fitsm-pack ", env!("CARGO_PKG_VERSION"), "\0"));
         inputs.push_str(&self.loaded.text);
+        if let Some(imported) = &self.loaded.imported {
+            // The assessment file feeds the report and the chart like the config does.
+            inputs.push_str("\0assessment import\0");
+            inputs.push_str(&imported.sha256);
+        }
         for file in self.templates.files() {
             inputs.push('\0');
             inputs.push_str(&file.name);

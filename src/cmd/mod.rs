@@ -2,6 +2,7 @@
 //! arguments into the library's options, runs the library, and has `report` tell the
 //! user. `run` only dispatches.
 
+mod assessment;
 mod build;
 mod check;
 mod info;
@@ -11,7 +12,7 @@ mod zip;
 
 use fitsm_pack::{Error, Outcome};
 
-use crate::cli::{Cli, Command, TemplatesCommand};
+use crate::cli::{AssessmentCommand, Cli, Command, TemplatesCommand};
 
 /// What every command may consult besides its own arguments.
 #[derive(Debug, Clone, Copy)]
@@ -29,6 +30,7 @@ pub(crate) fn run(cli: Cli) -> Result<Outcome, Error> {
         Command::Zip(args) => zip::zip(args, global),
         Command::Check(args) => check::check(args),
         Command::Todo(args) => todo::todo(args),
+        Command::Assessment(AssessmentCommand::Export(args)) => assessment::export(args, global),
         Command::Requirements { format } => info::requirements(format),
         Command::Templates(TemplatesCommand::List { templates }) => templates::list(templates.as_deref()),
         Command::Templates(TemplatesCommand::Eject { dir, names }) => templates::eject(&dir, &names, global),

@@ -333,6 +333,20 @@ impl Checker<'_> {
         if let Some(date) = &assessment.date {
             self.date(date, "date");
         }
+        if let Some(import) = &assessment.import
+            && crate::workbook::import::Format::of(std::path::Path::new(import.get_ref())).is_none()
+        {
+            self.report(
+                Diagnostic::new(
+                    format!("`import` must name an .xlsx workbook or a .csv file, not \"{}\"", import.get_ref()),
+                    Some(import.span()),
+                )
+                .with_hint(
+                    "`fitsm-pack assessment export` writes a workbook to fill in; a CSV file has the columns \
+                     area,requirement,score,goal,in_scope,evidence",
+                ),
+            );
+        }
         let areas: Vec<String> =
             catalogue.groups.iter().map(|g| g.process.clone().unwrap_or_else(|| g.id.clone())).collect();
         for (area, details) in &assessment.areas {

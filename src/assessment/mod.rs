@@ -7,6 +7,10 @@
 //! An area meets its goal when every in-scope requirement scores at least the goal;
 //! its level is the lowest requirement score (a chain is as strong as its weakest link),
 //! and the chart also shows the mean.
+//!
+//! [`workbook`] turns the same result into the workbook `assessment export` writes.
+
+pub mod workbook;
 
 use serde::Serialize;
 

@@ -1,0 +1,100 @@
+//! The self-assessment as a workbook to fill in (`fitsm-pack assessment export`): per
+//! area its scope, goal and requirements, each requirement with the documents of the
+//! pack that address it and the score and evidence the config has so far. This builds
+//! the plain [`Workbook`] that `workbook::export` writes; it decides what goes into the
+//! cells, `workbook` decides where.
+
+use crate::catalogue::Catalogue;
+use crate::config::Config;
+use crate::coverage::{Coverage, DocumentRef};
+use crate::workbook::{AreaSheet, RequirementRow, Workbook};
+
+use super::AssessmentResult;
+
+/// The workbook for `config`, with the documents `coverage` lists per requirement.
+pub fn workbook(config: &Config, coverage: &Coverage, catalogue: &Catalogue) -> Workbook {
+    let result = AssessmentResult::compute(config, catalogue);
+    let organisation = config.organisation.name.clone();
+    let mut details = vec![("Organisation".to_owned(), organisation.clone())];
+    if let Some(date) = &result.date {
+        details.push(("Assessment date".to_owned(), date.clone()));
+    }
+    if let Some(assessor) = &result.assessor {
+        details.push(("Led by".to_owned(), assessor.clone()));
+    }
+    let areas = result
+        .areas
+        .iter()
+        .map(|area| AreaSheet {
+            code: area.area.clone(),
+            group: area.group.clone(),
+            title: area.title.clone(),
+            in_scope: area.in_scope,
+            goal: area.goal,
+            requirements: area
+                .requirements
+                .iter()
+                .map(|requirement| {
+                    let documents: &[DocumentRef] = coverage
+                        .requirements
+                        .iter()
+                        .find(|r| r.id == requirement.id)
+                        .map_or(&[], |r| r.documents.as_slice());
+                    RequirementRow {
+                        id: requirement.id.clone(),
+                        topic: requirement.topic.clone(),
+                        documents: documents.iter().map(document).collect::<Vec<_>>().join("\n"),
+                        sections: documents.iter().map(sections).collect::<Vec<_>>().join("\n"),
+                        score: requirement.score,
+                        evidence: area.evidence.clone(),
+                    }
+                })
+                .collect(),
+            level: area.level,
+            mean: area.mean,
+            met: area.met,
+        })
+        .collect();
+    Workbook {
+        title: format!("FitSM self-assessment: {organisation}"),
+        organisation,
+        created: created(config),
+        details,
+        areas,
+    }
+}
+
+/// A document as the Documents column names it: id and title, and for a document per
+/// service (supplier, customer) how many there are.
+fn document(document: &DocumentRef) -> String {
+    if document.copies > 1 {
+        let stem = document.id.split('-').next().unwrap_or(&document.id);
+        // Titles of per-entity documents end in ": {name}" (the first copy's name).
+        let title = document.title.split(": ").next().unwrap_or(&document.title);
+        format!("{stem} {title} (×{})", document.copies)
+    } else {
+        format!("{} {}", document.id, document.title)
+    }
+}
+
+/// What the Sections column says about one document: where in it the requirement is
+/// addressed. For now that is the document's path in the pack (`markdown/…`); this is
+/// the one place to change when documents name their sections.
+pub fn sections(document: &DocumentRef) -> String {
+    if document.copies > 1 {
+        format!("{} (and {} more like it)", document.path, document.copies - 1)
+    } else {
+        document.path.clone()
+    }
+}
+
+/// The creation date of the workbook's properties: the assessment date, else the
+/// pack's effective date, else 1980-01-01 (as the zip's timestamps): never the clock.
+fn created(config: &Config) -> (u16, u8, u8) {
+    let assessment_date = config.assessment.as_ref().and_then(|a| a.date.as_ref());
+    [assessment_date, config.pack.effective_date.as_ref()]
+        .into_iter()
+        .flatten()
+        .find_map(|date| date.get_ref().date)
+        .map_or((1980, 1, 1), |date| (date.year, date.month, date.day))
+}
