@@ -146,7 +146,10 @@ pub enum Place {
     File,
     Sheet(String),
     /// A cell by its name, `E7`.
-    Cell { sheet: String, cell: String },
+    Cell {
+        sheet: String,
+        cell: String,
+    },
 }
 
 impl fmt::Display for Place {

@@ -42,8 +42,8 @@ pub fn export(options: &ExportOptions) -> Result<Exported, Error> {
     // Open placeholders do not matter here: only which documents address what.
     let coverage = Coverage::compute(&plan, catalogue, &loaded.config, |_| 0);
     let workbook = crate::assessment::workbook::workbook(&loaded.config, &coverage, catalogue);
-    let bytes =
-        crate::workbook::export::to_bytes(&workbook).map_err(|source| Error::Write { path: options.output.clone(), source })?;
+    let bytes = crate::workbook::export::to_bytes(&workbook)
+        .map_err(|source| Error::Write { path: options.output.clone(), source })?;
     if options.force {
         crate::fs::write_atomic(&options.output, &bytes)?;
     } else if !crate::fs::write_new(&options.output, &bytes)? {
@@ -63,8 +63,8 @@ pub fn export(options: &ExportOptions) -> Result<Exported, Error> {
 /// `import = "assessment.xlsx"` when the workbook lies beside the config.
 fn import_line(config_dir: &Path, output: &Path) -> Option<String> {
     let folder = output.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    let same = folder == config_dir
-        || matches!((folder.canonicalize(), config_dir.canonicalize()), (Ok(a), Ok(b)) if a == b);
+    let same =
+        folder == config_dir || matches!((folder.canonicalize(), config_dir.canonicalize()), (Ok(a), Ok(b)) if a == b);
     let name = output.file_name()?.to_str()?;
     same.then(|| format!("import = \"{}\"", name.replace('\\', "\\\\").replace('"', "\\\"")))
 }

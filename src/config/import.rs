@@ -24,14 +24,18 @@ use crate::workbook::ImportedArea;
 pub(super) fn apply(config: &mut Config, config_path: &Path, source: &str) -> Result<Option<ImportedFile>, Error> {
     let Some(assessment) = config.assessment.as_mut() else { return Ok(None) };
     let Some(import) = assessment.import.clone() else { return Ok(None) };
-    let invalid = |items| Error::ConfigInvalid(Diagnostics { path: config_path.to_owned(), source: source.to_owned(), items });
+    let invalid =
+        |items| Error::ConfigInvalid(Diagnostics { path: config_path.to_owned(), source: source.to_owned(), items });
     let path = resolve(config_path, import.get_ref());
     let bytes = std::fs::read(&path).map_err(|error| {
         invalid(vec![
-            Diagnostic::new(format!("cannot read the assessment file {}: {error}", path.display()), Some(import.span()))
-                .with_hint(
-                    "the path is relative to the config file; `fitsm-pack assessment export` writes a workbook to fill in",
-                ),
+            Diagnostic::new(
+                format!("cannot read the assessment file {}: {error}", path.display()),
+                Some(import.span()),
+            )
+            .with_hint(
+                "the path is relative to the config file; `fitsm-pack assessment export` writes a workbook to fill in",
+            ),
         ])
     })?;
     let Some(read) = crate::workbook::import::read(&path, &bytes, Catalogue::builtin()) else {
@@ -40,26 +44,33 @@ pub(super) fn apply(config: &mut Config, config_path: &Path, source: &str) -> Re
     };
     let areas = read?;
     let file = path.display().to_string();
-    let conflicts: Vec<Diagnostic> = areas
+    let conflicts: Vec<(&Spanned<String>, &ImportedArea)> = areas
         .iter()
-        .filter_map(|area| {
-            let (key, _) = assessment.areas.iter().find(|(key, _)| key.get_ref() == &area.code)?;
-            Some(
-                Diagnostic::new(
-                    format!("assessment area `{}` is given twice: here and in {file} ({})", area.code, area.place),
-                    Some(key.span()),
-                )
-                .with_related(import.span(), "imported here")
-                .with_hint(format!(
-                    "an area has one home: delete [assessment.areas.{}] from the config, or its {} from {file}",
-                    area.code,
-                    if area.place.starts_with("sheet") { "sheet" } else { "rows" }
-                )),
-            )
-        })
+        .filter_map(|area| Some((assessment.areas.keys().find(|key| key.get_ref() == &area.code)?, area)))
         .collect();
-    if !conflicts.is_empty() {
-        return Err(invalid(conflicts));
+    if let Some((key, area)) = conflicts.first() {
+        // One cause, one problem: the first clash in full, the others named in a note.
+        let what = if area.place.starts_with("sheet") { "sheet" } else { "rows" };
+        let mut problem = Diagnostic::new(
+            format!("assessment area `{}` is given twice: here and in {file} ({})", area.code, area.place),
+            Some(key.span()),
+        )
+        .with_related(import.span(), "imported here")
+        .with_hint(format!(
+            "an area has one home: delete [assessment.areas.{}] from the config, or its {what} from {file}",
+            area.code
+        ));
+        if conflicts.len() > 1 {
+            let others: Vec<&str> = conflicts[1..].iter().map(|(_, area)| area.code.as_str()).collect();
+            problem = problem.with_note(format!(
+                "{} more area{} {} in both: {}",
+                others.len(),
+                if others.len() == 1 { "" } else { "s" },
+                if others.len() == 1 { "is" } else { "are" },
+                others.join(", ")
+            ));
+        }
+        return Err(invalid(vec![problem]));
     }
     for area in areas {
         let from = format!("{file}, {}", area.place);
@@ -83,7 +94,11 @@ fn merged(area: ImportedArea, from: String) -> AssessmentArea {
     AssessmentArea {
         in_scope: area.in_scope.unwrap_or(true),
         goal: area.goal.map(|goal| Spanned::new(0..0, goal)),
-        scores: area.scores.into_iter().map(|(id, score)| (Spanned::new(0..0, id), Spanned::new(0..0, score))).collect(),
+        scores: area
+            .scores
+            .into_iter()
+            .map(|(id, score)| (Spanned::new(0..0, id), Spanned::new(0..0, score)))
+            .collect(),
         evidence: area.evidence,
         imported_from: Some(from),
     }

@@ -114,16 +114,16 @@ fn summary_row(sheet: &mut Worksheet, row: u32, area: &AreaSheet, formats: &Form
     sheet.write_url_with_text(row, 0, format!("internal:'{code}'!A1").as_str(), code)?;
     sheet.write_string(row, 1, format!("{} {}", area.group, area.title))?;
     let cells = [
-        (
-            2,
-            format!("=IF({in_scope}=\"\",\"yes\",{in_scope})"),
-            (if area.in_scope { "yes" } else { "no" }).to_owned(),
-        ),
+        (2, format!("=IF({in_scope}=\"\",\"yes\",{in_scope})"), (if area.in_scope { "yes" } else { "no" }).to_owned()),
         (3, format!("=IF({goal}=\"\",\"\",{goal})"), area.goal.map(|g| g.to_string()).unwrap_or_default()),
         (4, format!("=COUNTA({ids})"), area.requirements.len().to_string()),
         (5, format!("=COUNT({scores})"), scored.to_string()),
         (6, format!("=IF({f}=0,\"\",AVERAGE({scores}))"), area.mean.map(|m| m.to_string()).unwrap_or_default()),
-        (7, format!("=IF(OR({f}=0,{f}<{e}),\"\",MIN({scores}))"), area.level.map(|l| l.to_string()).unwrap_or_default()),
+        (
+            7,
+            format!("=IF(OR({f}=0,{f}<{e}),\"\",MIN({scores}))"),
+            area.level.map(|l| l.to_string()).unwrap_or_default(),
+        ),
         (
             8,
             format!("=IF(OR({c}<>\"yes\",{d}=\"\",{f}<{e},{e}=0),\"\",IF(MIN({scores})>={d},\"yes\",\"no\"))"),

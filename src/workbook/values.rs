@@ -206,7 +206,10 @@ mod tests {
         }
         let problem = score(&Cell::Number(5.0), source).expect_err("5 is out of range");
         assert_eq!(problem.message, "score \"5\" is not a whole number from 0 to 4");
-        assert_eq!(score(&Cell::Text("high"), Source::Csv).expect_err("text").message, "score \"high\" is not a whole number from 0 to 4");
+        assert_eq!(
+            score(&Cell::Text("high"), Source::Csv).expect_err("text").message,
+            "score \"high\" is not a whole number from 0 to 4"
+        );
     }
 
     #[test]

@@ -33,7 +33,7 @@ use people::{People, PersonView, RolesView};
 
 use crate::assessment::AssessmentResult;
 use crate::catalogue::Catalogue;
-use crate::config::{Config, Support, SupplierKind};
+use crate::config::{Config, SupplierKind, Support};
 use crate::coverage::{Coverage, RequirementCoverage};
 use crate::error::Error;
 use crate::placeholder::Home;

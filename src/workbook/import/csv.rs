@@ -268,9 +268,14 @@ fn agree<T: PartialEq + std::fmt::Display + Copy>(
         None => *slot = Some((value, field.span.clone())),
         Some((first, _)) if *first == value => {}
         Some((first, span)) => problems.push(
-            Diagnostic::new(format!("{what} {value} differs from {first}, given for {code} before"), Some(field.span.clone()))
-                .with_related(span.clone(), "given here")
-                .with_hint(format!("{what} belongs to the area: give one value for all rows of {code}, or leave the others empty")),
+            Diagnostic::new(
+                format!("{what} {value} differs from {first}, given for {code} before"),
+                Some(field.span.clone()),
+            )
+            .with_related(span.clone(), "given here")
+            .with_hint(format!(
+                "{what} belongs to the area: give one value for all rows of {code}, or leave the others empty"
+            )),
         ),
     }
 }
@@ -310,11 +315,10 @@ mod tests {
 
     #[test]
     fn fields_follow_rfc_4180() {
-        assert_eq!(texts("a,b\r\n\"x, y\",\"say \"\"hi\"\"\"\n\n1,\n"), [
-            vec!["a", "b"],
-            vec!["x, y", "say \"hi\""],
-            vec!["1", ""]
-        ]);
+        assert_eq!(
+            texts("a,b\r\n\"x, y\",\"say \"\"hi\"\"\"\n\n1,\n"),
+            [vec!["a", "b"], vec!["x, y", "say \"hi\""], vec!["1", ""]]
+        );
         assert_eq!(texts("a,\"two\nlines\""), [vec!["a", "two\nlines"]]);
         assert_eq!(texts("area;score\nSLM;3\n"), [vec!["area", "score"], vec!["SLM", "3"]]);
         let error = parse("a,\"open\n").expect_err("not closed");
@@ -361,12 +365,15 @@ mod tests {
                     XYZ,PR2.3,1,,,\n";
         let Err(Error::ConfigInvalid(diagnostics)) = read_text(text) else { panic!("invalid") };
         let messages: Vec<&str> = diagnostics.items.iter().map(|d| d.message.as_str()).collect();
-        assert_eq!(messages, [
-            "score \"high\" is not a whole number from 0 to 4",
-            "requirement PR3.1 belongs to SRM, not to SLM",
-            "goal level 2 differs from 3, given for SLM before",
-            "unknown assessment area \"XYZ\"",
-        ]);
+        assert_eq!(
+            messages,
+            [
+                "score \"high\" is not a whole number from 0 to 4",
+                "requirement PR3.1 belongs to SRM, not to SLM",
+                "goal level 2 differs from 3, given for SLM before",
+                "unknown assessment area \"XYZ\"",
+            ]
+        );
         let shown = diagnostics.to_string();
         assert!(shown.contains("assessment.csv:2:11"), "{shown}");
         assert!(shown.contains("assessment.csv:3:5"), "{shown}");

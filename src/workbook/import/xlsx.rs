@@ -41,7 +41,9 @@ pub(super) fn read(path: &Path, bytes: &[u8], catalogue: &Catalogue) -> Result<V
         }
         match workbook.worksheet_range(&name) {
             Ok(range) => areas.extend(Sheet { name: &name, range: &range }.read(catalogue, &mut problems)),
-            Err(error) => problems.push(CellProblem::new(Place::Sheet(name), format!("cannot read the sheet: {error}"))),
+            Err(error) => {
+                problems.push(CellProblem::new(Place::Sheet(name), format!("cannot read the sheet: {error}")))
+            }
         }
     }
     if problems.is_empty() { Ok(areas) } else { Err(failed(problems)) }
@@ -112,7 +114,9 @@ impl Sheet<'_> {
                 if values::text(&score_cell).is_some() {
                     problems.push(
                         CellProblem::new(self.place(row, Column::Score.index()), "a score without a requirement ID")
-                            .with_hint("put the requirement ID (e.g. PR2.1) in column A of this row, or clear the score"),
+                            .with_hint(
+                                "put the requirement ID (e.g. PR2.1) in column A of this row, or clear the score",
+                            ),
                     );
                 }
                 continue;
