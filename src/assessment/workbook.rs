@@ -98,3 +98,32 @@ fn created(config: &Config) -> (u16, u8, u8) {
         .find_map(|date| date.get_ref().date)
         .map_or((1980, 1, 1), |date| (date.year, date.month, date.day))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::Plan;
+    use crate::templates::TemplateSet;
+
+    #[test]
+    fn rows_list_the_documents_and_the_scores_so_far() {
+        let text = include_str!("../../examples/university-computing-centre/sms.toml");
+        let config = crate::config::parse_str(text, std::path::Path::new("sms.toml")).expect("valid example");
+        let catalogue = Catalogue::builtin();
+        let templates = TemplateSet::builtin();
+        let plan = Plan::new(&config, &templates.documents().expect("templates"), catalogue).expect("plan");
+        let coverage = Coverage::compute(&plan, catalogue, &config, |_| 0);
+        let workbook = workbook(&config, &coverage, catalogue);
+        assert_eq!(workbook.areas.len(), 21);
+        assert_eq!(workbook.created, (2026, 1, 20), "the assessment date");
+        assert_eq!(workbook.areas.iter().map(|a| a.requirements.len()).sum::<usize>(), 82);
+        let slm = workbook.areas.iter().find(|a| a.code == "SLM").expect("SLM");
+        let sla = slm.requirements.iter().find(|r| r.id == "PR2.2").expect("PR2.2");
+        assert!(sla.documents.contains("PROC-SLM Service level management process"), "{}", sla.documents);
+        assert!(sla.documents.contains("SLA Service level agreement (×"), "{}", sla.documents);
+        assert!(sla.sections.contains("processes/service-level-management.md"), "{}", sla.sections);
+        assert_eq!(sla.score, Some(1));
+        assert!(sla.evidence.as_deref().is_some_and(|e| e.starts_with("Service catalogue drafted")));
+        assert_eq!(slm.goal, Some(3));
+    }
+}

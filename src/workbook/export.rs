@@ -253,7 +253,7 @@ mod tests {
     use super::*;
     use crate::workbook::RequirementRow;
 
-    pub(crate) fn sample() -> Workbook {
+    fn sample() -> Workbook {
         let row = |id: &str, score| RequirementRow {
             id: id.to_owned(),
             topic: format!("topic of {id}"),

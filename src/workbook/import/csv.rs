@@ -39,7 +39,7 @@ pub(super) fn read(path: &Path, bytes: &[u8], catalogue: &Catalogue) -> Result<V
         None => text.to_owned(),
     };
     let invalid = |items| Error::ConfigInvalid(Diagnostics { path: path.to_owned(), source: source.clone(), items });
-    let records = parse(&source).map_err(|problem| invalid(vec![problem]))?;
+    let records = parse(&source).map_err(|problem| invalid(vec![*problem]))?;
     let mut problems = Vec::new();
     let areas = read_records(&records, catalogue, &source, &mut problems);
     if problems.is_empty() { Ok(areas) } else { Err(invalid(problems)) }
@@ -60,7 +60,7 @@ struct Record {
 }
 
 /// Splits the text into records; blank lines are skipped.
-fn parse(text: &str) -> Result<Vec<Record>, Diagnostic> {
+fn parse(text: &str) -> Result<Vec<Record>, Box<Diagnostic>> {
     let bytes = text.as_bytes();
     let first_line = text.lines().next().unwrap_or_default();
     let separator = if !first_line.contains(',') && first_line.contains(';') { b';' } else { b',' };
@@ -97,7 +97,7 @@ fn parse(text: &str) -> Result<Vec<Record>, Diagnostic> {
 
 /// The field starting at `at`, and the position after it (at a separator, a line end
 /// or the end of the text).
-fn field(text: &str, at: usize, separator: u8) -> Result<(Field, usize), Diagnostic> {
+fn field(text: &str, at: usize, separator: u8) -> Result<(Field, usize), Box<Diagnostic>> {
     let bytes = text.as_bytes();
     if bytes.get(at) != Some(&b'"') {
         let end = (at..bytes.len()).find(|&i| bytes[i] == b'\n' || bytes[i] == separator).unwrap_or(bytes.len());
@@ -109,8 +109,10 @@ fn field(text: &str, at: usize, separator: u8) -> Result<(Field, usize), Diagnos
     let mut position = at + 1;
     loop {
         let Some(offset) = text[position..].find('"') else {
-            return Err(Diagnostic::new("a quoted field is not closed", Some(at..at + 1))
-                .with_hint("end the field with a double quote; a quote inside a field is written twice: \"\""));
+            return Err(Box::new(
+                Diagnostic::new("a quoted field is not closed", Some(at..at + 1))
+                    .with_hint("end the field with a double quote; a quote inside a field is written twice: \"\""),
+            ));
         };
         value.push_str(&text[position..position + offset]);
         position += offset + 1;
@@ -126,8 +128,10 @@ fn field(text: &str, at: usize, separator: u8) -> Result<(Field, usize), Diagnos
         Some(b'\r') if bytes.get(position + 1) == Some(&b'\n') => {}
         Some(&byte) if byte == separator => {}
         Some(_) => {
-            return Err(Diagnostic::new("text after the closing quote of a field", Some(position..position + 1))
-                .with_hint("put the whole field in quotes, and write a quote inside it twice: \"\""));
+            return Err(Box::new(
+                Diagnostic::new("text after the closing quote of a field", Some(position..position + 1))
+                    .with_hint("put the whole field in quotes, and write a quote inside it twice: \"\""),
+            ));
         }
     }
     Ok((Field { text: value, span: at..position }, position))
@@ -285,13 +289,13 @@ fn columns(header: &Record, problems: &mut Vec<Diagnostic>) -> Option<BTreeMap<&
     let mut found = BTreeMap::new();
     for (index, field) in header.fields.iter().enumerate() {
         let name = field.text.trim().to_lowercase();
-        if let Some(column) = COLUMNS.iter().find(|c| **c == name) {
-            if found.insert(*column, index).is_some() {
-                problems.push(
-                    Diagnostic::new(format!("the column `{column}` is there twice"), Some(field.span.clone()))
-                        .with_hint("keep one of them"),
-                );
-            }
+        if let Some(column) = COLUMNS.iter().find(|c| **c == name)
+            && found.insert(*column, index).is_some()
+        {
+            problems.push(
+                Diagnostic::new(format!("the column `{column}` is there twice"), Some(field.span.clone()))
+                    .with_hint("keep one of them"),
+            );
         }
     }
     let missing: Vec<&str> = COLUMNS.iter().copied().filter(|c| !found.contains_key(c)).collect();

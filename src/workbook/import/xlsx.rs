@@ -156,3 +156,129 @@ impl Sheet<'_> {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use rust_xlsxwriter::Workbook as Writer;
+
+    use super::*;
+    use crate::workbook::{AreaSheet, RequirementRow, Workbook};
+
+    fn read_bytes(bytes: &[u8]) -> Result<Vec<ImportedArea>, Error> {
+        read(Path::new("assessment.xlsx"), bytes, Catalogue::builtin())
+    }
+
+    fn problems(bytes: &[u8]) -> Vec<(String, String)> {
+        match read_bytes(bytes) {
+            Err(Error::Workbook(problems)) => {
+                problems.items.into_iter().map(|p| (p.place.to_string(), p.message)).collect()
+            }
+            other => panic!("expected problems, got {other:?}"),
+        }
+    }
+
+    #[test]
+    fn an_exported_workbook_reads_back_as_written() {
+        let row = |id: &str, score| RequirementRow {
+            id: id.to_owned(),
+            topic: String::new(),
+            documents: String::new(),
+            sections: String::new(),
+            score,
+            evidence: Some("review minutes".to_owned()),
+        };
+        let area = |code: &str, group: &str, in_scope, goal, requirements| AreaSheet {
+            code: code.to_owned(),
+            group: group.to_owned(),
+            title: String::new(),
+            in_scope,
+            goal,
+            requirements,
+            level: None,
+            mean: None,
+            met: None,
+        };
+        let workbook = Workbook {
+            title: "t".to_owned(),
+            organisation: "o".to_owned(),
+            created: (2026, 1, 1),
+            details: Vec::new(),
+            areas: vec![
+                area("SLM", "PR2", true, Some(3), vec![row("PR2.1", Some(3)), row("PR2.2", None)]),
+                area("RDM", "PR13", false, None, vec![row("PR13.1", Some(0))]),
+            ],
+        };
+        let bytes = crate::workbook::export::to_bytes(&workbook).expect("writes");
+        let areas = read_bytes(&bytes).expect("reads");
+        assert_eq!(areas.len(), 2);
+        let slm = &areas[0];
+        assert_eq!((slm.code.as_str(), slm.in_scope, slm.goal), ("SLM", Some(true), Some(3)));
+        assert_eq!(slm.scores, BTreeMap::from([("PR2.1".to_owned(), 3)]));
+        assert_eq!(slm.evidence.as_deref(), Some("review minutes"));
+        assert_eq!(slm.place, "sheet \"SLM\"");
+        let rdm = &areas[1];
+        assert_eq!((rdm.in_scope, rdm.goal, rdm.scores.get("PR13.1")), (Some(false), None, Some(&0)));
+    }
+
+    /// A sheet laid out as the export lays it out, with the cells given.
+    fn sheet_with(cells: &[(u32, u16, &str)], numbers: &[(u32, u16, f64)]) -> Vec<u8> {
+        let mut writer = Writer::new();
+        let sheet = writer.add_worksheet();
+        sheet.set_name("SLM").expect("name");
+        for column in Column::ALL {
+            sheet.write_string(layout::HEADER_ROW, column.index(), column.heading()).expect("heading");
+        }
+        for (row, column, text) in cells {
+            sheet.write_string(*row, *column, *text).expect("text");
+        }
+        for (row, column, number) in numbers {
+            sheet.write_number(*row, *column, *number).expect("number");
+        }
+        writer.add_worksheet().set_name("Notes").expect("name");
+        writer.save_to_buffer().expect("saves")
+    }
+
+    #[test]
+    fn bad_cells_are_named_by_sheet_and_cell() {
+        let score = Column::Score.index();
+        let bytes = sheet_with(
+            &[
+                (1, 1, "maybe"),
+                (5, 0, "PR2.1"),
+                (5, score, "high"),
+                (6, 0, "PR2.2"),
+                (7, 0, "PR3.1"),
+                (8, 0, "PR2.1"),
+                (9, 0, "PR9.9"),
+                (10, score, "3"),
+            ],
+            &[(2, 1, 0.0), (6, score, 5.0)],
+        );
+        let found = problems(&bytes);
+        let expected = [
+            ("sheet \"SLM\", cell B2", "in scope \"maybe\" is neither yes nor no"),
+            ("sheet \"SLM\", cell B3", "goal level \"0\" is not a whole number from 1 to 4"),
+            ("sheet \"SLM\", cell E6", "score \"high\" is not a whole number from 0 to 4"),
+            ("sheet \"SLM\", cell E7", "score \"5\" is not a whole number from 0 to 4"),
+            ("sheet \"SLM\", cell A8", "requirement PR3.1 belongs to SRM, not to SLM"),
+            ("sheet \"SLM\", cell A9", "requirement PR2.1 is listed twice (first in row 6)"),
+            ("sheet \"SLM\", cell A10", "unknown FitSM requirement \"PR9.9\""),
+            ("sheet \"SLM\", cell E11", "a score without a requirement ID"),
+            ("sheet \"Notes\"", "unknown assessment area \"Notes\""),
+        ];
+        let found: Vec<(&str, &str)> = found.iter().map(|(p, m)| (p.as_str(), m.as_str())).collect();
+        assert_eq!(found, expected);
+    }
+
+    #[test]
+    fn a_shifted_sheet_is_refused_and_other_files_are_not_workbooks() {
+        let mut writer = Writer::new();
+        writer.add_worksheet().set_name("SLM").expect("name").write_string(5, 0, "Requirement").expect("text");
+        let found = problems(&writer.save_to_buffer().expect("saves"));
+        assert_eq!(found[0].0, "sheet \"SLM\", cell A5");
+        assert!(found[0].1.starts_with("expected the heading \"Requirement\""), "{found:?}");
+        let found = problems(b"area,requirement\n");
+        assert_eq!(found[0].0, "");
+        assert!(found[0].1.starts_with("not an Excel workbook (.xlsx)"), "{found:?}");
+    }
+}
