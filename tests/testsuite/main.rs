@@ -29,3 +29,4 @@ mod torture;
 mod trust;
 mod types;
 mod word;
+mod workbook;
