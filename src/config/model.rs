@@ -626,7 +626,8 @@ pub struct Assessment {
     /// A workbook (`.xlsx`, as `fitsm-pack assessment export` writes it) or a CSV file
     /// (`area,requirement,score,goal,in_scope,evidence`) that gives the scope, goal,
     /// scores and evidence of the areas it holds, as `areas` would; relative to the
-    /// config file. An area is either in this file or in `areas`, not in both.
+    /// config file. An area is either in this file or in `areas`, not in both (see
+    /// docs/assessment.md).
     #[schemars(with = "Option<String>")]
     pub import: Option<Spanned<String>>,
 }
