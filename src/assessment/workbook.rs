@@ -96,6 +96,8 @@ fn created(config: &Config) -> (u16, u8, u8) {
         .into_iter()
         .flatten()
         .find_map(|date| date.get_ref().date)
+        // Spreadsheet dates start in 1900.
+        .filter(|date| (1900..=9999).contains(&date.year))
         .map_or((1980, 1, 1), |date| (date.year, date.month, date.day))
 }
 
