@@ -85,6 +85,22 @@ impl Catalogue {
         self.groups.iter().find(|g| g.id == id)
     }
 
+    /// The assessment areas in catalogue order (GR1 … GR7, then SPM … CSI): the code an
+    /// area goes by (a process code, or the group id of a general group) and its group.
+    pub fn areas(&self) -> impl Iterator<Item = (&str, &Group)> + '_ {
+        self.groups.iter().map(|group| (group.process.as_deref().unwrap_or(&group.id), group))
+    }
+
+    /// The group behind an assessment area code (`SLM`, `GR1`).
+    pub fn area(&self, code: &str) -> Option<&Group> {
+        self.areas().find(|(c, _)| *c == code).map(|(_, group)| group)
+    }
+
+    /// The area code a requirement is assessed under (`PR2.1` → `SLM`).
+    pub fn area_of(&self, requirement: &Requirement) -> Option<&str> {
+        self.areas().find(|(_, group)| group.id == requirement.group).map(|(code, _)| code)
+    }
+
     /// Requirements of one group, in order.
     pub fn requirements_of<'a>(&'a self, group: &'a str) -> impl Iterator<Item = &'a Requirement> + 'a {
         self.requirements.iter().filter(move |r| r.group == group)

@@ -13,6 +13,7 @@ Examples:
   fitsm-pack diff -c my-sms/sms.toml     what a build would change, before it does
   fitsm-pack check -c my-sms/sms.toml    ready for the auditor? (coverage, placeholders, stale)
   fitsm-pack build --zip                 build, then write dist/<org>-sms-pack-<version>.zip
+  fitsm-pack assessment export           write assessment.xlsx, the self-assessment to fill in
 
 Exit codes:
   0  success
@@ -65,11 +66,13 @@ pub(crate) enum Command {
     /// List the facts the config still lacks, most placeholders filled first, each with
     /// the key to set and an example; then what only the documents can answer.
     Todo(TodoArgs),
-    /// Print the FitSM-1 (3.0) requirement catalogue.
-    Requirements {
-        #[arg(long, value_enum, default_value_t = CatalogueFormat::Md)]
-        format: CatalogueFormat,
-    },
+    /// The self-assessment: write the workbook to fill in, read back through
+    /// `[assessment] import` in sms.toml.
+    #[command(subcommand)]
+    Assessment(AssessmentCommand),
+    /// Print the FitSM-1 (3.0) requirement catalogue; with --sections, where the built
+    /// pack addresses each requirement, section by section.
+    Requirements(RequirementsArgs),
     /// See the built-in templates, or copy them into a folder to edit.
     #[command(subcommand)]
     Templates(TemplatesCommand),
@@ -174,6 +177,34 @@ pub(crate) struct TodoArgs {
 }
 
 #[derive(Debug, Subcommand)]
+pub(crate) enum AssessmentCommand {
+    /// Write a FitSM-6-style workbook (.xlsx) to fill in: a Summary sheet of formulas,
+    /// and one sheet per area with its scope, goal level and requirements, the documents
+    /// that address each, and a 0–4 score column. Scores the config has are filled in.
+    /// Read it back with `import = "assessment.xlsx"` in [assessment]. Never
+    /// overwrites without --force.
+    Export(AssessmentExportArgs),
+}
+
+// The arguments of `fitsm-pack assessment export`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct AssessmentExportArgs {
+    /// The config file.
+    #[arg(short, long, default_value = "sms.toml")]
+    pub(crate) config: PathBuf,
+    /// The workbook to write.
+    #[arg(short, long, default_value = "assessment.xlsx")]
+    pub(crate) output: PathBuf,
+    /// Folder of templates that replace or add to the built-in ones.
+    #[arg(long)]
+    pub(crate) templates: Option<PathBuf>,
+    /// Replace the workbook if it exists (scores typed into it are lost unless the
+    /// config imports it).
+    #[arg(long)]
+    pub(crate) force: bool,
+}
+
+#[derive(Debug, Subcommand)]
 pub(crate) enum TemplatesCommand {
     /// List every document template: key, id, what it is rendered for, output path,
     /// FitSM requirements, and whether your templates folder overrides it.
@@ -243,6 +274,26 @@ pub(crate) enum CatalogueFormat {
     Md,
     Json,
     Csv,
+}
+
+// The arguments of `fitsm-pack requirements`.
+#[derive(Debug, clap::Args)]
+pub(crate) struct RequirementsArgs {
+    #[arg(long, value_enum, default_value_t = CatalogueFormat::Md)]
+    pub(crate) format: CatalogueFormat,
+    /// List, per requirement, the sections of the built pack that address it (as
+    /// `check` counts them: from the documents on disk, edits included).
+    #[arg(long)]
+    pub(crate) sections: bool,
+    /// The config file (with --sections).
+    #[arg(short, long, default_value = "sms.toml", requires = "sections")]
+    pub(crate) config: PathBuf,
+    /// The output folder (with --sections).
+    #[arg(short, long, default_value = "dist", requires = "sections")]
+    pub(crate) out: PathBuf,
+    /// Folder of templates that replace or add to the built-in ones (with --sections).
+    #[arg(long, requires = "sections")]
+    pub(crate) templates: Option<PathBuf>,
 }
 
 /// Where the config, the output and the templates are.

@@ -137,6 +137,89 @@ impl Diagnostics {
     }
 }
 
+/// Where in a workbook a problem is. A workbook has no text to point into, so problems
+/// in one are placed by sheet and cell, the way a person finds them in Excel or
+/// LibreOffice, instead of by line and column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Place {
+    /// The file as a whole (it is not a workbook at all, say).
+    File,
+    Sheet(String),
+    /// A cell by its name, `E7`.
+    Cell {
+        sheet: String,
+        cell: String,
+    },
+}
+
+impl fmt::Display for Place {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Place::File => Ok(()),
+            Place::Sheet(sheet) => write!(f, "sheet \"{sheet}\""),
+            Place::Cell { sheet, cell } => write!(f, "sheet \"{sheet}\", cell {cell}"),
+        }
+    }
+}
+
+/// One problem in a workbook: where, the one-line cause, and what to do.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CellProblem {
+    pub place: Place,
+    /// The cause, one line, lowercase, no trailing full stop.
+    pub message: String,
+    pub hint: Option<String>,
+}
+
+impl CellProblem {
+    pub fn new(place: Place, message: impl Into<String>) -> Self {
+        CellProblem { place, message: message.into(), hint: None }
+    }
+
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+}
+
+/// Every problem found in one workbook, reported together like [`Diagnostics`].
+#[derive(Debug, Clone)]
+pub struct WorkbookProblems {
+    pub path: PathBuf,
+    pub items: Vec<CellProblem>,
+}
+
+impl WorkbookProblems {
+    /// One `error: FILE: sheet "S", cell C: cause` line per problem, each followed by
+    /// its hint; `styled` colours the word "error" as the other errors do.
+    pub fn render(&self, styled: bool) -> String {
+        let style = if styled {
+            anstyle::Style::new().bold().fg_color(Some(anstyle::AnsiColor::Red.into()))
+        } else {
+            anstyle::Style::new()
+        };
+        let path = self.path.display();
+        let mut out = Vec::new();
+        for item in &self.items {
+            let mut text = match &item.place {
+                Place::File => format!("{style}error{style:#}: {path}: {}", item.message),
+                place => format!("{style}error{style:#}: {path}: {place}: {}", item.message),
+            };
+            if let Some(hint) = &item.hint {
+                text.push_str(&format!("\n  help: {hint}"));
+            }
+            out.push(text);
+        }
+        out.join("\n")
+    }
+}
+
+impl fmt::Display for WorkbookProblems {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.render(false))
+    }
+}
+
 /// Keeps a span inside the text and on character boundaries, so rendering never panics
 /// on a span that a library computed for slightly different text.
 fn clamp_span(text: &str, span: Range<usize>) -> Range<usize> {

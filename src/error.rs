@@ -8,7 +8,7 @@ use std::fmt;
 use std::io;
 use std::path::PathBuf;
 
-use crate::diagnostic::Diagnostics;
+use crate::diagnostic::{Diagnostics, WorkbookProblems};
 
 /// Where one template came from, for error messages and `templates list`. It lives here,
 /// not in `templates`, because template errors carry it and everything imports errors.
@@ -64,6 +64,15 @@ pub enum Error {
 
     #[error("{0}\n\n{summary}", summary = config_summary(.0))]
     ConfigInvalid(Diagnostics),
+
+    /// The assessment workbook the config imports has unusable cells (a CSV file's
+    /// problems are [`Error::ConfigInvalid`]: it has lines and columns to point at).
+    #[error("{0}\n\n{summary}", summary = summary(.0.items.len(), &.0.path))]
+    Workbook(WorkbookProblems),
+
+    /// `assessment export` would overwrite a workbook someone may have filled in.
+    #[error("{path} already exists; not overwriting it\n  help: pass --force to replace it (scores typed into it are lost unless sms.toml imports it), or write another file with `-o`", path = .path.display())]
+    ExportExists { path: PathBuf },
 
     #[error("{0}")]
     Template(TemplateError),
@@ -163,6 +172,8 @@ impl Error {
             | Error::ConfigEncoding { .. }
             | Error::ConfigInvalid(_)
             | Error::ConfigIsFolder { .. }
+            | Error::Workbook(_)
+            | Error::ExportExists { .. }
             | Error::Template(_)
             | Error::TemplateDir { .. }
             | Error::UnknownTemplate { .. }
@@ -190,6 +201,9 @@ impl Error {
         if let Error::ConfigInvalid(diagnostics) = self {
             return format!("{}\n\n{}", diagnostics.render(colour), config_summary(diagnostics));
         }
+        if let Error::Workbook(problems) = self {
+            return format!("{}\n\n{}", problems.render(colour), summary(problems.items.len(), &problems.path));
+        }
         let mut text = self.to_string();
         // The hint stays last, after the causes.
         let (first, hint) = match text.find("\n  help:") {
@@ -215,12 +229,12 @@ impl Error {
 }
 
 fn config_summary(diagnostics: &Diagnostics) -> String {
-    let count = diagnostics.items.len();
-    format!(
-        "{count} problem{} in {}; nothing was written",
-        if count == 1 { "" } else { "s" },
-        diagnostics.path.display()
-    )
+    summary(diagnostics.items.len(), &diagnostics.path)
+}
+
+/// The last line after the problems of one file.
+fn summary(count: usize, path: &std::path::Path) -> String {
+    format!("{count} problem{} in {}; nothing was written", if count == 1 { "" } else { "s" }, path.display())
 }
 
 /// A problem in a template: its name, where it came from, the line if known, the cause.

@@ -65,6 +65,27 @@ pub fn write_atomic(target: &Path, bytes: &[u8]) -> Result<(), Error> {
     persist(temporary, target).map_err(write_error)
 }
 
+/// Writes a new file atomically, never over an existing one (nor over a link): false,
+/// with nothing written, if `target` exists. The check and the rename are one step
+/// (tempfile's `persist_noclobber`), so no other writer can slip in between.
+pub fn write_new(target: &Path, bytes: &[u8]) -> Result<bool, Error> {
+    let write_error = |source| Error::Write { path: target.to_owned(), source };
+    if std::fs::symlink_metadata(target).is_ok() {
+        return Ok(false);
+    }
+    let folder = target.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    if !folder.is_dir() {
+        std::fs::create_dir_all(folder).map_err(write_error)?;
+    }
+    let mut temporary = temporary_in(folder, TEMPORARY_SUFFIX).map_err(write_error)?;
+    temporary.write_all(bytes).map_err(write_error)?;
+    match temporary.persist_noclobber(target) {
+        Ok(_) => Ok(true),
+        Err(error) if error.error.kind() == std::io::ErrorKind::AlreadyExists => Ok(false),
+        Err(error) => Err(write_error(error.error)),
+    }
+}
+
 /// Writes `bytes` to `target` unless it holds exactly them already (a rebuild with
 /// nothing changed writes nothing). True if it wrote.
 pub fn write_if_changed(target: &Path, bytes: &[u8]) -> Result<bool, Error> {

@@ -7,8 +7,11 @@
 //! `docs/architecture.md`; a test fails on any cycle):
 //! [`config`] (load + validate) → [`plan`] (which documents, where) → [`render`] (Tera,
 //! pure, in memory; [`pipeline`] runs these three) → [`output`] (merge, journal, atomic
-//! writes) → [`lifecycle`] (approvals, versions, change history) → [`html`], [`docx`], [`bundle`] (the site, Word files and zip, from the pack
-//! on disk) → [`check`], [`todo`]. [`build`] wires a build together.
+//! writes) → [`lifecycle`] (approvals, versions, change history) → [`html`], [`docx`],
+//! [`bundle`] (the site, Word files and zip, from the pack on disk) → [`check`] ([`trace`]
+//! prints its traceability), [`todo`], [`export`] (the assessment workbook). [`build`] wires a build together. [`workbook`]
+//! knows the assessment workbook and CSV formats: it writes what [`assessment`] describes
+//! and reads what [`config`] imports.
 //! Below them all: [`fs`] (file-system rules), [`pack`] (the output folder's layout and
 //! what ships), [`error`], [`text`], [`graph`], [`placeholder`], [`outline`] (headings, anchors and
 //! the requirements each section addresses), [`progress`].
@@ -27,6 +30,7 @@ pub mod diagnostic;
 pub mod document;
 pub mod docx;
 pub mod error;
+pub mod export;
 pub mod fs;
 pub mod graph;
 pub mod html;
@@ -45,5 +49,7 @@ pub mod synth;
 pub mod templates;
 pub mod text;
 pub mod todo;
+pub mod trace;
+pub mod workbook;
 
 pub use error::{EXIT_OK, EXIT_PROBLEM, EXIT_UNUSABLE, Error, Outcome};

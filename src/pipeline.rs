@@ -31,8 +31,9 @@ pub struct Planned {
 }
 
 impl Planned {
-    /// What the rendering depends on: the config text, the evidence records, every
-    /// template, and this version of fitsm-pack. Rendering is pure, so equal inputs give equal output.
+    /// What the rendering depends on: the config text (and the assessment file it
+    /// imports), the evidence records, every template, and this version of fitsm-pack.
+    /// Rendering is pure, so equal inputs give equal output.
     pub fn inputs_sha256(&self) -> String {
         let mut inputs = String::with_capacity(self.loaded.text.len() + 256 * 1024);
         inputs.push_str(concat!("fitsm-pack ", env!("CARGO_PKG_VERSION"), "\0"));
@@ -41,6 +42,11 @@ impl Planned {
         for record in self.loaded.config.evidence.iter().filter_map(|e| e.location.as_deref()) {
             inputs.push('\0');
             inputs.push_str(record);
+        }
+        if let Some(imported) = &self.loaded.imported {
+            // The assessment file feeds the report and the chart like the config does.
+            inputs.push_str("\0assessment import\0");
+            inputs.push_str(&imported.sha256);
         }
         for file in self.templates.files() {
             inputs.push('\0');

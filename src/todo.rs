@@ -40,6 +40,10 @@ pub struct MissingFact {
     /// The line to paste, in TOML.
     #[serde(skip)]
     pub toml: String,
+    /// Where the fact is set instead of sms.toml: the place of an assessment area in
+    /// the file `[assessment] import` reads (`assessment.xlsx, sheet "SLM"`).
+    #[serde(skip)]
+    pub imported_from: Option<String>,
 }
 
 /// A placeholder only the document can answer.
@@ -85,7 +89,9 @@ pub fn report(config: &Config, rendered: &crate::render::RenderedPack) -> TodoRe
             };
             let fact = facts.entry(home.clone()).or_insert_with(|| {
                 let example = example(config, home);
+                let imported_from = imported_area(config, home).map(str::to_owned);
                 MissingFact {
+                    imported_from,
                     section: home.section.clone(),
                     id: home.id.clone(),
                     key: home.key.clone(),
@@ -111,6 +117,17 @@ pub fn report(config: &Config, rendered: &crate::render::RenderedPack) -> TodoRe
     });
     document_only.sort_by(|a, b| (&a.path, a.line).cmp(&(&b.path, b.line)));
     TodoReport { facts, document_only }
+}
+
+/// For a fact of an assessment area that `[assessment] import` gives, where in that
+/// file the area is: the fact is to be filled in there, not in sms.toml.
+fn imported_area<'c>(config: &'c Config, home: &Home) -> Option<&'c str> {
+    let area = home.key.strip_prefix("areas.")?.split_once('.')?.0;
+    let areas = &config.assessment.as_ref()?.areas;
+    (home.section == "assessment")
+        .then(|| areas.iter().find(|(code, _)| code.get_ref() == area))
+        .flatten()
+        .and_then(|(_, details)| details.imported_from.as_deref())
 }
 
 /// The registry entry behind a home, and the assessment area it is in, if any.
@@ -180,17 +197,21 @@ pub fn text(report: &TodoReport) -> String {
             if filled == 1 { "" } else { "s" },
         ));
         for fact in &report.facts {
-            let table = match &fact.id {
-                Some(id) => format!("[[{}]] id = \"{id}\"", fact.section),
-                None => format!("[{}]", fact.section),
+            let table = match (&fact.imported_from, &fact.id) {
+                (Some(place), _) => place.clone(),
+                (None, Some(id)) => format!("[[{}]] id = \"{id}\"", fact.section),
+                (None, None) => format!("[{}]", fact.section),
+            };
+            let what = match &fact.imported_from {
+                Some(_) => "fill it in there: the config imports this area",
+                None => &fact.toml,
             };
             let documents = fact.documents.len();
             out.push_str(&format!(
-                "{:>4}  {}: {}\n      in {table}:  {}\n      ({} document{})\n",
+                "{:>4}  {}: {}\n      in {table}:  {what}\n      ({} document{})\n",
                 fact.placeholders,
                 fact.prompt,
                 fact.key,
-                fact.toml,
                 documents,
                 if documents == 1 { "" } else { "s" }
             ));

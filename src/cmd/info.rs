@@ -5,10 +5,11 @@ use std::path::Path;
 
 use clap::CommandFactory;
 use fitsm_pack::catalogue::Catalogue;
+use fitsm_pack::trace;
 use fitsm_pack::{Error, Outcome};
 
 use super::Global;
-use crate::cli::{CatalogueFormat, Cli};
+use crate::cli::{CatalogueFormat, Cli, RequirementsArgs};
 use crate::report;
 
 pub(super) fn init(
@@ -24,12 +25,26 @@ pub(super) fn init(
     Ok(Outcome::Clean)
 }
 
-pub(super) fn requirements(format: CatalogueFormat) -> Result<Outcome, Error> {
+pub(super) fn requirements(args: RequirementsArgs) -> Result<Outcome, Error> {
     let catalogue = Catalogue::builtin();
-    let text = match format {
-        CatalogueFormat::Md => catalogue.to_markdown(),
-        CatalogueFormat::Json => catalogue.to_json(),
-        CatalogueFormat::Csv => catalogue.to_csv(),
+    let text = if args.sections {
+        let report = fitsm_pack::check::check(&fitsm_pack::check::CheckOptions {
+            config: args.config,
+            out: args.out,
+            templates: args.templates,
+            strict: false,
+        })?;
+        match args.format {
+            CatalogueFormat::Md => trace::to_markdown(&report, catalogue),
+            CatalogueFormat::Json => trace::to_json(&report, catalogue),
+            CatalogueFormat::Csv => trace::to_csv(&report, catalogue),
+        }
+    } else {
+        match args.format {
+            CatalogueFormat::Md => catalogue.to_markdown(),
+            CatalogueFormat::Json => catalogue.to_json(),
+            CatalogueFormat::Csv => catalogue.to_csv(),
+        }
     };
     report::stdout(&text)?;
     Ok(Outcome::Clean)

@@ -3,6 +3,7 @@
 //! user. `run` only dispatches.
 
 mod approve;
+mod assessment;
 mod build;
 mod check;
 mod info;
@@ -12,7 +13,7 @@ mod zip;
 
 use fitsm_pack::{Error, Outcome};
 
-use crate::cli::{Cli, Command, TemplatesCommand};
+use crate::cli::{AssessmentCommand, Cli, Command, TemplatesCommand};
 
 /// What every command may consult besides its own arguments.
 #[derive(Debug, Clone, Copy)]
@@ -31,7 +32,8 @@ pub(crate) fn run(cli: Cli) -> Result<Outcome, Error> {
         Command::Check(args) => check::check(args),
         Command::Todo(args) => todo::todo(args),
         Command::Approve(args) => approve::approve(args, global),
-        Command::Requirements { format } => info::requirements(format),
+        Command::Assessment(AssessmentCommand::Export(args)) => assessment::export(args, global),
+        Command::Requirements(args) => info::requirements(args),
         Command::Templates(TemplatesCommand::List { templates }) => templates::list(templates.as_deref()),
         Command::Templates(TemplatesCommand::Eject { dir, names }) => templates::eject(&dir, &names, global),
         Command::Schema => info::schema(),

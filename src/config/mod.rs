@@ -6,6 +6,7 @@ mod dates;
 pub mod evidence;
 pub mod facts;
 mod ids;
+mod import;
 mod load;
 pub mod model;
 mod operations;
@@ -28,16 +29,30 @@ pub struct LoadedConfig {
     /// The file's exact text; its hash tells later whether the pack is stale.
     pub text: String,
     pub config: Config,
+    /// The assessment file `[assessment] import` names, once read and merged.
+    pub imported: Option<ImportedFile>,
+}
+
+/// A file the config imports: rendering depends on it as on the config itself.
+#[derive(Debug, Clone)]
+pub struct ImportedFile {
+    pub path: PathBuf,
+    pub sha256: String,
 }
 
 impl LoadedConfig {
     /// The folder relative paths in the config (like `pack.templates`) are resolved from.
     pub fn base_dir(&self) -> &Path {
-        self.path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))
+        base_dir(&self.path)
     }
 }
 
-/// Reads, parses and validates a config file. All problems are reported together.
+fn base_dir(config_path: &Path) -> &Path {
+    config_path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."))
+}
+
+/// Reads, parses and validates a config file, and merges the assessment file it
+/// imports. All problems of a file are reported together.
 pub fn load(path: &Path) -> Result<LoadedConfig, Error> {
     if path.is_dir() {
         return Err(Error::ConfigIsFolder { path: path.to_owned() });
@@ -53,19 +68,24 @@ pub fn load(path: &Path) -> Result<LoadedConfig, Error> {
         }
     };
     let mut config = parse_str(&text, path)?;
-    let loaded_base = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
-    config.evidence.extend(evidence::from_folder(loaded_base, Catalogue::builtin())?);
-    Ok(LoadedConfig { path: path.to_owned(), text, config })
+    let imported = import::apply(&mut config, path, &spanned_source(&text))?;
+    config.evidence.extend(evidence::from_folder(base_dir(path), Catalogue::builtin())?);
+    Ok(LoadedConfig { path: path.to_owned(), text, config, imported })
+}
+
+/// The text that spans count in. A byte-order mark is invisible in editors and
+/// harmless; TOML parsers reject it. It becomes three spaces, so every byte offset
+/// (and so every line:column) stays right.
+fn spanned_source(text: &str) -> String {
+    match text.strip_prefix('\u{feff}') {
+        Some(rest) => format!("   {rest}"),
+        None => text.to_owned(),
+    }
 }
 
 /// Parses and validates config text; `path` is only used in messages.
 pub fn parse_str(text: &str, path: &Path) -> Result<Config, Error> {
-    // A byte-order mark is invisible in editors and harmless; TOML parsers reject it.
-    // Replace it with a space so every byte offset (and so every line:column) stays right.
-    let source = match text.strip_prefix('\u{feff}') {
-        Some(rest) => format!("   {rest}"),
-        None => text.to_owned(),
-    };
+    let source = spanned_source(text);
     let invalid = |items| Error::ConfigInvalid(Diagnostics { path: path.to_owned(), source: source.clone(), items });
     let config = load::parse(&source).map_err(invalid)?;
     let mut problems = validate::validate(&config, Catalogue::builtin());

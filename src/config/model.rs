@@ -599,6 +599,11 @@ pub struct Improvement {
     /// Due date.
     #[schemars(with = "Option<String>", extend("format" = "date"))]
     pub due: Option<Spanned<Date>>,
+    /// The FitSM requirements it works on, e.g. ["PR9.3"]: the register then proposes
+    /// no separate entry for their self-assessment gaps or missing evidence.
+    #[serde(default)]
+    #[schemars(with = "Vec<String>")]
+    pub requirements: Vec<Spanned<String>>,
 }
 
 /// A FitSM requirement the organisation does not apply, and why.
@@ -644,6 +649,13 @@ pub struct Assessment {
     #[serde(default)]
     #[schemars(with = "BTreeMap<String, AssessmentArea>")]
     pub areas: BTreeMap<Spanned<String>, AssessmentArea>,
+    /// A workbook (`.xlsx`, as `fitsm-pack assessment export` writes it) or a CSV file
+    /// (`area,requirement,score,goal,in_scope,evidence`) that gives the scope, goal,
+    /// scores and evidence of the areas it holds, as `areas` would; relative to the
+    /// config file. An area is either in this file or in `areas`, not in both (see
+    /// docs/assessment.md).
+    #[schemars(with = "Option<String>")]
+    pub import: Option<Spanned<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize, JsonSchema)]
@@ -661,6 +673,10 @@ pub struct AssessmentArea {
     pub scores: BTreeMap<Spanned<String>, Spanned<i64>>,
     /// The main evidence examined.
     pub evidence: Option<String>,
+    /// Where the area came from when `[assessment] import` gave it, e.g.
+    /// `assessment.xlsx, sheet "SLM"`; `None` for a table of the config.
+    #[serde(skip)]
+    pub imported_from: Option<String>,
 }
 
 fn in_scope_by_default() -> bool {

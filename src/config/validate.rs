@@ -33,11 +33,17 @@ pub(super) fn validate(config: &Config, catalogue: &Catalogue) -> Vec<Diagnostic
     check.relationships(config, &ids);
     check.services(config, &ids);
     check.dependency_cycles(config);
-    check.improvements(config, &ids);
+    check.improvements(config, &ids, catalogue);
     check.exclusions(config, catalogue);
     check.evidence(config, catalogue);
     if let Some(assessment) = &config.assessment {
         check.assessment(assessment, catalogue, &ids.people);
+        for (area, _) in assessment.areas.iter().filter(|(_, details)| !details.in_scope) {
+            if let Some(problem) = out_of_scope_without_exclusions(area.get_ref(), area.span(), None, config, catalogue)
+            {
+                check.report(problem);
+            }
+        }
     }
     check.pack(config);
     let known = [
@@ -189,8 +195,11 @@ impl Checker<'_> {
         }
     }
 
-    fn improvements(&mut self, config: &Config, ids: &Ids<'_>) {
+    fn improvements(&mut self, config: &Config, ids: &Ids<'_>, catalogue: &Catalogue) {
         for improvement in &config.improvements {
+            for id in &improvement.requirements {
+                self.requirement_id(id, catalogue);
+            }
             if let Some(owner) = &improvement.owner {
                 self.reference("person", owner, &ids.people, || {
                     format!("improvements.{}.owner", improvement.id.get_ref())
@@ -350,6 +359,20 @@ impl Checker<'_> {
         if let Some(date) = &assessment.date {
             self.date(date, "date");
         }
+        if let Some(import) = &assessment.import
+            && crate::workbook::import::Format::of(std::path::Path::new(import.get_ref())).is_none()
+        {
+            self.report(
+                Diagnostic::new(
+                    format!("`import` must name an .xlsx workbook or a .csv file, not \"{}\"", import.get_ref()),
+                    Some(import.span()),
+                )
+                .with_hint(
+                    "`fitsm-pack assessment export` writes a workbook to fill in; a CSV file has the columns \
+                     area,requirement,score,goal,in_scope,evidence",
+                ),
+            );
+        }
         let areas: Vec<String> =
             catalogue.groups.iter().map(|g| g.process.clone().unwrap_or_else(|| g.id.clone())).collect();
         for (area, details) in &assessment.areas {
@@ -442,6 +465,44 @@ impl Checker<'_> {
 /// Longest cycle shown in full; longer ones show their start and end.
 const MAX_CYCLE_SHOWN: usize = 12;
 
+/// An area marked out of scope (`in_scope = false` in the config, or "no" in an
+/// imported workbook) whose requirements are not all excluded. Scope has one home,
+/// `[[exclusions]]`, where each requirement left out is justified for the compliance
+/// matrix; the self-assessment follows it. `None` when the area is fine. `span` is
+/// where the message points; `place` says where an imported area was marked.
+pub(super) fn out_of_scope_without_exclusions(
+    area: &str,
+    span: std::ops::Range<usize>,
+    place: Option<&str>,
+    config: &Config,
+    catalogue: &Catalogue,
+) -> Option<Diagnostic> {
+    let group = catalogue.groups.iter().find(|g| g.process.as_ref().unwrap_or(&g.id) == area)?;
+    let applied: Vec<&str> = catalogue
+        .requirements_of(&group.id)
+        .map(|r| r.id.as_str())
+        .filter(|id| !config.exclusions.iter().any(|e| e.requirement.get_ref() == id))
+        .collect();
+    if applied.is_empty() {
+        return None;
+    }
+    let marked = place.map_or_else(String::new, |place| format!(" ({place})"));
+    Some(
+        Diagnostic::new(
+            format!(
+                "assessment area `{area}` is out of scope{marked}, but the compliance matrix still applies {}",
+                applied.join(", ")
+            ),
+            Some(span),
+        )
+        .with_hint(format!(
+            "leaving an area out is decided once, in [[exclusions]]: add one with a justification for each of {} \
+             (the area then is out of scope by itself), or keep the area in scope",
+            applied.join(", ")
+        )),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -453,6 +514,21 @@ mod tests {
     }
 
     const HEAD: &str = "[organisation]\nname = \"Acme\"\n";
+
+    #[test]
+    fn an_area_is_out_of_scope_only_when_its_requirements_are_excluded() {
+        let area = "[assessment.areas.CSI]\nin_scope = false\n";
+        let found = problems(&format!("{HEAD}{area}"));
+        assert_eq!(
+            found,
+            ["assessment area `CSI` is out of scope, but the compliance matrix still applies PR14.1, PR14.2, PR14.3"]
+        );
+        let exclusions: String = ["PR14.1", "PR14.2", "PR14.3"]
+            .iter()
+            .map(|id| format!("[[exclusions]]\nrequirement = \"{id}\"\njustification = \"Improvement is run by the parent body.\"\n"))
+            .collect();
+        assert_eq!(problems(&format!("{HEAD}{exclusions}{area}")), Vec::<String>::new());
+    }
 
     #[test]
     fn id_syntax() {

@@ -31,3 +31,4 @@ mod traceability;
 mod trust;
 mod types;
 mod word;
+mod workbook;

@@ -125,6 +125,8 @@ pub(crate) struct SharedViews<'a> {
     plan: PlanView<'a>,
     entities: Entities<'a>,
     improvements: Vec<ImprovementView<'a>>,
+    /// What the register proposes from the assessment's gaps and missing evidence.
+    proposals: Vec<pack::ProposalView<'a>>,
     /// Coverage before rendering (placeholders not counted yet); summary documents
     /// get the counted version.
     requirements: Vec<RequirementCoverage>,
@@ -177,6 +179,7 @@ struct Lists<'v, 'a> {
     members: Vec<&'v SupplierView<'a>>,
     customers: &'v [CustomerView<'a>],
     improvements: &'v [ImprovementView<'a>],
+    proposals: &'v [pack::ProposalView<'a>],
     documents: Vec<RegisterEntry<'v>>,
     requirements: &'v [RequirementCoverage],
     assessment: &'v Value,
@@ -191,6 +194,7 @@ impl<'a> SharedViews<'a> {
     ) -> Result<Self, Error> {
         let people_by_id = People::new(config);
         let coverage = Coverage::compute(plan, catalogue, config, |_| None, |_| false);
+        let assessment = AssessmentResult::compute(config, catalogue);
         Ok(SharedViews {
             org: OrganisationView::new(config),
             pack: PackView::new(config),
@@ -208,8 +212,9 @@ impl<'a> SharedViews<'a> {
             plan: PlanView::new(&config.plan, "plan"),
             entities: Entities::new(config, &people_by_id),
             improvements: pack::improvements(config, &people_by_id),
+            proposals: pack::proposals(config, &assessment, &people_by_id),
             requirements: coverage.requirements,
-            assessment: assessment_value(AssessmentResult::compute(config, catalogue)),
+            assessment: assessment_value(assessment),
             examples: examples::load(config, templates)?,
             people_by_id,
             config,
@@ -259,6 +264,7 @@ impl<'a> SharedViews<'a> {
             members: self.entities.suppliers.iter().filter(|s| s.kind == SupplierKind::FederationMember).collect(),
             customers: &self.entities.customers,
             improvements: &self.improvements,
+            proposals: &self.proposals,
             documents: plan.documents.iter().map(|d| self.register_entry(d)).collect(),
             requirements: coverage.map_or(&self.requirements, |c| &c.requirements),
             assessment: &self.assessment,

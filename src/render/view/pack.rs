@@ -235,7 +235,28 @@ pub(crate) struct ImprovementView<'a> {
     pub(crate) owner: Option<PersonView<'a>>,
     pub(crate) status: Option<&'a str>,
     pub(crate) due: Option<String>,
+    /// The FitSM requirements it works on.
+    pub(crate) requirements: Vec<&'a str>,
     pub(crate) home: HomeView<'a>,
+}
+
+/// An improvement the pack proposes (`assessment::proposals`), with its owner resolved.
+#[derive(Debug, Serialize)]
+pub(crate) struct ProposalView<'a> {
+    #[serde(flatten)]
+    pub(crate) proposal: crate::assessment::proposals::Proposal,
+    pub(crate) owner: Option<PersonView<'a>>,
+}
+
+pub(crate) fn proposals<'a>(
+    config: &'a Config,
+    assessment: &crate::assessment::AssessmentResult,
+    people: &People<'a>,
+) -> Vec<ProposalView<'a>> {
+    crate::assessment::proposals::proposals(config, assessment)
+        .into_iter()
+        .map(|proposal| ProposalView { owner: people.one(&proposal.owner), proposal })
+        .collect()
 }
 
 pub(crate) fn improvements<'a>(config: &'a Config, people: &People<'a>) -> Vec<ImprovementView<'a>> {
@@ -249,6 +270,7 @@ pub(crate) fn improvements<'a>(config: &'a Config, people: &People<'a>) -> Vec<I
             owner: people.one(&i.owner),
             status: i.status.as_deref(),
             due: i.due.as_ref().map(|d| d.get_ref().to_string()),
+            requirements: i.requirements.iter().map(|id| id.get_ref().as_str()).collect(),
             home: HomeView::entry("improvements", i.id.get_ref()),
         })
         .collect()

@@ -7,6 +7,17 @@
 //! An area meets its goal when every in-scope requirement scores at least the goal;
 //! its level is the lowest requirement score (a chain is as strong as its weakest link),
 //! and the chart also shows the mean.
+//!
+//! Scope has one source: `[[exclusions]]`. An excluded requirement is out of the
+//! assessment (no score asked, no gap), and an area whose requirements are all excluded
+//! is out of scope; `in_scope = false` on an area is only allowed when that is so (the
+//! config validation and the import check it), so the self-assessment and the
+//! compliance matrix can never disagree about what the SMS leaves out.
+//!
+//! [`workbook`] turns the same result into the workbook `assessment export` writes.
+
+pub mod proposals;
+pub mod workbook;
 
 use serde::Serialize;
 
@@ -23,6 +34,8 @@ pub struct RequirementScore {
     pub score: Option<i64>,
     /// Goal minus score, when both are known and the score falls short.
     pub gap: Option<i64>,
+    /// Excluded in `[[exclusions]]`: not assessed.
+    pub excluded: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -43,6 +56,8 @@ pub struct AreaResult {
     pub met: Option<bool>,
     pub evidence: Option<String>,
     pub requirements: Vec<RequirementScore>,
+    /// Requirements in scope that have no score yet (ids), in catalogue order.
+    pub unscored: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -78,11 +93,14 @@ impl AssessmentResult {
             let area = group.process.clone().unwrap_or_else(|| group.id.clone());
             let input = assessment.and_then(|a| a.areas.iter().find(|(k, _)| k.get_ref() == &area).map(|(_, v)| v));
             let goal = input.and_then(|i| i.goal.as_ref().map(|g| *g.get_ref()));
-            let in_scope = input.is_none_or(|i| i.in_scope);
+            let excluded = |id: &str| config.exclusions.iter().any(|e| e.requirement.get_ref() == id);
+            let all_excluded = catalogue.requirements_of(&group.id).all(|r| excluded(&r.id));
+            let in_scope = input.is_none_or(|i| i.in_scope) && !all_excluded;
             let requirements: Vec<RequirementScore> = catalogue
                 .requirements_of(&group.id)
                 .map(|requirement| {
-                    let score = input.and_then(|i| {
+                    let excluded = excluded(&requirement.id);
+                    let score = input.filter(|_| !excluded).and_then(|i| {
                         i.scores.iter().find(|(k, _)| k.get_ref() == &requirement.id).map(|(_, v)| *v.get_ref())
                     });
                     let gap = match (score, goal) {
@@ -99,11 +117,23 @@ impl AssessmentResult {
                             gap,
                         });
                     }
-                    RequirementScore { id: requirement.id.clone(), topic: requirement.topic.clone(), score, gap }
+                    RequirementScore {
+                        id: requirement.id.clone(),
+                        topic: requirement.topic.clone(),
+                        score,
+                        gap,
+                        excluded,
+                    }
                 })
                 .collect();
             let scores: Vec<i64> = requirements.iter().filter_map(|r| r.score).collect();
-            let complete = scores.len() == requirements.len() && !scores.is_empty();
+            let assessed = requirements.iter().filter(|r| !r.excluded).count();
+            let complete = scores.len() == assessed && !scores.is_empty();
+            let unscored = if in_scope {
+                requirements.iter().filter(|r| !r.excluded && r.score.is_none()).map(|r| r.id.clone()).collect()
+            } else {
+                Vec::new()
+            };
             let level = if complete { scores.iter().copied().min() } else { None };
             let mean = (!scores.is_empty()).then(|| scores.iter().sum::<i64>() as f64 / scores.len() as f64);
             let met = match (goal, complete, in_scope) {
@@ -120,13 +150,15 @@ impl AssessmentResult {
                 level,
                 mean,
                 scored: scores.len(),
-                total: requirements.len(),
+                total: assessed,
                 met,
                 evidence: input.and_then(|i| i.evidence.clone()),
                 requirements,
+                unscored,
             });
         }
-        gaps.sort_by(|a, b| b.gap.cmp(&a.gap).then_with(|| a.requirement.cmp(&b.requirement)));
+        // Stable: equal gaps keep the catalogue's order (PR2.1 before PR10.1).
+        gaps.sort_by(|a, b| b.gap.cmp(&a.gap));
         let areas_in_scope = areas.iter().filter(|a| a.in_scope).count();
         let areas_meeting_goal = areas.iter().filter(|a| a.met == Some(true)).count();
         AssessmentResult {
@@ -264,11 +296,12 @@ mod tests {
 
     #[test]
     fn gaps_are_sorted_by_size_and_goals_judged_per_area() {
-        let result = assessed(
-            "[assessment.areas.SLM]\ngoal = 3\nscores = { \"PR2.1\" = 3, \"PR2.2\" = 1, \"PR2.3\" = 2, \"PR2.4\" = 3, \"PR2.5\" = 4 }\n\
-             [assessment.areas.GR1]\ngoal = 2\nscores = { \"GR1.1\" = 2, \"GR1.2\" = 2, \"GR1.3\" = 3 }\n\
-             [assessment.areas.RDM]\nin_scope = false\n",
-        );
+        let result = assessed(&format!(
+            "[assessment.areas.SLM]\ngoal = 3\nscores = {{ \"PR2.1\" = 3, \"PR2.2\" = 1, \"PR2.3\" = 2, \"PR2.4\" = 3, \"PR2.5\" = 4 }}\n\
+             [assessment.areas.GR1]\ngoal = 2\nscores = {{ \"GR1.1\" = 2, \"GR1.2\" = 2, \"GR1.3\" = 3 }}\n\
+             [assessment.areas.RDM]\nin_scope = false\n{}",
+            excluded(&["PR13.1", "PR13.2", "PR13.3", "PR13.4", "PR13.5", "PR13.6"])
+        ));
         let slm = result.areas.iter().find(|a| a.area == "SLM").expect("SLM");
         assert_eq!((slm.level, slm.met), (Some(1), Some(false)));
         let gr1 = result.areas.iter().find(|a| a.area == "GR1").expect("GR1");
@@ -277,6 +310,44 @@ mod tests {
         assert_eq!(gaps, [("PR2.2", 2), ("PR2.3", 1)]);
         assert!(!result.areas.iter().find(|a| a.area == "RDM").expect("RDM").in_scope);
         assert_eq!(result.areas.len(), 21);
+    }
+
+    fn excluded(ids: &[&str]) -> String {
+        ids.iter()
+            .map(|id| {
+                format!(
+                    "[[exclusions]]\nrequirement = \"{id}\"\njustification = \"Not offered by this organisation.\"\n"
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn exclusions_decide_scope_so_report_and_matrix_agree() {
+        // All of RDM excluded: the area is out of scope without saying so again.
+        let result = assessed(&excluded(&["PR13.1", "PR13.2", "PR13.3", "PR13.4", "PR13.5", "PR13.6"]));
+        let rdm = result.areas.iter().find(|a| a.area == "RDM").expect("RDM");
+        assert!(!rdm.in_scope);
+        assert!(rdm.unscored.is_empty(), "nothing is asked of an area out of scope");
+        // One requirement excluded: it is neither scored nor a gap, and the area's
+        // level and goal are judged on the others.
+        let result = assessed(&format!(
+            "{}[assessment.areas.RDM]\ngoal = 2\nscores = {{ \"PR13.1\" = 2, \"PR13.2\" = 2, \"PR13.3\" = 3, \"PR13.4\" = 0, \"PR13.5\" = 2, \"PR13.6\" = 2 }}\n",
+            excluded(&["PR13.4"])
+        ));
+        let rdm = result.areas.iter().find(|a| a.area == "RDM").expect("RDM");
+        assert!(rdm.in_scope);
+        assert_eq!((rdm.level, rdm.met, rdm.total), (Some(2), Some(true), 5));
+        assert!(rdm.requirements.iter().any(|r| r.id == "PR13.4" && r.excluded && r.score.is_none()));
+        assert!(result.gaps.is_empty(), "{:?}", result.gaps);
+    }
+
+    #[test]
+    fn unscored_requirements_are_listed_once_per_area() {
+        let result = assessed("[assessment.areas.SLM]\ngoal = 3\nscores = { \"PR2.1\" = 3, \"PR2.2\" = 1 }\n");
+        let slm = result.areas.iter().find(|a| a.area == "SLM").expect("SLM");
+        assert_eq!(slm.unscored, ["PR2.3", "PR2.4", "PR2.5"]);
+        assert_eq!((slm.level, slm.met), (None, None), "judged once every requirement is scored");
     }
 
     #[test]
