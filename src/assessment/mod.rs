@@ -158,7 +158,7 @@ impl AssessmentResult {
             });
         }
         // Stable: equal gaps keep the catalogue's order (PR2.1 before PR10.1).
-        gaps.sort_by(|a, b| b.gap.cmp(&a.gap));
+        gaps.sort_by_key(|gap| std::cmp::Reverse(gap.gap));
         let areas_in_scope = areas.iter().filter(|a| a.in_scope).count();
         let areas_meeting_goal = areas.iter().filter(|a| a.met == Some(true)).count();
         AssessmentResult {

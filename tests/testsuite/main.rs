@@ -18,6 +18,7 @@ mod consistency;
 mod crash;
 mod derived;
 mod escaping;
+mod improvements;
 mod init;
 mod lifecycle;
 mod no_crash;

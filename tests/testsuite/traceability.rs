@@ -154,3 +154,43 @@ fn check_counts_coverage_per_section_from_the_files_on_disk() {
     std::fs::write(project.path(matrix), text).expect("edit");
     assert_ne!(status_of(&check_json(&project), "PR9.6"), "not-addressed");
 }
+
+#[test]
+fn requirements_with_sections_lists_what_check_found_in_three_formats() {
+    let project = built(FULL_EXAMPLE);
+    let json: serde_json::Value =
+        serde_json::from_str(&project.run(["requirements", "--sections", "--format", "json"]).success().stdout())
+            .expect("JSON");
+    let requirements = json["requirements"].as_array().expect("requirements");
+    assert_eq!(requirements.len(), 82);
+    let pr22 = requirements.iter().find(|r| r["id"] == "PR2.2").expect("PR2.2");
+    assert_eq!(pr22["topic"], "SLAs agreed and reviewed");
+    let sections = pr22["sections"].as_array().expect("sections");
+    assert!(
+        sections.iter().any(|s| s["path"] == "markdown/processes/service-level-management.md"
+            && s["anchor"] == "5-activities"
+            && s["section"] == "5. Activities"),
+        "{sections:?}"
+    );
+    // The same sections as `check` reports, for every requirement.
+    let check = check_json(&project);
+    for requirement in requirements {
+        let checked = check["requirements"]
+            .as_array()
+            .and_then(|list| list.iter().find(|r| r["id"] == requirement["id"]))
+            .expect("check reports it");
+        assert_eq!(checked["sections"], requirement["sections"], "{}", requirement["id"]);
+    }
+
+    let markdown = project.run(["requirements", "--sections"]).success().stdout();
+    let row = markdown.lines().find(|l| l.starts_with("| PR2.2 |")).expect("a PR2.2 row");
+    assert!(row.contains("markdown/processes/service-level-management.md#5-activities 5. Activities"), "{row}");
+
+    let csv = project.run(["requirements", "--sections", "--format", "csv"]).success().stdout();
+    assert!(csv.starts_with("id,topic,status,path,anchor,section,copies,placeholders\r\n"));
+    let sla_rows = csv.lines().filter(|l| l.starts_with("\"PR2.2\"")).count();
+    assert_eq!(sla_rows, sections.len(), "one row per section");
+
+    // Without --sections, -c means nothing and is refused rather than ignored.
+    project.run(["requirements", "-c", "sms.toml"]).exit(2).stderr_contains("--sections");
+}
