@@ -12,7 +12,7 @@ const REGISTER: &str = "dist/markdown/assessment/improvement-register.md";
 /// The last row of a table that starts with `id` (the report lists a requirement in
 /// its area's table first and among the gaps last).
 fn row<'t>(text: &'t str, id: &str) -> Option<&'t str> {
-    text.lines().filter(|line| line.starts_with(&format!("| {id} |"))).last()
+    text.lines().rfind(|line| line.starts_with(&format!("| {id} |")))
 }
 
 #[test]
