@@ -77,6 +77,8 @@ pub struct AssessmentResult {
     pub date: Option<String>,
     /// Name of the person who led the assessment.
     pub assessor: Option<String>,
+    /// The previous assessment as the config states it (a date, or "none").
+    pub previous: Option<String>,
     pub areas: Vec<AreaResult>,
     pub gaps: Vec<Gap>,
     pub areas_meeting_goal: usize,
@@ -168,6 +170,7 @@ impl AssessmentResult {
                 .and_then(|a| a.assessor.as_ref())
                 .and_then(|id| config.people.iter().find(|p| p.id.get_ref() == id.get_ref()))
                 .map(|p| p.name.clone()),
+            previous: assessment.and_then(|a| a.previous.clone()),
             areas,
             gaps,
             areas_meeting_goal,

@@ -645,6 +645,8 @@ pub struct Assessment {
     /// Person id of who led the assessment.
     #[schemars(with = "Option<String>")]
     pub assessor: Option<Id>,
+    /// The previous self-assessment: its date, or "none" when this is the first.
+    pub previous: Option<String>,
     /// Keyed by process code (`SLM`) or general requirement group (`GR1`).
     #[serde(default)]
     #[schemars(with = "BTreeMap<String, AssessmentArea>")]

@@ -20,22 +20,23 @@ fn gaps_and_missing_records_are_proposed_in_the_register_and_edits_to_them_are_k
     let project = Project::example(FULL_EXAMPLE);
     project.run(["build", "-q"]).success();
     let register = project.read(REGISTER);
-    // GR1.3 scores 1 against a goal of 3 in the example.
-    let gap = row(&register, "SA-GR1.3").expect("the gap is proposed");
-    assert!(gap.contains("from score 1 to the goal level of 3"), "{gap}");
-    assert!(gap.contains("proposed, high priority"), "{gap}");
+    // GR1.2 scores 2 and GR1.3 scores 1 against a goal of 3 in the example: one action.
+    let gap = row(&register, "SA-GR1").expect("the gaps of GR1 are proposed");
+    assert!(gap.contains("GR1.2 SM policy approved and communicated (2 → 3); GR1.3"), "{gap}");
+    assert!(gap.ends_with("| proposed | high |"), "{gap}");
     assert!(gap.contains("Margaret Wright"), "the SMS owner answers for GR1: {gap}");
-    let records = row(&register, "EV-SLM").expect("no record names SLM's requirements");
-    assert!(records.contains("PR2.1, PR2.2, PR2.3, PR2.4, PR2.5"), "{records}");
+    assert!(row(&register, "SA-PR9").is_none() && row(&register, "SA-ISRM").is_none(), "ISRM meets its goal");
+    let records = row(&register, "EV-SMS").expect("no record is named in the example");
+    assert!(records.contains("each of the 82 requirements"), "{records}");
     let report = project.read(REPORT);
-    assert!(row(&report, "GR1.3").is_some_and(|r| r.ends_with("| SA-GR1.3 |")), "the report names the entry");
+    assert!(row(&report, "GR1.3").is_some_and(|r| r.ends_with("| SA-GR1 |")), "the report names the entry");
 
     // Same config, same register; an edit to a proposed entry is someone's decision.
     project.run(["build"]).success().stderr_contains("unchanged");
-    let accepted = gap.replace("proposed, high priority | set when accepted", "accepted | 2027-03-31");
+    let accepted = gap.replace("| proposed | high |", "| accepted, due 2027-03-31 | high |");
     std::fs::write(project.path(REGISTER), register.replace(gap, &accepted)).expect("edit");
     project.run(["build", "-q"]).success();
-    assert_eq!(row(&project.read(REGISTER), "SA-GR1.3"), Some(accepted.as_str()));
+    assert_eq!(row(&project.read(REGISTER), "SA-GR1"), Some(accepted.as_str()));
 }
 
 #[test]
@@ -48,10 +49,10 @@ fn an_improvement_that_names_a_requirement_replaces_its_proposal() {
     let project = Project::example(FULL_EXAMPLE).config(&text);
     project.run(["build", "-q"]).success();
     let register = project.read(REGISTER);
-    assert!(row(&register, "SA-GR1.3").is_none(), "taken over by csi-010");
+    let gap = row(&register, "SA-GR1").expect("GR1.2 is still open");
+    assert!(!gap.contains("GR1.3"), "taken over by csi-010: {gap}");
     assert!(row(&register, "csi-010").is_some());
-    let evidence = row(&register, "EV-GR1").expect("GR1.1 and GR1.2 still lack records");
-    assert!(evidence.contains("(GR1.1, GR1.2)"), "{evidence}");
+    assert!(row(&register, "EV-SMS").is_some_and(|r| r.contains("each of the 81 requirements")));
     assert!(row(&project.read(REPORT), "GR1.3").is_some_and(|r| r.ends_with("| csi-010 |")));
     // An unknown id is a config error, like anywhere else.
     let project = Project::example(FULL_EXAMPLE).config(&text.replace("[\"GR1.3\"]", "[\"GR1.9\"]"));
