@@ -98,8 +98,8 @@ pub fn proposals(config: &Config, result: &AssessmentResult) -> Vec<Proposal> {
         proposals.push(Proposal {
             id: "EV-SMS".to_owned(),
             title: format!(
-                "For each of the {count} requirement{} that no record supports yet, name the records that show it \
-                 at work (minutes, reports, ticket samples, audit reports) and where they are kept, with the process \
+                "For each of the {count} requirement{} for which the compliance matrix names no record yet, list the \
+                 records that show it at work (minutes, reports, ticket samples, audit reports) and where they are kept, with the process \
                  owners, before the next audit",
                 if count == 1 { "" } else { "s" }
             ),

@@ -144,7 +144,7 @@ fn evidence_in_the_config_and_in_the_evidence_folder_counts() {
     let row = |id: &str| matrix.lines().find(|l| l.starts_with(&format!("| {id} |"))).unwrap_or_default().to_owned();
     assert!(row("GR1.3").contains("Minutes of the management review (2026-11-20): SharePoint: SMS/Reviews/2026-11"));
     assert!(row("PR9.1").contains("evidence/PR9.1/ticket-sample-2026-q3.csv"), "{}", row("PR9.1"));
-    assert!(row("PR9.2").contains("none yet"));
+    assert!(row("PR9.2").contains("none named yet"));
     // A new record in the folder is picked up by the next build.
     std::fs::write(project.path("evidence/PR9.2 resolution report.pdf"), "x").expect("write");
     project.run(["build"]).success();
