@@ -172,6 +172,20 @@ fn scores_typed_into_the_workbook_show_in_the_report_and_the_chart() {
         cells.iter().map(|(s, c, v)| (*s, c.as_str(), v.clone())).collect();
     fill_in(&project, "assessment.xlsx", &cells);
 
+    // Out of scope in the workbook alone is refused: the matrix still applies RDM.
+    project
+        .run(["build"])
+        .exit(2)
+        .stderr_contains("assessment area `RDM` is out of scope (assessment.xlsx, sheet \"RDM\": In scope is \"no\")");
+    let exclusions: String = (1..=6)
+        .map(|n| {
+            format!(
+                "\n[[exclusions]]\nrequirement = \"PR13.{n}\"\njustification = \"NUCC deploys vendor releases only.\"\n"
+            )
+        })
+        .collect();
+    let config = format!("{}{exclusions}", project.read("sms.toml"));
+    Project::config_in_place(&project, &config);
     project.run(["build", "-q"]).success();
     assert!(report_row(&project, "PR2.2").contains("| 4 | 2 | – |"), "{}", report_row(&project, "PR2.2"));
     assert!(
