@@ -105,10 +105,9 @@ fn control_table(document: &Document) -> Table {
         .filter(|(key, _)| key != "title")
         .map(|(key, value)| {
             TableRow::new(vec![
-                TableCell::new()
-                    .width(LABEL, WidthType::Dxa)
-                    .shading(Shading::new().fill("F5F7FA"))
-                    .add_paragraph(Paragraph::new().style("TableHeading").add_run(Run::new().add_text(field_label(key)))),
+                TableCell::new().width(LABEL, WidthType::Dxa).shading(Shading::new().fill("F5F7FA")).add_paragraph(
+                    Paragraph::new().style("TableHeading").add_run(Run::new().add_text(field_label(key))),
+                ),
                 TableCell::new()
                     .width(TEXT_WIDTH - LABEL, WidthType::Dxa)
                     .add_paragraph(Paragraph::new().style("TableText").add_run(Run::new().add_text(value))),
@@ -116,9 +115,7 @@ fn control_table(document: &Document) -> Table {
             .cant_split()
         })
         .collect();
-    styled(Table::new(rows))
-        .set_grid(vec![LABEL, TEXT_WIDTH - LABEL])
-        .width(TEXT_WIDTH, WidthType::Dxa)
+    styled(Table::new(rows)).set_grid(vec![LABEL, TEXT_WIDTH - LABEL]).width(TEXT_WIDTH, WidthType::Dxa)
 }
 
 const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";
@@ -159,8 +156,7 @@ pub(super) fn header_xml(control: &Control) -> String {
     }
     let mut runs = text_run(&format!("{}  ·  ", facts.join("  ·  ")), "");
     let status = if control.status.is_empty() { "No status".to_owned() } else { capitalised(&control.status) };
-    let status_style =
-        if control.is_draft() { "<w:b/><w:bCs/><w:color w:val=\"B42318\"/>" } else { "<w:b/><w:bCs/>" };
+    let status_style = if control.is_draft() { "<w:b/><w:bCs/><w:color w:val=\"B42318\"/>" } else { "<w:b/><w:bCs/>" };
     runs.push_str(&text_run(&status, status_style));
     if !control.classification.is_empty() {
         runs.push_str(&text_run(&format!("  ·  {}", capitalised(&control.classification)), ""));
@@ -221,10 +217,7 @@ pub(super) fn contents_xml(headings: &[Heading]) -> String {
         <w:r><w:instrText xml:space=\"preserve\"> TOC \\o \"1-3\" \\h \\z \\u </w:instrText></w:r>\
         <w:r><w:fldChar w:fldCharType=\"separate\"/></w:r>";
     let end = "<w:r><w:fldChar w:fldCharType=\"end\"/></w:r>";
-    let mut xml = format!(
-        "<w:p><w:pPr><w:pStyle w:val=\"TOCHeading\"/></w:pPr>{}</w:p>",
-        text_run("Contents", "")
-    );
+    let mut xml = format!("<w:p><w:pPr><w:pStyle w:val=\"TOCHeading\"/></w:pPr>{}</w:p>", text_run("Contents", ""));
     if entries.is_empty() {
         xml.push_str(&format!(
             "<w:p><w:pPr><w:pStyle w:val=\"TOC1\"/></w:pPr>{begin}{}{end}</w:p>",

@@ -5,9 +5,7 @@
 //! pictures to [`super::picture`]; `[TO BE COMPLETED: …]` gets the `Placeholder` style,
 //! so a gap stands out on paper as it does in `check`.
 
-use docx_rs::{
-    Hyperlink, HyperlinkType, IndentLevel, NumberingId, Paragraph, Pic, Run, RunFonts, Shading, Table,
-};
+use docx_rs::{Hyperlink, HyperlinkType, IndentLevel, NumberingId, Paragraph, Pic, Run, RunFonts, Shading, Table};
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 
 use super::numbering::{ListInstance, ListKind};
@@ -275,7 +273,9 @@ impl Converter<'_> {
             Tag::Strong => self.inline.bold += 1,
             Tag::Strikethrough => self.inline.strike += 1,
             Tag::Link { dest_url, .. } => self.link = Some((dest_url.to_string(), Vec::new())),
-            Tag::Image { dest_url, .. } => self.image = Some(Image { target: dest_url.to_string(), alt: String::new() }),
+            Tag::Image { dest_url, .. } => {
+                self.image = Some(Image { target: dest_url.to_string(), alt: String::new() })
+            }
             _ => {}
         }
     }
@@ -386,9 +386,11 @@ impl Converter<'_> {
         let pic = Pic::new_with_dimensions(picture.png, picture.width_px, picture.height_px)
             .id(format!("rIdImage{number}"))
             .size(width, height);
-        self.blocks.push(Block::Paragraph(Box::new(Paragraph::new().style("Figure").add_run(Run::new().add_image(pic)))));
+        self.blocks
+            .push(Block::Paragraph(Box::new(Paragraph::new().style("Figure").add_run(Run::new().add_image(pic)))));
         let caption = if alt.is_empty() { format!("Figure {number}") } else { format!("Figure {number}: {alt}") };
-        self.blocks.push(Block::Paragraph(Box::new(Paragraph::new().style("Caption").add_run(Run::new().add_text(caption)))));
+        self.blocks
+            .push(Block::Paragraph(Box::new(Paragraph::new().style("Caption").add_run(Run::new().add_text(caption)))));
         self.alt_texts.push(alt);
     }
 

@@ -153,6 +153,9 @@ mod tests {
     #[test]
     fn relationships_are_sorted() {
         let xml = "<Relationships><Relationship Id=\"b\" /><Relationship Id=\"a\" /></Relationships>";
-        assert_eq!(sorted_relationships(xml), "<Relationships><Relationship Id=\"a\" /><Relationship Id=\"b\" /></Relationships>");
+        assert_eq!(
+            sorted_relationships(xml),
+            "<Relationships><Relationship Id=\"a\" /><Relationship Id=\"b\" /></Relationships>"
+        );
     }
 }

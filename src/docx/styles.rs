@@ -69,7 +69,9 @@ fn heading(level: usize, size: usize, before: usize) -> String {
             "<w:keepNext/><w:keepLines/><w:spacing w:before=\"{before}\" w:after=\"80\"/><w:outlineLvl w:val=\"{}\"/>",
             level - 1
         ),
-        &format!("<w:b/><w:bCs/><w:color w:val=\"{HEADING_COLOUR}\"/><w:sz w:val=\"{size}\"/><w:szCs w:val=\"{size}\"/>"),
+        &format!(
+            "<w:b/><w:bCs/><w:color w:val=\"{HEADING_COLOUR}\"/><w:sz w:val=\"{size}\"/><w:szCs w:val=\"{size}\"/>"
+        ),
     )
 }
 
@@ -98,10 +100,9 @@ pub(super) fn styles_xml() -> String {
     let borders: String = ["top", "left", "bottom", "right", "insideH", "insideV"].iter().map(|s| border(s)).collect();
     let styles = [
         // The default paragraph style, once, marked as the default.
-        format!(
-            "<w:style w:type=\"paragraph\" w:default=\"1\" w:styleId=\"Normal\"><w:name w:val=\"Normal\"/><w:qFormat/>\
-             <w:pPr><w:spacing w:after=\"120\" w:line=\"276\" w:lineRule=\"auto\"/></w:pPr><w:rPr/></w:style>"
-        ),
+        "<w:style w:type=\"paragraph\" w:default=\"1\" w:styleId=\"Normal\"><w:name w:val=\"Normal\"/><w:qFormat/>\
+         <w:pPr><w:spacing w:after=\"120\" w:line=\"276\" w:lineRule=\"auto\"/></w:pPr><w:rPr/></w:style>"
+        .to_owned(),
         "<w:style w:type=\"character\" w:default=\"1\" w:styleId=\"DefaultParagraphFont\">\
          <w:name w:val=\"Default Paragraph Font\"/><w:uiPriority w:val=\"1\"/><w:semiHidden/><w:unhideWhenUsed/></w:style>"
             .to_owned(),

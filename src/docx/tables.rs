@@ -136,9 +136,7 @@ pub(super) fn styled(table: Table) -> Table {
         TableBorderPosition::InsideV,
     ]
     .into_iter()
-    .fold(TableBorders::new(), |borders, position| {
-        borders.set(TableBorder::new(position).size(4).color("BFC7D1"))
-    });
+    .fold(TableBorders::new(), |borders, position| borders.set(TableBorder::new(position).size(4).color("BFC7D1")));
     table.style("PackTable").layout(TableLayoutType::Fixed).set_borders(borders)
 }
 

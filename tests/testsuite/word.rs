@@ -105,11 +105,8 @@ fn lists_restart_bullets_are_bullets_and_the_style_sheet_has_one_default_normal(
     assert!(bullets.contains("<w:numFmt w:val=\"bullet\"/><w:lvlText w:val=\"•\"/>"), "{bullets}");
     assert!(!bullets.contains("decimal"), "bullet levels are bullets");
     // Every list of the document is an instance of its own, starting afresh.
-    let used: std::collections::BTreeSet<&str> = body
-        .split("<w:numId w:val=\"")
-        .skip(1)
-        .filter_map(|rest| rest.split('"').next())
-        .collect();
+    let used: std::collections::BTreeSet<&str> =
+        body.split("<w:numId w:val=\"").skip(1).filter_map(|rest| rest.split('"').next()).collect();
     assert!(used.len() >= 3, "the capacity plan has several lists: {used:?}");
     for id in &used {
         let instance = format!("<w:num w:numId=\"{id}\">");
@@ -171,8 +168,12 @@ fn word_files_are_controlled_documents() {
     assert!(body.contains("descr=\"Maturity per area"), "alt text");
     let file = std::fs::File::open(project.path(report)).expect("report");
     let mut archive = zip::ZipArchive::new(file).expect("zip");
-    let media: Vec<String> =
-        archive.file_names().filter_map(|n| n.ok()).filter(|n| n.starts_with("word/media/")).map(|n| n.into_owned()).collect();
+    let media: Vec<String> = archive
+        .file_names()
+        .filter_map(|n| n.ok())
+        .filter(|n| n.starts_with("word/media/"))
+        .map(|n| n.into_owned())
+        .collect();
     assert_eq!(media.len(), 1, "{media:?}");
     let mut png = Vec::new();
     archive.by_name(&media[0]).expect("media").read_to_end(&mut png).expect("read");
@@ -216,7 +217,10 @@ fn python_docx_reads_every_word_file_as_a_controlled_document() {
 /// Converts Word files to PDF with LibreOffice, in `out`; panics if it is not installed.
 fn libreoffice_to_pdf(project: &Project, files: &[String], out: &Path) {
     let version = Command::new("libreoffice").arg("--version").output();
-    assert!(version.is_ok_and(|v| v.status.success()), "libreoffice is installed (apt-get install libreoffice-writer-nogui)");
+    assert!(
+        version.is_ok_and(|v| v.status.success()),
+        "libreoffice is installed (apt-get install libreoffice-writer-nogui)"
+    );
     let converted = Command::new("libreoffice")
         .args(["--headless", "--norestore", "--convert-to", "pdf", "--outdir"])
         .arg(out)
