@@ -92,6 +92,9 @@ pub(super) fn normalise_package(package: &[u8], parts: &Parts) -> std::io::Resul
     let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     let options = zip::write::SimpleFileOptions::default()
         .compression_method(zip::CompressionMethod::Deflated)
+        // The fastest level: XML compresses well at any level, and the Word step should
+        // cost no more than the site.
+        .compression_level(Some(1))
         .last_modified_time(zip::DateTime::default())
         .unix_permissions(0o644)
         .system(zip::System::Unix);
