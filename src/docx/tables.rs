@@ -153,8 +153,9 @@ pub(super) fn column_widths(rows: &[Vec<Cell>], columns: usize, total: usize, si
         // Everything fits on one line: share the width in proportion to the content.
         most.iter().map(|m| m * total / sum_most.max(1)).collect()
     } else if sum_least >= total {
-        // Even the words do not fit: shrink in proportion, some words will wrap.
-        least.iter().map(|l| l * total / sum_least.max(1)).collect()
+        // Even the words do not fit: the widest columns give way (their longest words
+        // will break), so narrow columns ("Mean", "Goal") keep theirs whole.
+        capped(&least, total)
     } else {
         let spare = total - sum_least;
         let wanted = (sum_most - sum_least).max(1);
@@ -168,6 +169,18 @@ pub(super) fn column_widths(rows: &[Vec<Cell>], columns: usize, total: usize, si
     widths
 }
 
+/// `widths` with every width above some cap cut down to it, the cap chosen so the sum
+/// is at most `total` (found by halving: widths are at most a few thousand).
+fn capped(widths: &[usize], total: usize) -> Vec<usize> {
+    let sum_at = |cap: usize| widths.iter().map(|w| (*w).min(cap)).sum::<usize>();
+    let (mut low, mut high) = (0, widths.iter().copied().max().unwrap_or(0));
+    while low < high {
+        let middle = (low + high).div_ceil(2);
+        if sum_at(middle) <= total { low = middle } else { high = middle - 1 }
+    }
+    widths.iter().map(|w| (*w).min(low)).collect()
+}
+
 /// What each column needs at least (its longest word) and at most (its longest cell).
 fn bounds(rows: &[Vec<Cell>], columns: usize, size: Size) -> (Vec<usize>, Vec<usize>) {
     let mut least = vec![CELL_PADDING; columns];
@@ -176,7 +189,8 @@ fn bounds(rows: &[Vec<Cell>], columns: usize, size: Size) -> (Vec<usize>, Vec<us
         for (column, cell) in row.iter().enumerate().take(columns) {
             let word = cell.text.split_whitespace().map(|w| w.chars().count()).max().unwrap_or(0);
             let length = cell.text.chars().count();
-            least[column] = least[column].max(word.min(LONGEST_WORD) * size.word_character + CELL_PADDING);
+            // One character to spare: a bold heading in a wider fallback font still fits.
+            least[column] = least[column].max((word.min(LONGEST_WORD) + 1) * size.word_character + CELL_PADDING);
             most[column] = most[column].max(length * size.character + CELL_PADDING);
         }
     }
@@ -204,8 +218,17 @@ mod tests {
         ];
         let widths = column_widths(&rows, 3, TEXT_WIDTH, NORMAL);
         assert_eq!(widths.iter().sum::<usize>(), TEXT_WIDTH);
-        assert!(widths[1] >= "Management".len() * NORMAL.word_character + CELL_PADDING, "{widths:?}");
+        assert!(widths[1] >= ("Management".len() + 1) * NORMAL.word_character + CELL_PADDING, "{widths:?}");
         assert!(widths[0] < widths[1] && widths[1] < widths[2], "{widths:?}");
+    }
+
+    #[test]
+    fn when_words_do_not_fit_the_widest_columns_give_way() {
+        assert_eq!(capped(&[500, 2000, 3000], 4000), vec![500, 1750, 1750]);
+        let rows = vec![vec![cell("Mean"), cell(&"Accountability ".repeat(3)), cell("Responsibilities")]];
+        let widths = column_widths(&rows, 3, 2500, NORMAL);
+        assert_eq!(widths.iter().sum::<usize>(), 2500);
+        assert_eq!(widths[0], 5 * NORMAL.word_character + CELL_PADDING, "{widths:?}");
     }
 
     #[test]
