@@ -1,13 +1,17 @@
 //! Markdown → Word body: pulldown-cmark events turned into docx-rs paragraphs and
-//! tables. Headings get Word's heading styles (so the navigation pane and a table of
-//! contents work), lists get real Word numbering (nested), tables get a header row.
+//! tables. Headings get Word's heading styles (so the navigation pane and the contents
+//! work) and a bookmark each; every list gets a Word numbering instance of its own (so
+//! it restarts) and nested lists the next level; tables go to [`super::tables`];
+//! pictures to [`super::picture`]; `[TO BE COMPLETED: …]` gets the `Placeholder` style,
+//! so a gap stands out on paper as it does in `check`.
 
-use docx_rs::{
-    AbstractNumbering, Hyperlink, HyperlinkType, IndentLevel, Level, LevelJc, LevelText, NumberFormat, Numbering,
-    NumberingId, Paragraph, Run, RunFonts, Shading, SpecialIndentType, Start, Table, TableCell, TableRow, WidthType,
-};
+use docx_rs::{Hyperlink, HyperlinkType, IndentLevel, NumberingId, Paragraph, Pic, Run, RunFonts, Shading, Table};
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 
+use super::numbering::{ListInstance, ListKind};
+use super::picture::Picture;
+use super::styles::MONOSPACE;
+use super::tables::{Cell, TEXT_WIDTH, TableState, build_table};
 use crate::document::markdown_options as options;
 
 /// A block of the Word body, in order.
@@ -16,15 +20,35 @@ pub(super) enum Block {
     Table(Box<Table>),
 }
 
-/// The converted body and the numbering definitions its lists need.
-pub(super) struct Body {
-    pub(super) blocks: Vec<Block>,
-    pub(super) abstract_numberings: Vec<AbstractNumbering>,
-    pub(super) numberings: Vec<Numbering>,
+/// A heading of the body, for the contents on the control page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(super) struct Heading {
+    /// The Word heading level, 1 to 4.
+    pub(super) level: usize,
+    pub(super) text: String,
+    pub(super) bookmark: String,
 }
 
-pub(super) const MONOSPACE: &str = "Consolas";
-const BULLET_ABSTRACT: usize = 1;
+/// The converted body, with what the rest of the package needs to know about it.
+pub(super) struct Body {
+    pub(super) blocks: Vec<Block>,
+    /// The lists, in order: list `n` is Word numbering instance `n + 1`.
+    pub(super) lists: Vec<ListInstance>,
+    pub(super) headings: Vec<Heading>,
+    /// The alt text of each picture, in order (docx-rs cannot write it).
+    pub(super) alt_texts: Vec<String>,
+}
+
+/// How the converter reaches outside the Markdown text.
+pub(super) struct Context<'a> {
+    /// How links to other documents of the pack are written (`.md` → `.docx`).
+    pub(super) rewrite_link: &'a dyn Fn(&str) -> Option<String>,
+    /// The picture a Markdown image refers to, if it can be shown.
+    pub(super) picture: &'a dyn Fn(&str) -> Option<Picture>,
+}
+
+/// The mark that opens a placeholder the config did not fill (see `crate::placeholder`).
+const PLACEHOLDER: &str = "[TO BE COMPLETED";
 
 #[derive(Default)]
 struct Inline {
@@ -33,14 +57,16 @@ struct Inline {
     strike: usize,
 }
 
+/// A list being read: its Word numbering instance.
 struct List {
-    numbering: usize,
+    num_id: usize,
+    kind: ListKind,
 }
 
-struct TableState {
-    rows: Vec<Vec<Paragraph>>,
-    head_rows: usize,
-    in_head: bool,
+/// A picture being read: where it points and its alt text so far.
+struct Image {
+    target: String,
+    alt: String,
 }
 
 struct Converter<'a> {
@@ -49,26 +75,35 @@ struct Converter<'a> {
     inline: Inline,
     link: Option<(String, Vec<Run>)>,
     lists: Vec<List>,
-    next_numbering: usize,
-    abstract_numberings: Vec<AbstractNumbering>,
-    numberings: Vec<Numbering>,
+    list_instances: Vec<ListInstance>,
+    /// The next paragraph is the first of a list item: it carries the number or bullet.
+    item_starts: bool,
     table: Option<TableState>,
+    /// The plain text of the table cell being read, for its column's width.
+    cell_text: Option<String>,
     quote: usize,
     code_block: bool,
-    /// How links to other documents of the pack are written (`.md` → `.docx`).
-    rewrite_link: &'a dyn Fn(&str) -> Option<String>,
+    context: &'a Context<'a>,
+    /// Text events are gathered until the next other event: pulldown-cmark splits
+    /// `[TO BE COMPLETED: …]` at its brackets, and the placeholder is found whole.
+    pending: String,
+    /// Inside a placeholder (it may span emphasis or a line break).
+    in_placeholder: bool,
     /// The text of the heading being read, for its bookmark.
-    heading: Option<String>,
+    heading: Option<(usize, String)>,
+    headings: Vec<Heading>,
     /// Heading anchors as the site makes them ([`crate::outline`]), so a link to
     /// `doc.md#anchor` lands on the same heading in Word.
     anchors: crate::outline::Anchors,
     next_bookmark: usize,
+    image: Option<Image>,
+    alt_texts: Vec<String>,
 }
 
 /// `title` is the document's first-level heading when the caller took it out of
 /// `markdown` (Word shows it as the title): it still counts for the anchors, so the
 /// other headings get the anchors the site gives them.
-pub(super) fn convert(markdown: &str, rewrite_link: &dyn Fn(&str) -> Option<String>, title: Option<&str>) -> Body {
+pub(super) fn convert(markdown: &str, context: &Context<'_>, title: Option<&str>) -> Body {
     let mut anchors = crate::outline::Anchors::default();
     if let Some(title) = title {
         anchors.next(title);
@@ -79,25 +114,32 @@ pub(super) fn convert(markdown: &str, rewrite_link: &dyn Fn(&str) -> Option<Stri
         inline: Inline::default(),
         link: None,
         lists: Vec::new(),
-        next_numbering: 2,
-        abstract_numberings: vec![bullets()],
-        numberings: vec![Numbering::new(BULLET_ABSTRACT, BULLET_ABSTRACT)],
+        list_instances: Vec::new(),
+        item_starts: false,
         table: None,
+        cell_text: None,
         quote: 0,
         code_block: false,
-        rewrite_link,
+        context,
+        pending: String::new(),
+        in_placeholder: false,
         heading: None,
+        headings: Vec::new(),
         anchors,
         next_bookmark: 1,
+        image: None,
+        alt_texts: Vec::new(),
     };
     for event in Parser::new_ext(markdown, options()) {
         converter.event(event);
     }
+    converter.flush_text();
     converter.finish_paragraph();
     Body {
         blocks: converter.blocks,
-        abstract_numberings: converter.abstract_numberings,
-        numberings: converter.numberings,
+        lists: converter.list_instances,
+        headings: converter.headings,
+        alt_texts: converter.alt_texts,
     }
 }
 
@@ -116,46 +158,34 @@ pub(crate) fn bookmark(anchor: &str) -> String {
     format!("{}_{}", &name[..31], &hash[..8])
 }
 
-fn bullets() -> AbstractNumbering {
-    let symbols = ["•", "◦", "▪", "•", "◦", "▪"];
-    symbols.iter().enumerate().fold(AbstractNumbering::new(BULLET_ABSTRACT), |numbering, (level, symbol)| {
-        numbering.add_level(
-            Level::new(
-                level,
-                Start::new(1),
-                NumberFormat::new("bullet"),
-                LevelText::new(*symbol),
-                LevelJc::new("left"),
-            )
-            .indent(Some(360 * (level as i32 + 1)), Some(SpecialIndentType::Hanging(360)), None, None),
-        )
-    })
-}
-
-fn decimal(id: usize) -> AbstractNumbering {
-    (0..6).fold(AbstractNumbering::new(id), |numbering, level| {
-        let text = (1..=level + 1).map(|l| format!("%{l}.")).collect::<String>();
-        numbering.add_level(
-            Level::new(level, Start::new(1), NumberFormat::new("decimal"), LevelText::new(text), LevelJc::new("left"))
-                .indent(Some(360 * (level as i32 + 1) + 180), Some(SpecialIndentType::Hanging(540)), None, None),
-        )
-    })
-}
-
 impl Converter<'_> {
     fn event(&mut self, event: Event<'_>) {
+        if !matches!(event, Event::Text(_)) {
+            self.flush_text();
+        }
         match event {
             Event::Start(tag) => self.start(tag),
             Event::End(tag) => self.end(tag),
             Event::Text(text) => {
-                if let Some(heading) = &mut self.heading {
+                if let Some(image) = &mut self.image {
+                    image.alt.push_str(&text);
+                    return;
+                }
+                if let Some((_, heading)) = &mut self.heading {
                     heading.push_str(&text);
                 }
-                self.text(&text)
+                self.pending.push_str(&text);
             }
             Event::Code(text) => {
-                if let Some(heading) = &mut self.heading {
+                if let Some(image) = &mut self.image {
+                    image.alt.push_str(&text);
+                    return;
+                }
+                if let Some((_, heading)) = &mut self.heading {
                     heading.push_str(&text);
+                }
+                if let Some(cell) = &mut self.cell_text {
+                    cell.push_str(&text);
                 }
                 let run = self
                     .run(&text)
@@ -181,14 +211,16 @@ impl Converter<'_> {
             Tag::Paragraph => self.open_paragraph(),
             Tag::Heading { level, .. } => {
                 self.finish_paragraph();
-                let style = match level {
-                    HeadingLevel::H1 => "Heading1",
-                    HeadingLevel::H2 => "Heading2",
-                    HeadingLevel::H3 => "Heading3",
-                    _ => "Heading4",
+                // The first-level heading is the title (see `control`): sections start
+                // at Word's Heading 1, as in any Word report.
+                let level = match level {
+                    HeadingLevel::H1 | HeadingLevel::H2 => 1,
+                    HeadingLevel::H3 => 2,
+                    HeadingLevel::H4 => 3,
+                    _ => 4,
                 };
-                self.paragraph = Some(Paragraph::new().style(style));
-                self.heading = Some(String::new());
+                self.paragraph = Some(Paragraph::new().style(&format!("Heading{level}")));
+                self.heading = Some((level, String::new()));
             }
             Tag::BlockQuote(_) => {
                 self.finish_paragraph();
@@ -200,26 +232,27 @@ impl Converter<'_> {
             }
             Tag::List(first) => {
                 self.finish_paragraph();
-                let numbering = match first {
-                    Some(_) => {
-                        // Each ordered list gets its own definition, so it starts at 1.
-                        let id = self.next_numbering;
-                        self.next_numbering += 1;
-                        self.abstract_numberings.push(decimal(id));
-                        self.numberings.push(Numbering::new(id, id));
-                        id
+                let kind = if first.is_some() { ListKind::Ordered } else { ListKind::Bullet };
+                // A list nested in a list of its kind is that list's next level; any
+                // other list is a numbering instance of its own, so it starts afresh.
+                let num_id = match self.lists.last() {
+                    Some(parent) if parent.kind == kind && first.is_none_or(|n| n == 1) => parent.num_id,
+                    _ => {
+                        let level = self.lists.len();
+                        self.list_instances.push(ListInstance { kind, level, start: first.unwrap_or(1) });
+                        self.list_instances.len()
                     }
-                    None => BULLET_ABSTRACT,
                 };
-                self.lists.push(List { numbering });
+                self.lists.push(List { num_id, kind });
             }
             Tag::Item => {
                 self.finish_paragraph();
+                self.item_starts = true;
                 self.open_paragraph();
             }
             Tag::Table(_) => {
                 self.finish_paragraph();
-                self.table = Some(TableState { rows: Vec::new(), head_rows: 0, in_head: false });
+                self.table = Some(TableState::default());
             }
             Tag::TableHead => {
                 if let Some(table) = &mut self.table {
@@ -232,12 +265,17 @@ impl Converter<'_> {
                     table.rows.push(Vec::new());
                 }
             }
-            Tag::TableCell => self.paragraph = Some(Paragraph::new().style("TableText")),
+            Tag::TableCell => {
+                self.paragraph = Some(Paragraph::new().style("TableText"));
+                self.cell_text = Some(String::new());
+            }
             Tag::Emphasis => self.inline.italic += 1,
             Tag::Strong => self.inline.bold += 1,
             Tag::Strikethrough => self.inline.strike += 1,
             Tag::Link { dest_url, .. } => self.link = Some((dest_url.to_string(), Vec::new())),
-            Tag::Image { dest_url, .. } => self.text(&format!("[picture: {dest_url}] ")),
+            Tag::Image { dest_url, .. } => {
+                self.image = Some(Image { target: dest_url.to_string(), alt: String::new() })
+            }
             _ => {}
         }
     }
@@ -246,13 +284,17 @@ impl Converter<'_> {
         match tag {
             TagEnd::Heading(_) => {
                 // Every heading is a bookmark named after its anchor: the target of
-                // links to its section from other documents (the compliance matrix).
-                let anchor = self.anchors.next(&self.heading.take().unwrap_or_default());
+                // links to its section from other documents (the compliance matrix)
+                // and of the contents.
+                let (level, text) = self.heading.take().unwrap_or_default();
+                let anchor = self.anchors.next(&text);
+                let name = bookmark(&anchor);
                 let id = self.next_bookmark;
                 self.next_bookmark += 1;
                 if let Some(paragraph) = self.paragraph.take() {
-                    self.paragraph = Some(paragraph.add_bookmark_start(id, bookmark(&anchor)).add_bookmark_end(id));
+                    self.paragraph = Some(paragraph.add_bookmark_start(id, &name).add_bookmark_end(id));
                 }
+                self.headings.push(Heading { level, text: text.trim().to_owned(), bookmark: name });
                 self.finish_paragraph();
             }
             TagEnd::Paragraph | TagEnd::Item => self.finish_paragraph(),
@@ -270,8 +312,9 @@ impl Converter<'_> {
             }
             TagEnd::TableCell => {
                 let paragraph = self.paragraph.take().unwrap_or_default();
+                let text = self.cell_text.take().unwrap_or_default();
                 if let Some(row) = self.table.as_mut().and_then(|t| t.rows.last_mut()) {
-                    row.push(paragraph);
+                    row.push(Cell { paragraph, text });
                 }
             }
             TagEnd::TableHead => {
@@ -288,46 +331,86 @@ impl Converter<'_> {
             TagEnd::Emphasis => self.inline.italic = self.inline.italic.saturating_sub(1),
             TagEnd::Strong => self.inline.bold = self.inline.bold.saturating_sub(1),
             TagEnd::Strikethrough => self.inline.strike = self.inline.strike.saturating_sub(1),
-            TagEnd::Link => {
-                if let Some((target, runs)) = self.link.take() {
-                    let link = match (self.rewrite_link)(&target) {
-                        Some(url) => {
-                            // A section of this document is a bookmark here; of another
-                            // document, that file's bookmark.
-                            let hyperlink = match url.split_once('#') {
-                                Some(("", anchor)) => Hyperlink::new(bookmark(anchor), HyperlinkType::Anchor),
-                                Some((file, anchor)) => {
-                                    Hyperlink::new(format!("{file}#{}", bookmark(anchor)), HyperlinkType::External)
-                                }
-                                None => Hyperlink::new(url, HyperlinkType::External),
-                            };
-                            runs.into_iter()
-                                .fold(hyperlink, |link, run| link.add_run(run.color("1F5F99").underline("single")))
-                        }
-                        None => {
-                            for run in runs {
-                                self.push_run(run);
-                            }
-                            return;
-                        }
-                    };
-                    let paragraph = self.paragraph.take().unwrap_or_else(|| self.new_paragraph());
-                    self.paragraph = Some(paragraph.add_hyperlink(link));
-                }
-            }
+            TagEnd::Link => self.end_link(),
+            TagEnd::Image => self.end_image(),
             _ => {}
         }
     }
 
-    fn new_paragraph(&self) -> Paragraph {
+    fn end_link(&mut self) {
+        let Some((target, runs)) = self.link.take() else { return };
+        let link = match (self.context.rewrite_link)(&target) {
+            Some(url) => {
+                // A section of this document is a bookmark here; of another document,
+                // that file's bookmark.
+                let hyperlink = match url.split_once('#') {
+                    Some(("", anchor)) => Hyperlink::new(bookmark(anchor), HyperlinkType::Anchor),
+                    Some((file, anchor)) => {
+                        Hyperlink::new(format!("{file}#{}", bookmark(anchor)), HyperlinkType::External)
+                    }
+                    None => Hyperlink::new(url, HyperlinkType::External),
+                };
+                runs.into_iter().fold(hyperlink, |link, run| link.add_run(run.color("1F5F99").underline("single")))
+            }
+            None => {
+                for run in runs {
+                    self.push_run(run);
+                }
+                return;
+            }
+        };
+        let paragraph = self.paragraph.take().unwrap_or_else(|| self.new_paragraph());
+        self.paragraph = Some(paragraph.add_hyperlink(link));
+    }
+
+    /// A picture is a paragraph of its own, with its alt text as the caption below it;
+    /// one that cannot be shown leaves its alt text in the text.
+    fn end_image(&mut self) {
+        let Some(image) = self.image.take() else { return };
+        let alt = image.alt.trim().to_owned();
+        let Some(picture) = (self.context.picture)(&image.target) else {
+            let shown = if alt.is_empty() { image.target } else { alt };
+            self.text(&format!("[Figure: {shown}]"));
+            return;
+        };
+        if self.table.is_some() {
+            // A table cell holds text only here; the caption says what is missing.
+            self.text(&format!("[Figure: {alt}]"));
+            return;
+        }
+        self.finish_paragraph();
+        let number = self.alt_texts.len() + 1;
+        // docx-rs numbers pictures with a counter shared by the whole process; ours
+        // counts per document, so the same Markdown gives the same file.
+        let (width, height) = fit(&picture);
+        let pic = Pic::new_with_dimensions(picture.png, picture.width_px, picture.height_px)
+            .id(format!("rIdImage{number}"))
+            .size(width, height);
+        self.blocks
+            .push(Block::Paragraph(Box::new(Paragraph::new().style("Figure").add_run(Run::new().add_image(pic)))));
+        let caption = if alt.is_empty() { format!("Figure {number}") } else { format!("Figure {number}: {alt}") };
+        self.blocks
+            .push(Block::Paragraph(Box::new(Paragraph::new().style("Caption").add_run(Run::new().add_text(caption)))));
+        self.alt_texts.push(alt);
+    }
+
+    fn new_paragraph(&mut self) -> Paragraph {
         let mut paragraph = Paragraph::new();
         if self.code_block {
             paragraph = paragraph.style("Code");
         } else if self.quote > 0 {
             paragraph = paragraph.style("Quote");
+        } else if !self.lists.is_empty() {
+            paragraph = paragraph.style("ListParagraph");
         }
         if let Some(list) = self.lists.last() {
-            paragraph = paragraph.numbering(NumberingId::new(list.numbering), IndentLevel::new(self.lists.len() - 1));
+            let level = self.lists.len() - 1;
+            if std::mem::take(&mut self.item_starts) {
+                paragraph = paragraph.numbering(NumberingId::new(list.num_id), IndentLevel::new(level));
+            } else if !self.code_block {
+                // A further paragraph of an item lines up with its text, unnumbered.
+                paragraph = paragraph.indent(Some(360 * (level as i32 + 1)), None, None, None);
+            }
         }
         paragraph
     }
@@ -339,6 +422,7 @@ impl Converter<'_> {
     }
 
     fn finish_paragraph(&mut self) {
+        self.flush_text();
         if self.table.is_some() {
             return; // cells are collected by the table
         }
@@ -362,7 +446,20 @@ impl Converter<'_> {
         run
     }
 
+    /// Text gathered from consecutive text events, as runs: placeholders get their
+    /// style.
+    fn flush_text(&mut self) {
+        if self.pending.is_empty() {
+            return;
+        }
+        let text = std::mem::take(&mut self.pending);
+        self.text(&text);
+    }
+
     fn text(&mut self, text: &str) {
+        if let Some(cell) = &mut self.cell_text {
+            cell.push_str(text);
+        }
         if self.code_block {
             // One Word paragraph per line keeps the layout of code.
             for (index, line) in text.split('\n').enumerate() {
@@ -378,8 +475,46 @@ impl Converter<'_> {
             }
             return;
         }
-        let run = self.run(text);
-        self.push_run(run);
+        for (segment, placeholder) in self.split_placeholders(text) {
+            let run = self.run(segment);
+            self.push_run(if placeholder { run.style("Placeholder") } else { run });
+        }
+    }
+
+    /// `text` cut where placeholders open and close, each piece with whether it is
+    /// part of a placeholder (one may have opened in earlier text).
+    fn split_placeholders<'t>(&mut self, text: &'t str) -> Vec<(&'t str, bool)> {
+        let mut pieces = Vec::new();
+        let mut rest = text;
+        while !rest.is_empty() {
+            if self.in_placeholder {
+                match rest.find(']') {
+                    Some(end) => {
+                        pieces.push((&rest[..=end], true));
+                        rest = &rest[end + 1..];
+                        self.in_placeholder = false;
+                    }
+                    None => {
+                        pieces.push((rest, true));
+                        rest = "";
+                    }
+                }
+            } else {
+                match rest.find(PLACEHOLDER) {
+                    Some(0) => self.in_placeholder = true,
+                    Some(start) => {
+                        pieces.push((&rest[..start], false));
+                        rest = &rest[start..];
+                        self.in_placeholder = true;
+                    }
+                    None => {
+                        pieces.push((rest, false));
+                        rest = "";
+                    }
+                }
+            }
+        }
+        pieces
     }
 
     fn push_run(&mut self, run: Run) {
@@ -387,33 +522,67 @@ impl Converter<'_> {
             runs.push(run);
             return;
         }
-        let paragraph = self.paragraph.take().unwrap_or_else(|| self.new_paragraph());
+        let paragraph = match self.paragraph.take() {
+            Some(paragraph) => paragraph,
+            None => self.new_paragraph(),
+        };
         self.paragraph = Some(paragraph.add_run(run));
     }
 }
 
-fn build_table(table: TableState) -> Table {
-    let columns = table.rows.iter().map(Vec::len).max().unwrap_or(1).max(1);
-    // A4 text width is about 9000 twentieths of a point; share it evenly.
-    let width = 9000 / columns;
-    let rows: Vec<TableRow> = table
-        .rows
-        .into_iter()
-        .enumerate()
-        .map(|(index, cells)| {
-            let header = index < table.head_rows;
-            let mut cells: Vec<TableCell> = cells
-                .into_iter()
-                .map(|paragraph| {
-                    let cell = TableCell::new().add_paragraph(paragraph).width(width, WidthType::Dxa);
-                    if header { cell.shading(Shading::new().fill("E8F0F8")) } else { cell }
-                })
-                .collect();
-            while cells.len() < columns {
-                cells.push(TableCell::new().add_paragraph(Paragraph::new()).width(width, WidthType::Dxa));
-            }
-            TableRow::new(cells)
-        })
-        .collect();
-    Table::new(rows).set_grid(vec![width; columns]).width(9000, WidthType::Dxa)
+/// The size to show a picture at, in EMU: its own, or the text width if it is wider.
+fn fit(picture: &Picture) -> (u32, u32) {
+    const EMU_PER_PX: u64 = 9525;
+    const EMU_PER_TWIP: u64 = 635;
+    let width = u64::from(picture.width_px) * EMU_PER_PX;
+    let height = u64::from(picture.height_px) * EMU_PER_PX;
+    let widest = TEXT_WIDTH as u64 * EMU_PER_TWIP;
+    let (width, height) = if width > widest { (widest, height * widest / width.max(1)) } else { (width, height) };
+    (u32::try_from(width).unwrap_or(u32::MAX), u32::try_from(height).unwrap_or(u32::MAX))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn body(markdown: &str) -> Body {
+        let context = Context { rewrite_link: &|_| None, picture: &|_| None };
+        convert(markdown, &context, None)
+    }
+
+    #[test]
+    fn every_list_is_an_instance_of_its_own_and_nested_lists_go_a_level_down() {
+        let lists = body("- a\n- b\n  - c\n\ntext\n\n1. one\n2. two\n   - x\n\npara\n\n- again\n").lists;
+        let kinds: Vec<(ListKind, usize)> = lists.iter().map(|l| (l.kind, l.level)).collect();
+        assert_eq!(
+            kinds,
+            [(ListKind::Bullet, 0), (ListKind::Ordered, 0), (ListKind::Bullet, 1), (ListKind::Bullet, 0)]
+        );
+    }
+
+    #[test]
+    fn placeholders_are_found_across_text_events_and_styled() {
+        let mut converter_body = body("Investment: [TO BE COMPLETED: capacity *investments*] and more.");
+        let Some(Block::Paragraph(paragraph)) = converter_body.blocks.pop() else { panic!("a paragraph") };
+        let xml = String::from_utf8(docx_rs::BuildXML::build(paragraph.as_ref())).unwrap_or_default();
+        assert_eq!(xml.matches("<w:rStyle w:val=\"Placeholder\" />").count(), 3, "{xml}");
+        assert!(xml.contains("and more."));
+    }
+
+    #[test]
+    fn headings_are_collected_for_the_contents() {
+        let headings = body("## 1. Scope\n\ntext\n\n### Details\n").headings;
+        assert_eq!(headings.len(), 2);
+        assert_eq!((headings[0].level, headings[0].text.as_str()), (1, "1. Scope"));
+        assert_eq!(headings[1].level, 2);
+        assert!(headings[1].bookmark.starts_with("s_"));
+    }
+
+    #[test]
+    fn a_picture_that_cannot_be_shown_leaves_its_alt_text() {
+        let mut converted = body("![Maturity per area](chart.svg)");
+        let Some(Block::Paragraph(paragraph)) = converted.blocks.pop() else { panic!("a paragraph") };
+        let xml = String::from_utf8(docx_rs::BuildXML::build(paragraph.as_ref())).unwrap_or_default();
+        assert!(xml.contains("[Figure: Maturity per area]"), "{xml}");
+    }
 }

@@ -1,31 +1,36 @@
 //! Word export: one `.docx` per document in `docx/`, made from the Markdown *as it
 //! stands on disk* (edits included), in pure Rust with docx-rs: no pandoc, no LaTeX.
+//! The files go to boards, customers and auditors, so they are controlled documents,
+//! not conversions.
 //!
-//! Each file opens with the title and the document-control table, carries the
-//! organisation and document id in the page header and the FitSM attribution with the
-//! page number in the footer of every page, and has its properties set (title, author =
-//! document owner, subject). docx-rs cannot set those properties and stamps its zip
-//! entries with the current time, so the package is re-zipped here with our
-//! `docProps/core.xml` and fixed timestamps: the same Markdown gives the same bytes.
+//! The work is split by what it makes:
+//! - [`convert`]: the Markdown body as Word paragraphs, lists and tables ([`tables`]),
+//!   pictures ([`picture`]: SVG drawn as PNG);
+//! - [`control`]: the control page (title, control table, DRAFT banner, contents),
+//!   header and footer, core and custom properties;
+//! - [`styles`] and [`numbering`]: the style sheet and the list definitions;
+//! - [`package`]: docx-rs writes the package; this puts in the parts docx-rs cannot
+//!   write and re-zips with fixed timestamps, so the same Markdown gives the same bytes.
 
+mod control;
 mod convert;
+mod numbering;
+mod package;
+mod picture;
 mod styles;
+mod tables;
 
-use std::collections::BTreeSet;
-use std::io::{Read, Write};
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 
-use docx_rs::{
-    AlignmentType, Docx, Footer, Header, PageMargin, PageNum, Paragraph, Run, Shading, Table, TableCell, TableRow,
-    WidthType,
-};
+use docx_rs::{DocumentChild, Docx, Footer, Header, PageMargin, Paragraph};
 
-use crate::document::{Document, field_label};
+use crate::document::Document;
 use crate::error::Error;
 use crate::fs::safe_join;
 use crate::pack::documents_on_disk;
 use crate::progress::{Progress, Step};
-use crate::text::xml_escape;
+use control::Control;
 use convert::{Block, convert};
 
 /// What the Word step did.
@@ -65,7 +70,8 @@ pub fn build_docx(
         let target = safe_join(out, &relative)?;
         // Characters XML cannot hold (a control character typed into the Markdown by
         // hand) would make the whole file unreadable: the pack's one rule drops them.
-        let bytes = document_docx(&Document::parse(&crate::text::clean(text)), organisation, attribution)
+        let document = Document::parse(&crate::text::clean(text));
+        let bytes = document_docx(&document, organisation, attribution, Some((out, path.as_str())))
             .map_err(|source| Error::Write { path: target.clone(), source })?;
         if crate::fs::write_if_changed(&target, &bytes)? {
             report.written.push(relative);
@@ -118,64 +124,100 @@ impl Record {
 }
 
 /// One Word file for one document.
-pub fn document_docx(document: &Document, organisation: &str, attribution: &str) -> std::io::Result<Vec<u8>> {
-    let field = |key: &str| document.field(key).unwrap_or_default().to_owned();
+///
+/// `source` is the output folder and the document's path in it (`markdown/a/b.md`),
+/// where pictures the Markdown refers to are found; without it, pictures show their
+/// alt text.
+pub fn document_docx(
+    document: &Document,
+    organisation: &str,
+    attribution: &str,
+    source: Option<(&Path, &str)>,
+) -> std::io::Result<Vec<u8>> {
     let title = document.field("title").map(str::to_owned).unwrap_or_else(|| first_heading(&document.body));
-    let id = field("id");
+    let control = Control::new(document, title, organisation, attribution);
 
     // The title and the control table come from the front matter; the body's own
     // first-level heading would repeat the title.
     let body_markdown = strip_first_heading(&document.body);
     let rewrite = |target: &str| crate::document::retarget_link(target, "docx");
+    let picture = |target: &str| source.and_then(|(out, path)| load_picture(out, path, target));
     let heading = document.body.lines().find_map(|l| l.strip_prefix("# ")).map(str::trim);
-    let body = convert(&body_markdown, &rewrite, heading);
+    let context = convert::Context { rewrite_link: &rewrite, picture: &picture };
+    let body = convert(&body_markdown, &context, heading);
     // The title stands for the first heading: links to it land here.
-    let title_bookmark = convert::bookmark(&crate::outline::slug(heading.unwrap_or(&title)));
+    let title_bookmark = convert::bookmark(&crate::outline::slug(heading.unwrap_or(&control.title)));
 
-    let mut docx = styles::apply(Docx::new())
+    let mut docx = Docx::new()
         .page_size(11906, 16838)
         .page_margin(PageMargin::new().top(1300).bottom(1300).left(1300).right(1300).header(600).footer(600))
-        .header(
-            Header::new().add_paragraph(
-                Paragraph::new()
-                    .style("HeaderText")
-                    .align(AlignmentType::Right)
-                    .add_run(Run::new().add_text(format!("{organisation}  ·  {id}"))),
-            ),
-        )
-        .footer(
-            Footer::new().add_paragraph(
-                Paragraph::new()
-                    .style("FooterText")
-                    .add_run(Run::new().add_text(format!("{attribution}  ·  Page ")))
-                    .add_page_num(PageNum::new()),
-            ),
-        )
-        .add_paragraph(
-            Paragraph::new()
-                .style("Title")
-                .add_bookmark_start(0, title_bookmark)
-                .add_run(Run::new().add_text(&title))
-                .add_bookmark_end(0),
-        )
-        .add_table(control_table(document))
-        .add_paragraph(Paragraph::new());
-    for numbering in body.abstract_numberings {
-        docx = docx.add_abstract_numbering(numbering);
-    }
-    for numbering in body.numberings {
-        docx = docx.add_numbering(numbering);
-    }
-    for block in body.blocks {
-        docx = match block {
-            Block::Paragraph(paragraph) => docx.add_paragraph(*paragraph),
-            Block::Table(table) => docx.add_table(*table),
-        };
-    }
+        // Placeholders: the package step writes the header and footer (see `control`).
+        .header(Header::new().add_paragraph(Paragraph::new()))
+        .footer(Footer::new().add_paragraph(Paragraph::new()));
+    // Blocks go straight into the document's children: `Docx::add_paragraph` moves the
+    // whole `Docx` once per block, which dominated the time of long documents.
+    let blocks = control::control_page(document, &control, &title_bookmark).into_iter().chain(body.blocks);
+    docx.document.children.extend(blocks.map(|block| match block {
+        Block::Paragraph(paragraph) => DocumentChild::Paragraph(paragraph),
+        Block::Table(table) => DocumentChild::Table(table),
+    }));
+    // Our numbering part is always written, so the document refers to it.
+    docx.document_rels.has_numberings = true;
     let mut packed = std::io::Cursor::new(Vec::new());
     docx.build().pack(&mut packed).map_err(std::io::Error::other)?;
-    let properties = core_properties(&title, &field("owner"), &id, &field("requirements"), &field("effective_date"));
-    normalise_package(&packed.into_inner(), &properties)
+    let parts = package::Parts {
+        replace: BTreeMap::from([
+            ("word/styles.xml", styles::styles_xml()),
+            ("word/numbering.xml", numbering::numbering_xml(&body.lists)),
+            ("word/settings.xml", control::settings_xml()),
+            ("word/header1.xml", control::header_xml(&control)),
+            ("word/footer1.xml", control::footer_xml(&control)),
+            ("docProps/core.xml", control::core_xml(&control)),
+            ("docProps/custom.xml", control::custom_xml(&control)),
+        ]),
+        contents: Some((control::CONTENTS_MARK, control::contents_xml(&body.headings))),
+        alt_texts: body.alt_texts,
+    };
+    package::normalise_package(&packed.into_inner(), &parts)
+}
+
+/// Pictures larger than this are not read (the Word file would be unusable anyway).
+const LARGEST_PICTURE: u64 = 20 * 1024 * 1024;
+
+/// The picture `target` (as written in the Markdown at `markdown_path`) refers to, if it
+/// is a file of `markdown/` that can be shown: an SVG (drawn as PNG) or a PNG. Links to
+/// the web, outside `markdown/` or through a symbolic link are not followed.
+fn load_picture(out: &Path, markdown_path: &str, target: &str) -> Option<picture::Picture> {
+    let target = target.split(['#', '?']).next().unwrap_or_default();
+    if target.is_empty() || target.contains(':') || target.starts_with('/') {
+        return None;
+    }
+    let mut segments: Vec<&str> = markdown_path.split('/').collect();
+    segments.pop(); // the document's own file name
+    for segment in target.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                segments.pop()?;
+            }
+            name => segments.push(name),
+        }
+    }
+    if segments.first() != Some(&"markdown") || segments.len() < 2 {
+        return None;
+    }
+    let path = safe_join(out, &segments.join("/")).ok()?;
+    let metadata = std::fs::metadata(&path).ok()?;
+    if !metadata.is_file() || metadata.len() > LARGEST_PICTURE {
+        return None;
+    }
+    let bytes = std::fs::read(&path).ok()?;
+    let extension = path.extension()?.to_str()?.to_ascii_lowercase();
+    match extension.as_str() {
+        "svg" => picture::svg_to_png(&bytes).ok(),
+        "png" => picture::png(bytes),
+        _ => None,
+    }
 }
 
 fn first_heading(body: &str) -> String {
@@ -194,96 +236,4 @@ fn strip_first_heading(body: &str) -> String {
         })
         .collect::<Vec<_>>()
         .join("\n")
-}
-
-/// The document-control table on the first page, from the front matter.
-fn control_table(document: &Document) -> Table {
-    let rows: Vec<TableRow> = document
-        .fields
-        .iter()
-        .filter(|(key, _)| key != "title")
-        .map(|(key, value)| {
-            TableRow::new(vec![
-                TableCell::new().width(2600, WidthType::Dxa).shading(Shading::new().fill("F5F7FA")).add_paragraph(
-                    Paragraph::new().style("TableText").add_run(Run::new().add_text(field_label(key)).bold()),
-                ),
-                TableCell::new()
-                    .width(6400, WidthType::Dxa)
-                    .add_paragraph(Paragraph::new().style("TableText").add_run(Run::new().add_text(value))),
-            ])
-        })
-        .collect();
-    Table::new(rows).set_grid(vec![2600, 6400]).width(9000, WidthType::Dxa)
-}
-
-fn core_properties(title: &str, owner: &str, id: &str, requirements: &str, effective: &str) -> String {
-    let date = if effective.len() == 10 && effective.chars().all(|c| c.is_ascii_digit() || c == '-') {
-        format!("{effective}T00:00:00Z")
-    } else {
-        "1980-01-01T00:00:00Z".to_owned()
-    };
-    format!(
-        "<?xml version=\"1.0\" encoding=\"UTF-8\" standalone=\"yes\"?>\n\
-         <cp:coreProperties xmlns:cp=\"http://schemas.openxmlformats.org/package/2006/metadata/core-properties\" \
-         xmlns:dc=\"http://purl.org/dc/elements/1.1/\" xmlns:dcterms=\"http://purl.org/dc/terms/\" \
-         xmlns:dcmitype=\"http://purl.org/dc/dcmitype/\" xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">\
-         <dc:title>{}</dc:title><dc:subject>{}</dc:subject><dc:creator>{}</dc:creator>\
-         <cp:keywords>{}</cp:keywords><cp:lastModifiedBy>fitsm-pack</cp:lastModifiedBy><cp:revision>1</cp:revision>\
-         <dcterms:created xsi:type=\"dcterms:W3CDTF\">{date}</dcterms:created>\
-         <dcterms:modified xsi:type=\"dcterms:W3CDTF\">{date}</dcterms:modified></cp:coreProperties>",
-        xml_escape(title),
-        xml_escape(&format!("{id}: service management system document")),
-        xml_escape(owner),
-        xml_escape(&format!("FitSM; {requirements}")),
-    )
-}
-
-/// docx-rs lists hyperlink relationships in hash order, which differs from run to run;
-/// their order means nothing, so they are sorted to make the file reproducible.
-fn sorted_relationships(xml: &str) -> String {
-    const OPEN: &str = "<Relationship ";
-    let Some(first) = xml.find(OPEN) else { return xml.to_owned() };
-    let Some(close) = xml.rfind("</Relationships>") else { return xml.to_owned() };
-    if close < first {
-        return xml.to_owned();
-    }
-    let mut items: Vec<&str> =
-        xml[first..close].split_inclusive("/>").map(str::trim).filter(|i| !i.is_empty()).collect();
-    items.sort_unstable();
-    format!("{}{}{}", &xml[..first], items.concat(), &xml[close..])
-}
-
-/// Re-zips the package with our core properties and one fixed timestamp, keeping the
-/// entry order (`[Content_Types].xml` first, as Word expects).
-fn normalise_package(package: &[u8], core_xml: &str) -> std::io::Result<Vec<u8>> {
-    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(package)).map_err(std::io::Error::other)?;
-    let mut writer = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
-    let options = zip::write::SimpleFileOptions::default()
-        .compression_method(zip::CompressionMethod::Deflated)
-        .last_modified_time(zip::DateTime::default())
-        .unix_permissions(0o644)
-        .system(zip::System::Unix);
-    let mut names: Vec<String> = (0..archive.len())
-        .filter_map(|i| archive.by_index(i).ok().and_then(|e| e.name().ok().map(|n| n.into_owned())))
-        .collect();
-    // docx-rs adds folder entries, which Word does not need and some readers dislike.
-    names.retain(|name| !name.ends_with('/'));
-    if !names.iter().any(|n| n == "docProps/core.xml") {
-        names.push("docProps/core.xml".to_owned());
-    }
-    for name in names {
-        writer.start_file(name.as_str(), options).map_err(std::io::Error::other)?;
-        if name == "docProps/core.xml" {
-            writer.write_all(core_xml.as_bytes())?;
-            continue;
-        }
-        let mut entry = archive.by_name(&name).map_err(std::io::Error::other)?;
-        let mut bytes = Vec::new();
-        entry.read_to_end(&mut bytes)?;
-        if name.ends_with(".rels") {
-            bytes = sorted_relationships(&String::from_utf8_lossy(&bytes)).into_bytes();
-        }
-        writer.write_all(&bytes)?;
-    }
-    Ok(writer.finish().map_err(std::io::Error::other)?.into_inner())
 }
