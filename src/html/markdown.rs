@@ -1,6 +1,7 @@
 //! Markdown → HTML for one page, with the transforms the site needs applied as event
 //! adapters (the zola pattern): heading anchors and a table of contents, `.md` links
-//! rewritten to `.html`, and raw HTML and unsafe link schemes neutralised.
+//! rewritten to `.html`, key/value tables (a blank header row, as GFM needs one) shown
+//! as a header column instead, and raw HTML and unsafe link schemes neutralised.
 //!
 //! Raw HTML is shown as text rather than passed through: the pack is read by customers
 //! and auditors, and no edit to a Markdown file should be able to put a live script in
@@ -49,9 +50,72 @@ pub fn render(markdown: &str) -> Page {
             _ => None,
         })
         .collect();
+    // After the links are read: this folds tables into finished HTML.
+    let events = key_value_tables(events);
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
     Page { html: out, toc, title, links }
+}
+
+/// A table whose header row is blank (`| | |`, the only way GFM has to write a table of
+/// keys and values) becomes a table without a header row whose first cell in each row
+/// is the row's header (`<th scope="row">`): empty header cells say nothing to a screen
+/// reader, and the keys are what the reader looks along. Other tables pass unchanged.
+/// The cells' contents are rendered like everything else (links, emphasis); only the
+/// table's frame is written here, after raw HTML is already neutralised.
+fn key_value_tables(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    let mut output = Vec::with_capacity(events.len());
+    let mut index = 0;
+    while index < events.len() {
+        let Some(end) = blank_headed_table(&events, index) else {
+            output.push(events[index].clone());
+            index += 1;
+            continue;
+        };
+        let mut html = String::from("<table class=\"key-value\">\n<tbody>\n");
+        let mut cell: Vec<Event<'_>> = Vec::new();
+        let mut column = 0;
+        let mut in_head = false;
+        for event in &events[index + 1..end] {
+            match event {
+                Event::Start(Tag::TableHead) => in_head = true,
+                Event::End(TagEnd::TableHead) => in_head = false,
+                _ if in_head => {}
+                Event::Start(Tag::TableRow) => {
+                    html.push_str("<tr>");
+                    column = 0;
+                }
+                Event::End(TagEnd::TableRow) => html.push_str("</tr>\n"),
+                Event::Start(Tag::TableCell) => cell.clear(),
+                Event::End(TagEnd::TableCell) => {
+                    let (open, close) = if column == 0 { ("<th scope=\"row\">", "</th>") } else { ("<td>", "</td>") };
+                    html.push_str(open);
+                    html::push_html(&mut html, cell.drain(..));
+                    html.push_str(close);
+                    column += 1;
+                }
+                other => cell.push(other.clone()),
+            }
+        }
+        html.push_str("</tbody>\n</table>\n");
+        output.push(Event::Html(html.into()));
+        index = end + 1;
+    }
+    output
+}
+
+/// When `events[start]` opens a table whose header cells are all empty, the index of
+/// the event that closes it.
+fn blank_headed_table(events: &[Event<'_>], start: usize) -> Option<usize> {
+    if !matches!(events.get(start), Some(Event::Start(Tag::Table(_)))) {
+        return None;
+    }
+    let head_end = start + events[start..].iter().position(|e| matches!(e, Event::End(TagEnd::TableHead)))?;
+    let blank = events[start + 1..head_end]
+        .iter()
+        .all(|e| matches!(e, Event::Start(Tag::TableHead | Tag::TableCell) | Event::End(TagEnd::TableCell)));
+    let end = head_end + events[head_end..].iter().position(|e| matches!(e, Event::End(TagEnd::Table)))?;
+    blank.then_some(end)
 }
 
 fn neutralise_html(event: Event<'_>) -> Event<'_> {
@@ -140,6 +204,24 @@ pub use crate::outline::slug;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn key_value_tables_have_a_header_column_and_no_empty_header_cells() {
+        let page = render(
+            "| | |\n|---|---|\n| Owner | [Ann](a.md) *lead* |\n| Hours | 8–17 <b> |\n\n| A | B |\n|---|---|\n| 1 | 2 |\n",
+        );
+        assert!(page.html.contains(
+            "<table class=\"key-value\">\n<tbody>\n<tr><th scope=\"row\">Owner</th><td><a href=\"a.html\">Ann</a> <em>lead</em></td></tr>\n"
+        ), "{}", page.html);
+        assert!(page.html.contains("<td>8–17 &lt;b&gt;</td>"), "raw HTML stays text: {}", page.html);
+        assert!(!page.html.contains("<th></th>"), "{}", page.html);
+        assert!(
+            page.html.contains("<thead><tr><th>A</th><th>B</th></tr></thead>"),
+            "other tables keep their header: {}",
+            page.html
+        );
+        assert_eq!(page.links, ["a.html"]);
+    }
 
     #[test]
     fn md_links_become_html_links() {
