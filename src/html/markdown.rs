@@ -42,6 +42,7 @@ pub fn options() -> Options {
 
 pub fn render(markdown: &str) -> Page {
     let events: Vec<Event<'_>> = Parser::new_ext(markdown, options()).map(neutralise_html).map(rewrite_link).collect();
+    let events = mark_placeholders(events);
     let (events, toc, title) = anchor_headings(events);
     let links = events
         .iter()
@@ -116,6 +117,47 @@ fn blank_headed_table(events: &[Event<'_>], start: usize) -> Option<usize> {
         .all(|e| matches!(e, Event::Start(Tag::TableHead | Tag::TableCell) | Event::End(TagEnd::TableCell)));
     let end = head_end + events[head_end..].iter().position(|e| matches!(e, Event::End(TagEnd::Table)))?;
     blank.then_some(end)
+}
+
+/// `[TO BE COMPLETED: …]` as `<mark class="placeholder">`, so what is still open stands
+/// out on the page. The parser hands brackets over as separate text events, so adjacent
+/// text is joined first; the placeholder's own text stays escaped text.
+fn mark_placeholders(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    let mut joined: Vec<Event<'_>> = Vec::with_capacity(events.len());
+    for event in events {
+        match (joined.last_mut(), event) {
+            (Some(Event::Text(previous)), Event::Text(text)) => {
+                *previous = format!("{previous}{text}").into();
+            }
+            (_, event) => joined.push(event),
+        }
+    }
+    let mut output = Vec::with_capacity(joined.len());
+    for event in joined {
+        let Event::Text(text) = &event else {
+            output.push(event);
+            continue;
+        };
+        if !text.contains(crate::placeholder::PREFIX) {
+            output.push(event);
+            continue;
+        }
+        let mut rest: &str = text;
+        while let Some(start) = rest.find(crate::placeholder::PREFIX) {
+            let Some(length) = rest[start..].find(']').map(|end| end + 1) else { break };
+            if start > 0 {
+                output.push(Event::Text(rest[..start].to_owned().into()));
+            }
+            output.push(Event::Html("<mark class=\"placeholder\">".into()));
+            output.push(Event::Text(rest[start..start + length].to_owned().into()));
+            output.push(Event::Html("</mark>".into()));
+            rest = &rest[start + length..];
+        }
+        if !rest.is_empty() {
+            output.push(Event::Text(rest.to_owned().into()));
+        }
+    }
+    output
 }
 
 fn neutralise_html(event: Event<'_>) -> Event<'_> {
@@ -221,6 +263,24 @@ mod tests {
             page.html
         );
         assert_eq!(page.links, ["a.html"]);
+    }
+
+    #[test]
+    fn placeholders_are_marked_and_stay_text() {
+        let page = render("Owner: [TO BE COMPLETED: name of the <owner>] and [TO BE COMPLETED: date].\n");
+        assert!(
+            page.html.contains(
+                "Owner: <mark class=\"placeholder\">[TO BE COMPLETED: name of the &lt;owner&gt;]</mark> and <mark class=\"placeholder\">[TO BE COMPLETED: date]</mark>."
+            ),
+            "{}",
+            page.html
+        );
+        let table = render("| A | B |\n|---|---|\n| x | [TO BE COMPLETED: y] |\n");
+        assert!(
+            table.html.contains("<td><mark class=\"placeholder\">[TO BE COMPLETED: y]</mark></td>"),
+            "{}",
+            table.html
+        );
     }
 
     #[test]
