@@ -150,6 +150,7 @@ const TAGS: &[&str] = &[
     "li",
     "link",
     "main",
+    "mark",
     "meta",
     "nav",
     "ol",
