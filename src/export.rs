@@ -6,15 +6,12 @@
 //! That file is someone's work once they start typing scores into it, so it is never
 //! replaced without `--force`; the no-overwrite check and the write are one atomic step.
 
-use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 use crate::catalogue::Catalogue;
-use crate::coverage::Coverage;
 use crate::error::Error;
-use crate::outline::Section;
 use crate::pipeline::{Planned, plan};
-use crate::render::{Renderer, outline_of};
+use crate::render::Renderer;
 
 /// What `assessment export` is asked to do.
 #[derive(Debug, Clone)]
@@ -43,17 +40,8 @@ pub struct Exported {
 pub fn export(options: &ExportOptions) -> Result<Exported, Error> {
     let Planned { loaded, templates, plan, .. } = plan(&options.config, options.templates.as_deref())?;
     let catalogue = Catalogue::builtin();
-    let rendered = Renderer::new(&loaded.config, &plan, &templates)?.render_all()?;
-    let outlines: HashMap<&str, Vec<Section>> =
-        rendered.documents.iter().map(|file| (file.path.as_str(), outline_of(&file.text))).collect();
     // Placeholders and approvals do not matter here: only which sections address what.
-    let coverage = Coverage::compute(
-        &plan,
-        catalogue,
-        &loaded.config,
-        |document| outlines.get(format!("markdown/{}", document.path).as_str()).map(Vec::as_slice),
-        |_| false,
-    );
+    let coverage = Renderer::new(&loaded.config, &plan, &templates)?.render_all()?.coverage(&plan, &loaded.config);
     let workbook = crate::assessment::workbook::workbook(&loaded.config, &coverage, catalogue);
     let bytes = crate::workbook::export::to_bytes(&workbook)
         .map_err(|source| Error::Write { path: options.output.clone(), source })?;

@@ -118,16 +118,7 @@ mod tests {
         let templates = TemplateSet::builtin();
         let plan = Plan::new(&config, &templates.documents().expect("templates"), catalogue).expect("plan");
         let rendered = crate::render::Renderer::new(&config, &plan, &templates).expect("renderer").render_all();
-        let rendered = rendered.expect("rendered");
-        let outlines: std::collections::HashMap<String, Vec<crate::outline::Section>> =
-            rendered.documents.iter().map(|file| (file.path.clone(), crate::render::outline_of(&file.text))).collect();
-        let coverage = Coverage::compute(
-            &plan,
-            catalogue,
-            &config,
-            |document| outlines.get(&format!("markdown/{}", document.path)).map(Vec::as_slice),
-            |_| false,
-        );
+        let coverage = rendered.expect("rendered").coverage(&plan, &config);
         let workbook = workbook(&config, &coverage, catalogue);
         assert_eq!(workbook.areas.len(), 21);
         assert_eq!(workbook.created, (2026, 1, 20), "the assessment date");

@@ -71,6 +71,26 @@ pub struct RenderedPack {
     pub placeholders: Vec<Vec<Found>>,
 }
 
+impl RenderedPack {
+    /// The sections of each rendered document, by its path in the output folder.
+    pub fn outlines(&self) -> HashMap<String, Vec<Section>> {
+        self.documents.iter().map(|file| (file.path.clone(), outline_of(&file.text))).collect()
+    }
+
+    /// Which sections address which requirement, as the rendered texts say, with no
+    /// document approved (`assessment export` and tests: no pack on disk to ask).
+    pub fn coverage(&self, plan: &Plan, config: &Config) -> Coverage {
+        let outlines = self.outlines();
+        Coverage::compute(
+            plan,
+            Catalogue::builtin(),
+            config,
+            |document| outlines.get(&format!("markdown/{}", document.path)).map(Vec::as_slice),
+            |_| false,
+        )
+    }
+}
+
 /// A rendered document and its placeholders.
 struct RenderedDocument {
     file: RenderedFile,
@@ -102,9 +122,7 @@ impl<'a> Renderer<'a> {
     /// [`Renderer::render_all`], telling `progress` of each document done.
     pub fn render_all_with_progress(&self, progress: &dyn Progress) -> Result<RenderedPack, Error> {
         let mut pack = self.render_documents(progress)?;
-        let outlines: HashMap<String, Vec<Section>> =
-            pack.documents.iter().map(|file| (file.path.clone(), outline_of(&file.text))).collect();
-        let summaries = self.render_summaries(&outlines, &|_| false)?;
+        let summaries = self.render_summaries(&pack.outlines(), &|_| false)?;
         for (file, placeholders) in summaries {
             pack.documents.push(file);
             pack.placeholders.push(placeholders);

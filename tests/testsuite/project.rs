@@ -99,6 +99,19 @@ impl Project {
         files.sort();
         files
     }
+
+    /// Every Markdown document of the built pack (`dist/markdown`), as (path below it,
+    /// text), front matter and footer included.
+    pub fn markdown_documents(&self) -> Vec<(String, String)> {
+        self.files_below("dist/markdown")
+            .into_iter()
+            .filter(|p| p.ends_with(".md"))
+            .map(|p| {
+                let text = self.read(&format!("dist/markdown/{p}"));
+                (p, text)
+            })
+            .collect()
+    }
 }
 
 /// The heading line of the section whose title holds `title` (section numbers change

@@ -17,18 +17,6 @@ fn built(example: &str) -> Project {
     project
 }
 
-fn documents(project: &Project) -> Vec<(String, String)> {
-    project
-        .files_below("dist/markdown")
-        .into_iter()
-        .filter(|p| p.ends_with(".md"))
-        .map(|p| {
-            let text = project.read(&format!("dist/markdown/{p}"));
-            (p, text)
-        })
-        .collect()
-}
-
 fn ids(list: &str) -> BTreeSet<String> {
     Regex::new(r"(?:GR|PR)\d+\.\d+").expect("regex").find_iter(list).map(|m| m.as_str().to_owned()).collect()
 }
@@ -39,7 +27,7 @@ fn every_declared_requirement_is_marked_at_a_section_and_only_those() {
     let marker = Regex::new(r"(?m)^\*FitSM requirements: (.*)\*$").expect("regex");
     for example in EXAMPLES {
         let project = built(example);
-        for (path, text) in documents(&project) {
+        for (path, text) in project.markdown_documents() {
             let Some(front) = declared.captures(&text) else { continue };
             let declared = ids(&front[1]);
             let marked: BTreeSet<String> = marker.captures_iter(&text).flat_map(|c| ids(&c[1])).collect();
@@ -130,7 +118,7 @@ fn check_counts_coverage_per_section_from_the_files_on_disk() {
             .collect();
         if ids.is_empty() { String::new() } else { format!("*FitSM requirements: {}*\n", ids.join(", ")) }
     };
-    for (path, text) in documents(&project) {
+    for (path, text) in project.markdown_documents() {
         let edited: String = text
             .split_inclusive('\n')
             .map(

@@ -24,19 +24,6 @@ fn vocabulary(kind: &str) -> Vec<String> {
         .collect()
 }
 
-/// Every document of a built pack, front matter and footer included.
-fn pack_text(project: &Project) -> Vec<(String, String)> {
-    project
-        .files_below("dist/markdown")
-        .into_iter()
-        .filter(|p| p.ends_with(".md"))
-        .map(|p| {
-            let text = project.read(&format!("dist/markdown/{p}"));
-            (p, text)
-        })
-        .collect()
-}
-
 fn build(config: &str) -> Project {
     let project = Project::new().config(config);
     project.run(["build"]).success();
@@ -71,7 +58,7 @@ fn no_pack_holds_the_example_vocabulary_of_another_type() {
         let project = build(&with_type(name, kind));
         let foreign: Vec<String> = TYPES.iter().filter(|t| Some(**t) != kind).flat_map(|t| vocabulary(t)).collect();
         let mut found = Vec::new();
-        for (path, text) in pack_text(&project) {
+        for (path, text) in project.markdown_documents() {
             let lower = text.to_lowercase();
             for word in &foreign {
                 let pattern = Regex::new(&format!(r"\b{}\b", regex::escape(word))).expect("regex");
@@ -113,8 +100,8 @@ fn every_federation_member_has_an_agreement_with_real_targets() {
 #[test]
 fn the_type_changes_the_examples_and_nothing_else() {
     let name = "university-computing-centre";
-    let campus = pack_text(&build(&with_type(name, Some("computing-centre"))));
-    let federation = pack_text(&build(&with_type(name, Some("federation"))));
+    let campus = build(&with_type(name, Some("computing-centre"))).markdown_documents();
+    let federation = build(&with_type(name, Some("federation"))).markdown_documents();
     // Every example sentence of either type, with `{service}` standing for any service.
     let mut patterns = Vec::new();
     for kind in ["computing-centre", "federation"] {
