@@ -46,6 +46,21 @@ impl Document {
         self.fields.iter().find(|(k, _)| k == key).map(|(_, v)| v.as_str())
     }
 
+    /// The notice a document carries wherever it is shown (site, print, Word) until it is
+    /// approved: anything else (a draft, in review, retired, no status at all) is not
+    /// approved for use. `None` for an approved document.
+    pub fn draft_notice(&self) -> Option<String> {
+        let status = self.field("status").unwrap_or_default().trim();
+        if status.eq_ignore_ascii_case("approved") {
+            return None;
+        }
+        Some(match status {
+            "draft" => "DRAFT · not approved for use".to_owned(),
+            "" => "DRAFT · no status · not approved for use".to_owned(),
+            status => format!("DRAFT · {status} · not approved for use"),
+        })
+    }
+
     /// Fields as a map, for templates.
     pub fn field_map(&self) -> BTreeMap<String, String> {
         self.fields.iter().cloned().collect()

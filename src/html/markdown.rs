@@ -1,7 +1,9 @@
 //! Markdown → HTML for one page, with the transforms the site needs applied as event
 //! adapters (the zola pattern): heading anchors and a table of contents, `.md` links
 //! rewritten to `.html`, key/value tables (a blank header row, as GFM needs one) shown
-//! as a header column instead, and raw HTML and unsafe link schemes neutralised.
+//! as a header column instead, bare URLs and e-mail addresses made links (as GitHub
+//! does), tables in a labelled region that scrolls and takes keyboard focus, and raw
+//! HTML and unsafe link schemes neutralised.
 //!
 //! Raw HTML is shown as text rather than passed through: the pack is read by customers
 //! and auditors, and no edit to a Markdown file should be able to put a live script in
@@ -25,6 +27,18 @@ pub struct Page {
     pub title: Option<String>,
     /// Every local link target (`path.html#anchor`), for link checking in tests.
     pub links: Vec<String>,
+    /// The page's text by section, for the search index.
+    pub sections: Vec<Section>,
+}
+
+/// The plain text of one section of a page: from a heading to the next heading.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Section {
+    /// Anchor of the heading; `None` for text before the first heading.
+    pub anchor: Option<String>,
+    pub heading: String,
+    /// The section's words, whitespace collapsed.
+    pub text: String,
 }
 
 /// One paragraph of Markdown as inline HTML (no `<p>` around it), with the same
@@ -42,8 +56,9 @@ pub fn options() -> Options {
 
 pub fn render(markdown: &str) -> Page {
     let events: Vec<Event<'_>> = Parser::new_ext(markdown, options()).map(neutralise_html).map(rewrite_link).collect();
-    let events = mark_placeholders(events);
+    let events = autolink(mark_placeholders(join_text(events)));
     let (events, toc, title) = anchor_headings(events);
+    let events = table_regions(events);
     let links = events
         .iter()
         .filter_map(|event| match event {
@@ -51,11 +66,53 @@ pub fn render(markdown: &str) -> Page {
             _ => None,
         })
         .collect();
-    // After the links are read: this folds tables into finished HTML.
+    let sections = sections(&events);
+    // After the links and text are read: this folds tables into finished HTML.
     let events = key_value_tables(events);
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
     html::push_html(&mut out, events.into_iter());
-    Page { html: out, toc, title, links }
+    Page { html: out, toc, title, links, sections }
+}
+
+/// The page's text cut at its headings, from the events as they will be shown (so the
+/// anchors are the page's own, and neutralised HTML reads as the text it shows).
+fn sections(events: &[Event<'_>]) -> Vec<Section> {
+    let mut sections = vec![Section::default()];
+    let mut in_heading = false;
+    for event in events {
+        let current = sections.last_mut().expect("sections start with one");
+        let target = if in_heading { &mut current.heading } else { &mut current.text };
+        match event {
+            Event::Start(Tag::Heading { id, .. }) => {
+                sections.push(Section { anchor: id.as_ref().map(|id| id.to_string()), ..Section::default() });
+                in_heading = true;
+            }
+            Event::End(TagEnd::Heading(_)) => in_heading = false,
+            Event::Text(text) | Event::Code(text) => push_words(target, text),
+            Event::SoftBreak
+            | Event::HardBreak
+            | Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::CodeBlock) => {
+                push_words(target, " ")
+            }
+            _ => {}
+        }
+    }
+    for section in &mut sections {
+        section.text.truncate(section.text.trim_end().len());
+        section.heading.truncate(section.heading.trim_end().len());
+    }
+    sections.retain(|s| s.anchor.is_some() || !s.text.is_empty());
+    sections
+}
+
+/// Appends `text` with every run of whitespace as one space.
+fn push_words(target: &mut String, text: &str) {
+    for (index, word) in text.split(char::is_whitespace).enumerate() {
+        if index > 0 && !target.is_empty() && !target.ends_with(' ') {
+            target.push(' ');
+        }
+        target.push_str(word);
+    }
 }
 
 /// A table whose header row is blank (`| | |`, the only way GFM has to write a table of
@@ -119,10 +176,9 @@ fn blank_headed_table(events: &[Event<'_>], start: usize) -> Option<usize> {
     blank.then_some(end)
 }
 
-/// `[TO BE COMPLETED: …]` as `<mark class="placeholder">`, so what is still open stands
-/// out on the page. The parser hands brackets over as separate text events, so adjacent
-/// text is joined first; the placeholder's own text stays escaped text.
-fn mark_placeholders(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+/// Adjacent text events as one: the parser hands brackets, `@` and the like over as
+/// separate events, and placeholders and URLs are found across them.
+fn join_text(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
     let mut joined: Vec<Event<'_>> = Vec::with_capacity(events.len());
     for event in events {
         match (joined.last_mut(), event) {
@@ -132,6 +188,12 @@ fn mark_placeholders(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
             (_, event) => joined.push(event),
         }
     }
+    joined
+}
+
+/// `[TO BE COMPLETED: …]` as `<mark class="placeholder">`, so what is still open stands
+/// out on the page; the placeholder's own text stays escaped text.
+fn mark_placeholders(joined: Vec<Event<'_>>) -> Vec<Event<'_>> {
     let mut output = Vec::with_capacity(joined.len());
     for event in joined {
         let Event::Text(text) = &event else {
@@ -156,6 +218,112 @@ fn mark_placeholders(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
         if !rest.is_empty() {
             output.push(Event::Text(rest.to_owned().into()));
         }
+    }
+    output
+}
+
+/// Bare `https://…`, `www.…` and e-mail addresses in the text become links, as GitHub
+/// shows them (GFM's autolink extension, which pulldown-cmark does not have). Text
+/// already inside a link stays as it is; only http(s) and mailto targets are made.
+fn autolink(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    let mut finder = linkify::LinkFinder::new();
+    finder.url_must_have_scheme(false);
+    let mut output = Vec::with_capacity(events.len());
+    let mut link_depth = 0usize;
+    for event in events {
+        match &event {
+            Event::Start(Tag::Link { .. }) => link_depth += 1,
+            Event::End(TagEnd::Link) => link_depth = link_depth.saturating_sub(1),
+            _ => {}
+        }
+        let Event::Text(text) = &event else {
+            output.push(event);
+            continue;
+        };
+        if link_depth > 0 || !text.contains('.') {
+            output.push(event);
+            continue;
+        }
+        let mut pieces = Vec::new();
+        for span in finder.spans(text) {
+            let target = span.kind().and_then(|kind| link_target(kind, span.as_str()));
+            match target {
+                Some(target) => {
+                    pieces.push(Event::Start(Tag::Link {
+                        link_type: pulldown_cmark::LinkType::Autolink,
+                        dest_url: target.into(),
+                        title: CowStr::Borrowed(""),
+                        id: CowStr::Borrowed(""),
+                    }));
+                    pieces.push(Event::Text(span.as_str().to_owned().into()));
+                    pieces.push(Event::End(TagEnd::Link));
+                }
+                None => pieces.push(Event::Text(span.as_str().to_owned().into())),
+            }
+        }
+        output.extend(pieces);
+    }
+    output
+}
+
+/// Where a bare URL or address found in the text should point, if it is one the site
+/// links (http, https, mail).
+fn link_target(kind: &linkify::LinkKind, found: &str) -> Option<String> {
+    match kind {
+        linkify::LinkKind::Email => Some(format!("mailto:{found}")),
+        linkify::LinkKind::Url => {
+            let lower = found.to_ascii_lowercase();
+            if lower.starts_with("https://") || lower.starts_with("http://") {
+                Some(found.to_owned())
+            } else if lower.starts_with("www.") {
+                Some(format!("https://{found}"))
+            } else {
+                None
+            }
+        }
+        _ => None,
+    }
+}
+
+/// Every table inside `<div class="table-wrap" role="region" tabindex="0">`, labelled
+/// with the section it stands in: on a narrow screen the region scrolls sideways, and a
+/// keyboard user can reach it and scroll it (a scrolling region nobody can focus is a
+/// serious accessibility fault).
+fn table_regions(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    let mut output = Vec::with_capacity(events.len() + 8);
+    let mut section = String::new();
+    let mut in_heading = false;
+    let mut tables_in_section = 0;
+    for event in events {
+        match &event {
+            Event::Start(Tag::Heading { .. }) => {
+                in_heading = true;
+                section.clear();
+                tables_in_section = 0;
+            }
+            Event::End(TagEnd::Heading(_)) => in_heading = false,
+            Event::Text(text) | Event::Code(text) if in_heading => section.push_str(text),
+            Event::Start(Tag::Table(_)) => {
+                tables_in_section += 1;
+                let mut label = if section.is_empty() { "Table".to_owned() } else { format!("Table: {section}") };
+                if tables_in_section > 1 {
+                    label.push_str(&format!(" ({tables_in_section})"));
+                }
+                let mut open = String::from("<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"");
+                pulldown_cmark_escape::escape_html(&mut open, &label).ok();
+                open.push_str("\">\n");
+                output.push(Event::Html(open.into()));
+                output.push(event);
+                continue;
+            }
+            Event::End(TagEnd::Table) => {
+                output.push(event);
+                output.push(Event::Html("</div>\n".into()));
+                continue;
+            }
+            _ => {}
+        }
+        output.push(event);
     }
     output
 }
@@ -281,6 +449,59 @@ mod tests {
             "{}",
             table.html
         );
+    }
+
+    #[test]
+    fn bare_urls_and_addresses_become_links_but_links_stay_links() {
+        let page = render(
+            "Write to desk@example.org or see https://example.org/help. [www.x.org](https://y.org) \
+             and www.z.org, not javascript://x or `https://code.org`.\n",
+        );
+        assert!(page.html.contains("<a href=\"mailto:desk@example.org\">desk@example.org</a>"), "{}", page.html);
+        assert!(
+            page.html.contains("<a href=\"https://example.org/help\">https://example.org/help</a>."),
+            "{}",
+            page.html
+        );
+        assert!(page.html.contains("<a href=\"https://y.org\">www.x.org</a>"), "{}", page.html);
+        assert!(page.html.contains("<a href=\"https://www.z.org\">www.z.org</a>"), "{}", page.html);
+        assert!(!page.html.contains("href=\"javascript"), "{}", page.html);
+        assert!(page.html.contains("<code>https://code.org</code>"), "{}", page.html);
+    }
+
+    #[test]
+    fn sections_hold_the_text_under_each_heading_with_its_anchor() {
+        let page = render(
+            "Intro  text.\n\n# Title\n\n## 1. Scope & aims\n\nSee\n`PR9.3` and *escalation*.\n\n| A | B |\n|---|---|\n| x | y |\n",
+        );
+        let found: Vec<(Option<&str>, &str, &str)> =
+            page.sections.iter().map(|s| (s.anchor.as_deref(), s.heading.as_str(), s.text.as_str())).collect();
+        assert_eq!(
+            found,
+            [
+                (None, "", "Intro text."),
+                (Some("title"), "Title", ""),
+                (Some("1-scope-aims"), "1. Scope & aims", "See PR9.3 and escalation. A B x y"),
+            ]
+        );
+    }
+
+    #[test]
+    fn tables_are_focusable_labelled_regions() {
+        let page = render("## 1. Parties\n\n| A | B |\n|---|---|\n| 1 | 2 |\n\n| | |\n|---|---|\n| k | v |\n");
+        assert!(
+            page.html.contains(
+                "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Table: 1. Parties\">\n<table>"
+            ),
+            "{}",
+            page.html
+        );
+        assert!(
+            page.html.contains("aria-label=\"Table: 1. Parties (2)\">\n<table class=\"key-value\">"),
+            "{}",
+            page.html
+        );
+        assert_eq!(page.html.matches("</table>\n</div>").count(), 2, "{}", page.html);
     }
 
     #[test]

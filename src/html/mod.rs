@@ -23,7 +23,9 @@
 pub mod asset;
 pub mod markdown;
 mod nav;
+mod print;
 mod record;
+mod search;
 
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
@@ -49,6 +51,14 @@ const LAYOUT: &str = "html/layout.html";
 const INDEX: &str = "html/index.html";
 const STYLESHEET: &str = "html/style.css";
 const TOP: &str = "html/partials/top.html";
+const SEARCH: &str = "html/search.html";
+const PRINT: &str = "html/print.html";
+/// Scripts the site ships as they are: (template file, path under `html/`).
+const SCRIPTS: [(&str, &str); 3] = [
+    ("html/site.js", "assets/site.js"),
+    ("html/search.js", "assets/search.js"),
+    ("html/vendor/minisearch.js", "assets/minisearch.js"),
+];
 /// Groups with more documents than this are listed on the index page only, so that
 /// every page of a pack with thousands of services does not carry thousands of links.
 const SIDEBAR_LIMIT: usize = 40;
@@ -155,7 +165,8 @@ pub fn build_site(
     let Source { pages, assets, mut skipped } = Source::list(out)?;
     let pages = read_pages(out, plan, &pages, &mut skipped)?;
     let assets = read_assets(out, &assets, &mut skipped)?;
-    let mut report = SiteReport { pages: pages.len() + 1, skipped, ..SiteReport::default() };
+    // The documents' pages, the index, search and the print page.
+    let mut report = SiteReport { pages: pages.len() + 3, skipped, ..SiteReport::default() };
     let html_root = out.join("html");
 
     // A page is rendered again only when its Markdown or something every page shares
@@ -171,28 +182,57 @@ pub fn build_site(
         })
         .collect();
     let pending: Vec<usize> = (0..pages.len()).filter(|&index| !fresh[index]).collect();
+    // The search index and the print page hold every page's text: made again whenever
+    // any page is. Pages of groups too large for the sidebar are in them by title only.
+    let whole_pack_stale = !pending.is_empty()
+        || [search::INDEX_SCRIPT, print::PRINT_PAGE].iter().any(|path| !html_root.join(path).is_file());
+    let in_full = nav::listed_in_full(&pages);
+    let needed: Vec<usize> =
+        (0..pages.len()).filter(|&index| !fresh[index] || (whole_pack_stale && in_full[index])).collect();
     progress.start(Step::Site, pending.len());
+    let bodies: HashMap<usize, markdown::Page> =
+        needed.par_iter().map(|&index| (index, markdown::render(&pages[index].document.body))).collect();
     let rendered: Vec<(usize, String)> = pending
         .par_iter()
         .map(|&index| {
-            let page = render_page(&tera, templates, info, (&pages, &titles), index).map(|html| (index, html));
+            let page = render_page(&tera, templates, info, (&pages, &titles), index, &bodies[&index])
+                .map(|html| (index, html));
             progress.advance(1);
             page
         })
         .collect::<Result<_, Error>>()?;
     progress.finish();
     let index = render_index(&tera, templates, info, (&pages, &titles))?;
+    let search_page = render_search(&tera, templates, info, (&pages, &titles))?;
+    let whole_pack = if whole_pack_stale {
+        let index_script = search::index_script(&pages, |index| {
+            in_full[index].then(|| bodies.get(&index)).flatten().map(|body| body.sections.as_slice())
+        });
+        let print_page = render_print(&tera, templates, info, (&pages, &titles), (&in_full, &bodies))?;
+        Some((index_script, print_page))
+    } else {
+        None
+    };
     let css = templates.get(STYLESHEET).map(|f| f.text.as_str()).unwrap_or_default();
 
     let mut writes: Vec<(&str, &[u8])> =
         rendered.iter().map(|(index, html)| (pages[*index].html_path.as_str(), html.as_bytes())).collect();
     writes.push((INDEX_PAGE, index.as_bytes()));
+    writes.push((SEARCH_PAGE, search_page.as_bytes()));
     writes.push((STYLESHEET_PATH, css.as_bytes()));
+    for (template, path) in SCRIPTS {
+        writes.push((path, templates.get(template).map(|f| f.text.as_bytes()).unwrap_or_default()));
+    }
+    if let Some((index_script, print_page)) = &whole_pack {
+        writes.push((search::INDEX_SCRIPT, index_script.as_bytes()));
+        writes.push((print::PRINT_PAGE, print_page.as_bytes()));
+    }
     writes.extend(assets.iter().map(|(path, bytes)| (path.as_str(), bytes.as_slice())));
     let generated: BTreeSet<String> = pages
         .iter()
         .map(|page| page.html_path.clone())
-        .chain([INDEX_PAGE.to_owned(), STYLESHEET_PATH.to_owned()])
+        .chain([INDEX_PAGE, SEARCH_PAGE, STYLESHEET_PATH, search::INDEX_SCRIPT, print::PRINT_PAGE].map(str::to_owned))
+        .chain(SCRIPTS.iter().map(|(_, path)| (*path).to_owned()))
         .chain(assets.iter().map(|(path, _)| path.clone()))
         .collect();
 
@@ -241,8 +281,72 @@ fn render_index(
     tera.render(INDEX, &context).map_err(|e| layout_error(templates, INDEX, &e))
 }
 
+/// `search.html`: the search box and, filled in by `html/search.js`, the results.
+fn render_search(
+    tera: &Tera,
+    templates: &TemplateSet,
+    info: &SiteInfo,
+    (pages, titles): (&[SourcePage], &GroupTitles),
+) -> Result<String, Error> {
+    let context = tera::Context::from_serialize(serde_json::json!({
+        "site": info,
+        "nav": navigation(pages, None, titles),
+        "page": { "title": "Search", "root": "" },
+    }))
+    .map_err(|e| layout_error(templates, SEARCH, &e))?;
+    tera.render(SEARCH, &context).map_err(|e| layout_error(templates, SEARCH, &e))
+}
+
+/// `print.html`: every page of a group small enough for the sidebar, in reading order;
+/// the large groups are named with a link to their list.
+fn render_print(
+    tera: &Tera,
+    templates: &TemplateSet,
+    info: &SiteInfo,
+    (pages, titles): (&[SourcePage], &GroupTitles),
+    (in_full, bodies): (&[bool], &HashMap<usize, markdown::Page>),
+) -> Result<String, Error> {
+    let printed: Vec<usize> = (0..pages.len()).filter(|&index| in_full[index]).collect();
+    let anchors = print::anchors(printed.iter().map(|&index| &pages[index]));
+    let mut documents = Vec::with_capacity(printed.len());
+    let mut page_rules = print::page_rule(None, &print::css_string(&info.org_name), None);
+    for &index in &printed {
+        let page = &pages[index];
+        let Some(body) = bodies.get(&index) else { continue };
+        let anchor = anchors.get(&page.html_path).cloned().unwrap_or_default();
+        let (heading, body) = split_title(&body.html, &page.title);
+        let running_header = print::running_header(page);
+        page_rules.push_str(&print::page_rule(Some(&anchor), "", Some(&running_header)));
+        documents.push(print::PrintDocument {
+            heading: print::rebase(&heading, &page.html_path, &anchor, &anchors),
+            body: print::rebase(&body, &page.html_path, &anchor, &anchors),
+            title: page.title.clone(),
+            id: page.document.field("id").unwrap_or_default().to_owned(),
+            draft_notice: page.document.draft_notice(),
+            control: control_rows(&page.document),
+            running_header,
+            anchor,
+        });
+    }
+    let left_out: Vec<serde_json::Value> = navigation_full(pages, titles)
+        .iter()
+        .filter(|group| group.items.len() > SIDEBAR_LIMIT)
+        .map(|group| serde_json::json!({ "title": group.title, "id": group.id, "count": group.items.len() }))
+        .collect();
+    let context = tera::Context::from_serialize(serde_json::json!({
+        "site": info,
+        "nav": navigation(pages, None, titles),
+        "documents": documents,
+        "left_out": left_out,
+        "page": { "title": "The whole pack for printing", "root": "", "print_css": page_rules },
+    }))
+    .map_err(|e| layout_error(templates, PRINT, &e))?;
+    tera.render(PRINT, &context).map_err(|e| layout_error(templates, PRINT, &e))
+}
+
 /// The site's own files, at the root of `html/`.
 const INDEX_PAGE: &str = "index.html";
+const SEARCH_PAGE: &str = "search.html";
 const STYLESHEET_PATH: &str = "assets/style.css";
 
 /// The files of `markdown/` the site is made from, by name, before any is read.
@@ -284,11 +388,16 @@ fn render_page(
     info: &SiteInfo,
     (pages, titles): (&[SourcePage], &GroupTitles),
     index: usize,
+    rendered: &markdown::Page,
 ) -> Result<String, Error> {
     let page = &pages[index];
-    let rendered = markdown::render(&page.document.body);
     let (heading, body) = split_title(&rendered.html, &page.title);
     let root = relative_href(&page.html_path, "");
+    // Previous and next in reading order (the order of the index page).
+    let neighbour = |other: Option<&SourcePage>| {
+        other.map(|other| serde_json::json!({ "title": other.title, "href": relative_href(&page.html_path, &other.html_path) }))
+    };
+    let print_css = print::page_rule(None, &print::css_string(&info.org_name), Some(&print::running_header(page)));
     let context = tera::Context::from_serialize(serde_json::json!({
         "site": info,
         "nav": navigation(pages, Some(index), titles),
@@ -298,9 +407,13 @@ fn render_page(
             "body": body,
             "toc": rendered.toc,
             "control": control_rows(&page.document),
+            "draft_notice": page.document.draft_notice(),
             "front_matter_error": page.document.front_matter_error,
             "root": root,
             "source": format!("markdown/{}", page.markdown_path),
+            "previous": neighbour(index.checked_sub(1).and_then(|i| pages.get(i))),
+            "next": neighbour(pages.get(index + 1)),
+            "print_css": print_css,
         },
     }))
     .map_err(|e| layout_error(templates, LAYOUT, &e))?;
@@ -311,7 +424,7 @@ fn render_page(
 /// and the navigation (titles and paths of the listed documents).
 fn site_signature(templates: &TemplateSet, info: &SiteInfo, pages: &[SourcePage], titles: &GroupTitles) -> String {
     let mut shared = String::new();
-    for name in [TOP, LAYOUT, INDEX, STYLESHEET] {
+    for name in [TOP, LAYOUT, INDEX, STYLESHEET, SEARCH, PRINT] {
         shared.push_str(templates.get(name).map_or("", |f| f.text.as_str()));
         shared.push('\0');
     }
@@ -371,7 +484,7 @@ fn compile(templates: &TemplateSet) -> Result<Tera, Error> {
     // Tera's default also turns `/` into `&#x2F;`, which is valid but makes every path in
     // the site unreadable; `& < > "` is what text and double-quoted attributes need.
     tera.set_escape_fn(escape_html);
-    let sources: Vec<(String, String)> = [TOP, LAYOUT, INDEX]
+    let sources: Vec<(String, String)> = [TOP, LAYOUT, INDEX, SEARCH, PRINT]
         .iter()
         .filter_map(|name| templates.get(name).map(|f| (f.name.clone(), f.text.clone())))
         .collect();

@@ -12,9 +12,9 @@ use crate::templates::{DocumentGroup, TemplateSet};
 
 #[derive(Serialize)]
 pub(super) struct NavGroup {
-    id: &'static str,
-    title: String,
-    items: Vec<NavItem>,
+    pub(super) id: &'static str,
+    pub(super) title: String,
+    pub(super) items: Vec<NavItem>,
     /// The group is too long for the sidebar: link to its list on the index page.
     collapsed: bool,
 }
@@ -75,6 +75,16 @@ pub(super) fn navigation(pages: &[SourcePage], current: Option<usize>, titles: &
             Some(NavGroup { id, title: titles.title(id), items, collapsed })
         })
         .collect()
+}
+
+/// For each page, whether its group is small enough to be listed in full (in the
+/// sidebar, the print page and the search index's full text).
+pub(super) fn listed_in_full(pages: &[SourcePage]) -> Vec<bool> {
+    let mut sizes: BTreeMap<Option<DocumentGroup>, usize> = BTreeMap::new();
+    for page in pages {
+        *sizes.entry(page.group).or_default() += 1;
+    }
+    pages.iter().map(|page| sizes.get(&page.group).is_some_and(|&size| size <= SIDEBAR_LIMIT)).collect()
 }
 
 /// Every group with all its documents, for the index page.

@@ -185,6 +185,7 @@ const ATTRIBUTES: &[&str] = &[
     "scope",
     "src",
     "style",
+    "tabindex",
     "title",
     "type",
     "charset",

@@ -43,8 +43,10 @@ fn every_document_has_a_page_and_no_link_is_broken() {
         let page = format!("{}.html", document.trim_end_matches(".md"));
         assert!(pages.contains(&page), "no page for {document}");
     }
-    assert!(pages.contains("index.html"));
-    assert_eq!(pages.len(), markdown.len() + 1);
+    for own in ["index.html", "search.html", "print.html"] {
+        assert!(pages.contains(own), "no {own}");
+    }
+    assert_eq!(pages.len(), markdown.len() + 3);
 
     let html_root = project.path("dist/html");
     let mut ids: BTreeMap<PathBuf, BTreeSet<String>> = BTreeMap::new();
@@ -86,7 +88,13 @@ fn pages_are_accessible_documents() {
         assert!(text.contains("<html lang=\"en\">"), "{page}: no lang");
         assert!(text.contains("<main id=\"content\""), "{page}: no main landmark");
         assert!(text.contains("<nav class=\"sidebar\" aria-label=\"Documents\">"), "{page}: no navigation");
-        assert_eq!(text.matches("<h1").count(), 1, "{page}: one h1 per page");
+        assert!(text.contains("<form class=\"search-form\" role=\"search\""), "{page}: no search box");
+        if page == "print.html" {
+            // One h1 per printed document, each in a section of its own.
+            assert_eq!(text.matches("<h1").count(), text.matches("<section class=\"print-document\"").count() + 1);
+        } else {
+            assert_eq!(text.matches("<h1").count(), 1, "{page}: one h1 per page");
+        }
         assert!(!text.contains("next_review:"), "{page}: front matter shown as text");
         assert!(text.contains("assets/style.css"), "{page}: no stylesheet");
     }
@@ -107,7 +115,14 @@ fn config_text_never_becomes_live_html() {
     project.run(["build"]).success();
     for page in project.files_below("dist/html").into_iter().filter(|p| p.ends_with(".html")) {
         let text = project.read(&format!("dist/html/{page}")).to_lowercase();
-        assert!(!text.contains("<script"), "{page}: live script");
+        // The only scripts are the site's own files, loaded by name.
+        for (at, _) in text.match_indices("<script") {
+            let tag = &text[at..text[at..].find('>').map_or(text.len(), |end| at + end + 1)];
+            let own = ["site.js", "search.js", "search-index.js", "minisearch.js"]
+                .iter()
+                .any(|name| tag.ends_with(&format!("assets/{name}\">")) && tag.starts_with("<script src=\""));
+            assert!(own && text[at..].starts_with(&format!("{tag}</script>")), "{page}: live script {tag}");
+        }
         for tag in
             text.match_indices("<img").map(|(at, _)| &text[at..text[at..].find('>').map_or(text.len(), |end| at + end)])
         {
@@ -144,12 +159,15 @@ fn markdown_only_builds_no_site() {
 fn only_pages_whose_markdown_changed_are_rendered_again() {
     let project = Project::example(FULL_EXAMPLE);
     project.run(["build"]).success();
-    project.run(["build"]).success().stderr_contains("site: 57 pages, 0 written");
+    project.run(["build"]).success().stderr_contains("site: 59 pages, 0 written");
     let path = "dist/markdown/processes/change-management.md";
     std::fs::write(project.path(path), project.read(path).replacen("\n## ", "\nReviewed by the CAB.\n\n## ", 1))
         .expect("edit");
-    project.run(["build"]).success().stderr_contains("site: 57 pages, 1 written");
+    // The page, and the two pages made from every document: search index and print page.
+    project.run(["build"]).success().stderr_contains("site: 59 pages, 3 written");
     assert!(project.read("dist/html/processes/change-management.html").contains("Reviewed by the CAB."));
+    assert!(project.read("dist/html/assets/search-index.js").contains("Reviewed by the CAB."));
+    assert!(project.read("dist/html/print.html").contains("Reviewed by the CAB."));
 }
 
 /// Every `href` and `src` of every page of the site, with the page it is on.

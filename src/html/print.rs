@@ -1,0 +1,198 @@
+//! `print.html`: the whole pack as one page in reading order, with a contents list, for
+//! "print to PDF" in one go; and the running header every printed page carries (CSS
+//! paged media: organisation, document id, version, status, page N of M).
+//!
+//! Each document is a `<section>` of its own named page (`page: dN`), so it starts on a
+//! new sheet and its sheets carry its own id and status in the header. Ids inside a
+//! document are prefixed with its section id, so the headings of 50 documents do not
+//! clash, and links between documents point into the same page.
+//!
+//! Groups too large for the sidebar (thousands of service agreements) are named with a
+//! link instead of printed: nobody prints them in one go, and the page would not open.
+
+use std::collections::HashMap;
+
+use percent_encoding::percent_decode_str;
+use serde::Serialize;
+
+use super::SourcePage;
+
+/// Where the whole-pack page is written under `html/`.
+pub(super) const PRINT_PAGE: &str = "print.html";
+
+/// One document of `print.html`.
+#[derive(Serialize)]
+pub(super) struct PrintDocument {
+    /// Id of its `<section>` and name of its printed pages, e.g. `d3`.
+    pub(super) anchor: String,
+    pub(super) title: String,
+    pub(super) id: String,
+    pub(super) draft_notice: Option<String>,
+    pub(super) control: Vec<(String, String)>,
+    /// The document's `<h1>` and body, ids prefixed and links rebased onto `print.html`.
+    pub(super) heading: String,
+    pub(super) body: String,
+    /// Text of the running header, as a CSS string.
+    pub(super) running_header: String,
+}
+
+/// The section id of each printed page, by its path under `html/`.
+pub(super) fn anchors<'a>(pages: impl Iterator<Item = &'a SourcePage>) -> HashMap<String, String> {
+    pages.enumerate().map(|(n, page)| (page.html_path.clone(), format!("d{}", n + 1))).collect()
+}
+
+/// An `@page` rule (for the pages named `name`, or every page) with the organisation
+/// top left and the document's running header top right; both are CSS strings and
+/// either may be empty. Page numbers and the margins are the stylesheet's.
+pub(super) fn page_rule(name: Option<&str>, organisation: &str, running_header: Option<&str>) -> String {
+    let mut rule = format!("@page {}{{ ", name.unwrap_or_default());
+    if !organisation.is_empty() {
+        rule.push_str(&format!("@top-left {{ content: {organisation}; }} "));
+    }
+    if let Some(header) = running_header {
+        rule.push_str(&format!("@top-right {{ content: {header}; }} "));
+    }
+    rule.push_str("}\n");
+    if let Some(name) = name {
+        rule.push_str(&format!("#{name} {{ page: {name}; }}\n"));
+    }
+    rule
+}
+
+/// The text of the running header of a document's printed pages.
+pub(super) fn running_header(page: &SourcePage) -> String {
+    let field = |key: &str| page.document.field(key).unwrap_or_default().trim();
+    let mut parts = Vec::new();
+    for (label, value) in [("", field("id")), ("version ", field("version")), ("", field("status"))] {
+        if !value.is_empty() {
+            parts.push(format!("{label}{value}"));
+        }
+    }
+    if page.document.draft_notice().is_some() && !field("status").eq_ignore_ascii_case("draft") {
+        parts.push("DRAFT".to_owned());
+    }
+    css_string(&parts.join(" · "))
+}
+
+/// `text` as a CSS string literal, safe inside a `<style>` element: quotes, backslashes
+/// and line breaks escaped, and `<` too, so no `</style>` can close the element.
+pub(super) fn css_string(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 2);
+    out.push('"');
+    for c in text.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '<' => out.push_str("\\3c "),
+            '\n' | '\r' | '\u{c}' => out.push_str("\\a "),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+    out
+}
+
+/// Moves a page's HTML into `print.html`: every `id` gets the document's prefix, and
+/// every local `href`/`src` is resolved from the page's folder: to the printed section
+/// when it points at a printed page, otherwise to the file from the site root.
+pub(super) fn rebase(html: &str, page_path: &str, prefix: &str, printed: &HashMap<String, String>) -> String {
+    let mut out = String::with_capacity(html.len() + html.len() / 16);
+    let mut rest = html;
+    while let Some(position) = next_attribute(rest) {
+        let (before, attribute) = rest.split_at(position);
+        out.push_str(before);
+        let name_end = attribute.find('"').map_or(attribute.len(), |i| i + 1);
+        let (name, value_and_rest) = attribute.split_at(name_end);
+        let value_end = value_and_rest.find('"').unwrap_or(value_and_rest.len());
+        let (value, after) = value_and_rest.split_at(value_end);
+        out.push_str(name);
+        if name.starts_with(" id=") {
+            out.push_str(prefix);
+            out.push('-');
+            out.push_str(value);
+        } else {
+            out.push_str(&rebase_target(value, page_path, prefix, printed));
+        }
+        rest = after;
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Position of the next ` id="`, ` href="` or ` src="` in `html`. The page's HTML comes
+/// from our Markdown renderer, where text and attribute values are escaped, so these
+/// only ever start a real attribute.
+fn next_attribute(html: &str) -> Option<usize> {
+    [" id=\"", " href=\"", " src=\""].iter().filter_map(|needle| html.find(needle)).min()
+}
+
+fn rebase_target(target: &str, page_path: &str, prefix: &str, printed: &HashMap<String, String>) -> String {
+    if let Some(fragment) = target.strip_prefix('#') {
+        return format!("#{prefix}-{fragment}");
+    }
+    if target.is_empty() || target.contains(':') {
+        return target.to_owned();
+    }
+    let (path, fragment) = target.split_once('#').map_or((target, None), |(p, f)| (p, Some(f)));
+    let (path, query) = path.split_once('?').map_or((path, ""), |(p, _)| (p, "?"));
+    let resolved = resolve(page_path, path);
+    let decoded = percent_decode_str(&resolved).decode_utf8_lossy();
+    match printed.get(decoded.as_ref()) {
+        Some(anchor) if query.is_empty() => match fragment {
+            Some(fragment) => format!("#{anchor}-{fragment}"),
+            None => format!("#{anchor}"),
+        },
+        _ => {
+            let mut href = resolved;
+            if let Some(fragment) = fragment {
+                href.push('#');
+                href.push_str(fragment);
+            }
+            href
+        }
+    }
+}
+
+/// `target`, relative to the folder of `from`, as a path from the site root. `..` above
+/// the root stays at the root (the site has nothing there).
+fn resolve(from: &str, target: &str) -> String {
+    let mut parts: Vec<&str> = from.split('/').collect();
+    parts.pop();
+    for segment in target.split('/') {
+        match segment {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            segment => parts.push(segment),
+        }
+    }
+    parts.join("/")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ids_are_prefixed_and_links_point_into_the_print_page() {
+        let printed: HashMap<String, String> =
+            [("processes/change-management.html".to_owned(), "d4".to_owned())].into_iter().collect();
+        let html = "<h2 id=\"scope\">S</h2><p><a href=\"#scope\">x</a> <a href=\"../../processes/change-management.html#2-roles\">c</a> \
+                    <a href=\"../../processes/change-management.html\">c</a> <a href=\"chart.svg\">p</a> \
+                    <img src=\"./chart.svg\" alt=\"\"> <a href=\"https://x.org/#a\">w</a></p>";
+        let rebased = rebase(html, "services/hpc/sla.html", "d2", &printed);
+        assert_eq!(
+            rebased,
+            "<h2 id=\"d2-scope\">S</h2><p><a href=\"#d2-scope\">x</a> <a href=\"#d4-2-roles\">c</a> \
+             <a href=\"#d4\">c</a> <a href=\"services/hpc/chart.svg\">p</a> \
+             <img src=\"services/hpc/chart.svg\" alt=\"\"> <a href=\"https://x.org/#a\">w</a></p>"
+        );
+    }
+
+    #[test]
+    fn css_strings_cannot_close_the_style_element() {
+        assert_eq!(css_string("SLA-\"X\" </style> \\ \n"), "\"SLA-\\\"X\\\" \\3c /style> \\\\ \\a \"");
+    }
+}
