@@ -293,21 +293,23 @@ fn table_regions(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
     let mut output = Vec::with_capacity(events.len() + 8);
     let mut section = String::new();
     let mut in_heading = false;
-    let mut tables_in_section = 0;
+    // Labels are unique on the page: two sections may share a heading, a section may
+    // hold several tables.
+    let mut labels: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
     for event in events {
         match &event {
             Event::Start(Tag::Heading { .. }) => {
                 in_heading = true;
                 section.clear();
-                tables_in_section = 0;
             }
             Event::End(TagEnd::Heading(_)) => in_heading = false,
             Event::Text(text) | Event::Code(text) if in_heading => section.push_str(text),
             Event::Start(Tag::Table(_)) => {
-                tables_in_section += 1;
                 let mut label = if section.is_empty() { "Table".to_owned() } else { format!("Table: {section}") };
-                if tables_in_section > 1 {
-                    label.push_str(&format!(" ({tables_in_section})"));
+                let seen = labels.entry(label.clone()).or_default();
+                *seen += 1;
+                if *seen > 1 {
+                    label.push_str(&format!(" ({seen})"));
                 }
                 let mut open = String::from("<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"");
                 pulldown_cmark_escape::escape_html(&mut open, &label).ok();

@@ -317,11 +317,12 @@ fn render_print(
         let (heading, body) = split_title(&body.html, &page.title);
         let running_header = print::running_header(page);
         page_rules.push_str(&print::page_rule(Some(&anchor), "", Some(&running_header)));
+        let id = page.document.field("id").unwrap_or_default();
         documents.push(print::PrintDocument {
-            heading: print::rebase(&heading, &page.html_path, &anchor, &anchors),
-            body: print::rebase(&body, &page.html_path, &anchor, &anchors),
+            heading: print::rebase(&heading, (&page.html_path, id), &anchor, &anchors),
+            body: print::rebase(&body, (&page.html_path, id), &anchor, &anchors),
             title: page.title.clone(),
-            id: page.document.field("id").unwrap_or_default().to_owned(),
+            id: id.to_owned(),
             draft_notice: page.document.draft_notice(),
             control: control_rows(&page.document),
             running_header,

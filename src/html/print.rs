@@ -93,10 +93,16 @@ pub(super) fn css_string(text: &str) -> String {
     out
 }
 
-/// Moves a page's HTML into `print.html`: every `id` gets the document's prefix, and
-/// every local `href`/`src` is resolved from the page's folder: to the printed section
-/// when it points at a printed page, otherwise to the file from the site root.
-pub(super) fn rebase(html: &str, page_path: &str, prefix: &str, printed: &HashMap<String, String>) -> String {
+/// Moves a page's HTML into `print.html`: every `id` gets the document's prefix, every
+/// region label the document's id (so the tables of 50 documents stay distinguishable),
+/// and every local `href`/`src` is resolved from the page's folder: to the printed
+/// section when it points at a printed page, otherwise to the file from the site root.
+pub(super) fn rebase(
+    html: &str,
+    (page_path, document_id): (&str, &str),
+    prefix: &str,
+    printed: &HashMap<String, String>,
+) -> String {
     let mut out = String::with_capacity(html.len() + html.len() / 16);
     let mut rest = html;
     while let Some(position) = next_attribute(rest) {
@@ -111,6 +117,12 @@ pub(super) fn rebase(html: &str, page_path: &str, prefix: &str, printed: &HashMa
             out.push_str(prefix);
             out.push('-');
             out.push_str(value);
+        } else if name.starts_with(" aria-label=") {
+            if !document_id.is_empty() {
+                pulldown_cmark_escape::escape_html(&mut out, document_id).ok();
+                out.push_str(" · ");
+            }
+            out.push_str(value);
         } else {
             out.push_str(&rebase_target(value, page_path, prefix, printed));
         }
@@ -120,11 +132,11 @@ pub(super) fn rebase(html: &str, page_path: &str, prefix: &str, printed: &HashMa
     out
 }
 
-/// Position of the next ` id="`, ` href="` or ` src="` in `html`. The page's HTML comes
-/// from our Markdown renderer, where text and attribute values are escaped, so these
-/// only ever start a real attribute.
+/// Position of the next ` id="`, ` aria-label="`, ` href="` or ` src="` in `html`. The
+/// page's HTML comes from our Markdown renderer, where text and attribute values are
+/// escaped, so these only ever start a real attribute.
 fn next_attribute(html: &str) -> Option<usize> {
-    [" id=\"", " href=\"", " src=\""].iter().filter_map(|needle| html.find(needle)).min()
+    [" id=\"", " aria-label=\"", " href=\"", " src=\""].iter().filter_map(|needle| html.find(needle)).min()
 }
 
 fn rebase_target(target: &str, page_path: &str, prefix: &str, printed: &HashMap<String, String>) -> String {
@@ -179,13 +191,13 @@ mod tests {
     fn ids_are_prefixed_and_links_point_into_the_print_page() {
         let printed: HashMap<String, String> =
             [("processes/change-management.html".to_owned(), "d4".to_owned())].into_iter().collect();
-        let html = "<h2 id=\"scope\">S</h2><p><a href=\"#scope\">x</a> <a href=\"../../processes/change-management.html#2-roles\">c</a> \
+        let html = "<h2 id=\"scope\">S</h2><div aria-label=\"Table: S\"></div><p><a href=\"#scope\">x</a> <a href=\"../../processes/change-management.html#2-roles\">c</a> \
                     <a href=\"../../processes/change-management.html\">c</a> <a href=\"chart.svg\">p</a> \
                     <img src=\"./chart.svg\" alt=\"\"> <a href=\"https://x.org/#a\">w</a></p>";
-        let rebased = rebase(html, "services/hpc/sla.html", "d2", &printed);
+        let rebased = rebase(html, ("services/hpc/sla.html", "SLA-HPC"), "d2", &printed);
         assert_eq!(
             rebased,
-            "<h2 id=\"d2-scope\">S</h2><p><a href=\"#d2-scope\">x</a> <a href=\"#d4-2-roles\">c</a> \
+            "<h2 id=\"d2-scope\">S</h2><div aria-label=\"SLA-HPC · Table: S\"></div><p><a href=\"#d2-scope\">x</a> <a href=\"#d4-2-roles\">c</a> \
              <a href=\"#d4\">c</a> <a href=\"services/hpc/chart.svg\">p</a> \
              <img src=\"services/hpc/chart.svg\" alt=\"\"> <a href=\"https://x.org/#a\">w</a></p>"
         );
