@@ -51,6 +51,7 @@ const LAYOUT: &str = "html/layout.html";
 const INDEX: &str = "html/index.html";
 const STYLESHEET: &str = "html/style.css";
 const TOP: &str = "html/partials/top.html";
+const CONTROL: &str = "html/partials/control.html";
 const SEARCH: &str = "html/search.html";
 const PRINT: &str = "html/print.html";
 /// Scripts the site ships as they are: (template file, path under `html/`).
@@ -270,15 +271,18 @@ fn render_index(
     info: &SiteInfo,
     (pages, titles): (&[SourcePage], &GroupTitles),
 ) -> Result<String, Error> {
-    let context = tera::Context::from_serialize(serde_json::json!({
-        "site": info,
-        "nav": navigation(pages, None, titles),
-        "groups": navigation_full(pages, titles),
-        "document_count": pages.len(),
-        "page": { "title": info.org_name, "root": "" },
-    }))
-    .map_err(|e| layout_error(templates, INDEX, &e))?;
-    tera.render(INDEX, &context).map_err(|e| layout_error(templates, INDEX, &e))
+    render_template(
+        tera,
+        templates,
+        INDEX,
+        serde_json::json!({
+            "site": info,
+            "nav": navigation(pages, None, titles),
+            "groups": navigation_full(pages, titles),
+            "document_count": pages.len(),
+            "page": { "title": info.org_name, "root": "" },
+        }),
+    )
 }
 
 /// `search.html`: the search box and, filled in by `html/search.js`, the results.
@@ -288,13 +292,16 @@ fn render_search(
     info: &SiteInfo,
     (pages, titles): (&[SourcePage], &GroupTitles),
 ) -> Result<String, Error> {
-    let context = tera::Context::from_serialize(serde_json::json!({
-        "site": info,
-        "nav": navigation(pages, None, titles),
-        "page": { "title": "Search", "root": "" },
-    }))
-    .map_err(|e| layout_error(templates, SEARCH, &e))?;
-    tera.render(SEARCH, &context).map_err(|e| layout_error(templates, SEARCH, &e))
+    render_template(
+        tera,
+        templates,
+        SEARCH,
+        serde_json::json!({
+            "site": info,
+            "nav": navigation(pages, None, titles),
+            "page": { "title": "Search", "root": "" },
+        }),
+    )
 }
 
 /// `print.html`: every page of a group small enough for the sidebar, in reading order;
@@ -334,15 +341,18 @@ fn render_print(
         .filter(|group| group.items.len() > SIDEBAR_LIMIT)
         .map(|group| serde_json::json!({ "title": group.title, "id": group.id, "count": group.items.len() }))
         .collect();
-    let context = tera::Context::from_serialize(serde_json::json!({
-        "site": info,
-        "nav": navigation(pages, None, titles),
-        "documents": documents,
-        "left_out": left_out,
-        "page": { "title": "The whole pack for printing", "root": "", "print_css": page_rules },
-    }))
-    .map_err(|e| layout_error(templates, PRINT, &e))?;
-    tera.render(PRINT, &context).map_err(|e| layout_error(templates, PRINT, &e))
+    render_template(
+        tera,
+        templates,
+        PRINT,
+        serde_json::json!({
+            "site": info,
+            "nav": navigation(pages, None, titles),
+            "documents": documents,
+            "left_out": left_out,
+            "page": { "title": "The whole pack for printing", "root": "", "print_css": page_rules },
+        }),
+    )
 }
 
 /// The site's own files, at the root of `html/`.
@@ -399,33 +409,36 @@ fn render_page(
         other.map(|other| serde_json::json!({ "title": other.title, "href": relative_href(&page.html_path, &other.html_path) }))
     };
     let print_css = print::page_rule(None, &print::css_string(&info.org_name), Some(&print::running_header(page)));
-    let context = tera::Context::from_serialize(serde_json::json!({
-        "site": info,
-        "nav": navigation(pages, Some(index), titles),
-        "page": {
-            "title": page.title,
-            "heading": heading,
-            "body": body,
-            "toc": rendered.toc,
-            "control": control_rows(&page.document),
-            "draft_notice": page.document.draft_notice(),
-            "front_matter_error": page.document.front_matter_error,
-            "root": root,
-            "source": format!("markdown/{}", page.markdown_path),
-            "previous": neighbour(index.checked_sub(1).and_then(|i| pages.get(i))),
-            "next": neighbour(pages.get(index + 1)),
-            "print_css": print_css,
-        },
-    }))
-    .map_err(|e| layout_error(templates, LAYOUT, &e))?;
-    tera.render(LAYOUT, &context).map_err(|e| layout_error(templates, LAYOUT, &e))
+    render_template(
+        tera,
+        templates,
+        LAYOUT,
+        serde_json::json!({
+            "site": info,
+            "nav": navigation(pages, Some(index), titles),
+            "page": {
+                "title": page.title,
+                "heading": heading,
+                "body": body,
+                "toc": rendered.toc,
+                "control": control_rows(&page.document),
+                "draft_notice": page.document.draft_notice(),
+                "front_matter_error": page.document.front_matter_error,
+                "root": root,
+                "source": format!("markdown/{}", page.markdown_path),
+                "previous": neighbour(index.checked_sub(1).and_then(|i| pages.get(i))),
+                "next": neighbour(pages.get(index + 1)),
+                "print_css": print_css,
+            },
+        }),
+    )
 }
 
 /// Hash of what every page shares: layout and index templates, stylesheet, site facts
 /// and the navigation (titles and paths of the listed documents).
 fn site_signature(templates: &TemplateSet, info: &SiteInfo, pages: &[SourcePage], titles: &GroupTitles) -> String {
     let mut shared = String::new();
-    for name in [TOP, LAYOUT, INDEX, STYLESHEET, SEARCH, PRINT] {
+    for name in [TOP, CONTROL, LAYOUT, INDEX, STYLESHEET, SEARCH, PRINT] {
         shared.push_str(templates.get(name).map_or("", |f| f.text.as_str()));
         shared.push('\0');
     }
@@ -485,12 +498,23 @@ fn compile(templates: &TemplateSet) -> Result<Tera, Error> {
     // Tera's default also turns `/` into `&#x2F;`, which is valid but makes every path in
     // the site unreadable; `& < > "` is what text and double-quoted attributes need.
     tera.set_escape_fn(escape_html);
-    let sources: Vec<(String, String)> = [TOP, LAYOUT, INDEX, SEARCH, PRINT]
+    let sources: Vec<(String, String)> = [TOP, CONTROL, LAYOUT, INDEX, SEARCH, PRINT]
         .iter()
         .filter_map(|name| templates.get(name).map(|f| (f.name.clone(), f.text.clone())))
         .collect();
     tera.add_raw_templates(sources).map_err(|e| layout_error(templates, LAYOUT, &e))?;
     Ok(tera)
+}
+
+/// Renders one of the site's templates; errors name the template and its line.
+fn render_template(
+    tera: &Tera,
+    templates: &TemplateSet,
+    name: &str,
+    context: serde_json::Value,
+) -> Result<String, Error> {
+    let context = tera::Context::from_serialize(context).map_err(|e| layout_error(templates, name, &e))?;
+    tera.render(name, &context).map_err(|e| layout_error(templates, name, &e))
 }
 
 fn layout_error(templates: &TemplateSet, name: &str, error: &tera::Error) -> Error {
