@@ -378,6 +378,18 @@ measure example 5 'discard "$work/example"' "$bin" build -c "$example" -o "$work
 example_docs=$(grep -o '^[0-9]* documents' "$work/example.log" | cut -d' ' -f1)
 discard "$work/example"
 
+# --- The example pack: the Word step beside the HTML step, best of 5 ----------------------
+# Each on a pack whose Markdown is up to date: the step's own output and record removed,
+# so it makes every file again; the md-only no-op run is what both share.
+steps="$work/example-steps"
+"$bin" build -q -c "$example" -o "$steps" --format md
+measure example_md 5 ':' "$bin" build -c "$example" -o "$steps" --format md
+measure example_html 5 'rm -rf "$steps/html" "$steps/.fitsm-pack/site.json"' \
+  "$bin" build -c "$example" -o "$steps" --format md,html
+measure example_docx 5 'rm -rf "$steps/docx" "$steps/.fitsm-pack/docx.json"' \
+  "$bin" build -c "$example" -o "$steps" --format md,docx
+discard "$steps"
+
 # --- Per size ----------------------------------------------------------------------------
 declare -A DOCS OUTF OUTMB MDMB CHANGED CPF CPMB LOAD
 for n in "${sizes[@]}"; do
@@ -462,6 +474,13 @@ row() { # row LABEL CELL-COMMAND (evaluated per N with $n set)
   echo
   echo "Example pack (examples/university-computing-centre/sms.toml, $example_docs documents), md+html+zip, whole process, best of 5: $(cell example)"
   echo
+  if num "${T[example_md]:-}" && num "${T[example_html]:-}" && num "${T[example_docx]:-}"; then
+    echo "Example pack, one step on an up-to-date Markdown pack, best of 5: md only (no-op) $(cell example_md);" \
+      "md+html $(cell example_html); md+docx $(cell example_docx). Word step ÷ HTML step (each less the no-op):" \
+      "$(awk -v m="${T[example_md]}" -v h="${T[example_html]}" -v d="${T[example_docx]}" \
+        'BEGIN { printf "%.2f", (d - m) / (h - m) }')"
+    echo
+  fi
   header="| services |"
   rule="|---|"
   for n in "${sizes[@]}"; do header+=" $n |"; rule+="---:|"; done

@@ -1,9 +1,12 @@
 //! In-process micro-benchmarks: rendering the example pack, the 3-way merge of one
-//! document, and Markdown → HTML of one document. Run with `cargo bench --bench micro`.
+//! document, and Markdown → HTML and → Word of one document, side by side. Run with
+//! `cargo bench --bench micro`.
 
 use std::path::Path;
 
 use criterion::{Criterion, criterion_group, criterion_main};
+use fitsm_pack::document::Document;
+use fitsm_pack::docx::document_docx;
 use fitsm_pack::html::markdown;
 use fitsm_pack::output::merge::merge;
 use fitsm_pack::pipeline::prepare;
@@ -31,6 +34,11 @@ fn benchmarks(c: &mut Criterion) {
 
     let body = sla.split("\n---\n").nth(1).unwrap_or(&sla).to_owned();
     c.bench_function("Markdown to HTML of one SLA", |b| b.iter(|| markdown::render(&body)));
+    // The whole Word file (control page, body, package), from the document as on disk.
+    let document = Document::parse(&sla);
+    c.bench_function("Markdown to Word file of one SLA", |b| {
+        b.iter(|| document_docx(&document, "Northbridge", "Based on FitSM", None).expect("a Word file"))
+    });
 }
 
 criterion_group!(micro, benchmarks);

@@ -50,6 +50,12 @@ pub fn clean(text: &str) -> Cow<'_, str> {
 /// ([`is_forbidden`]), so text typed into a document by hand is covered too.
 pub fn xml_escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
+    push_xml_escaped(&mut out, text);
+    out
+}
+
+/// [`xml_escape`] onto the end of `out`, for writers that build a whole part.
+pub fn push_xml_escaped(out: &mut String, text: &str) {
     for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -61,7 +67,6 @@ pub fn xml_escape(text: &str) -> String {
             c => out.push(c),
         }
     }
-    out
 }
 
 #[cfg(test)]

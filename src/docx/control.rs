@@ -5,15 +5,13 @@
 //! M") and the document properties (core and custom), which document management
 //! systems and auditors' checklists read.
 //!
-//! docx-rs can write none of the header, footer, contents field, watermark or custom
-//! properties as Word needs them, so they are XML text here, put into the package by
-//! [`super::package`]. All of it comes from the front matter: a document edited on disk
+//! All of it is XML text, zipped by [`super::package`], and all of it comes from the
+//! front matter: a document edited on disk
 //! and approved shows its own version and status.
 
-use docx_rs::{Paragraph, Run, Shading, Table, TableCell, TableRow, WidthType};
-
 use super::convert::Heading;
-use super::tables::{TEXT_WIDTH, styled};
+use super::tables::TEXT_WIDTH;
+use super::xml::{self, Format, Paragraph};
 use crate::document::{Document, field_label};
 use crate::text::xml_escape;
 
@@ -59,63 +57,55 @@ impl Control {
     }
 }
 
-/// Shown where the contents field goes; the package step puts the field in its place.
-pub(super) const CONTENTS_MARK: &str = "FitsmContentsMark";
-
-/// The paragraphs and table of the control page, before the body.
-pub(super) fn control_page(document: &Document, control: &Control, title_bookmark: &str) -> Vec<super::Block> {
-    let mut blocks = vec![
-        super::Block::Paragraph(Box::new(
-            Paragraph::new()
-                .style("Title")
-                .add_bookmark_start(0, title_bookmark)
-                .add_run(Run::new().add_text(&control.title))
-                .add_bookmark_end(0),
-        )),
-        super::Block::Paragraph(Box::new(
-            Paragraph::new().style("Subtitle").add_run(Run::new().add_text(&control.organisation)),
-        )),
-    ];
+/// The title, the control table and the contents, before the body (as XML).
+pub(super) fn control_page(
+    document: &Document,
+    control: &Control,
+    title_bookmark: &str,
+    headings: &[Heading],
+) -> String {
+    let mut xml = String::new();
+    let mut title = Paragraph::styled("Title");
+    xml::bookmark(&mut title.content, 0, title_bookmark);
+    title.run(&control.title, Format::default());
+    title.write(&mut xml);
+    let mut subtitle = Paragraph::styled("Subtitle");
+    subtitle.run(&control.organisation, Format::default());
+    subtitle.write(&mut xml);
     if control.is_draft() {
         let banner = match control.status.as_str() {
             "draft" => "DRAFT · not approved for use".to_owned(),
             "" => "DRAFT · no status · not approved for use".to_owned(),
             status => format!("DRAFT · {status} · not approved for use"),
         };
-        blocks.push(super::Block::Paragraph(Box::new(
-            Paragraph::new().style("DraftBanner").add_run(Run::new().add_text(banner)),
-        )));
+        let mut paragraph = Paragraph::styled("DraftBanner");
+        paragraph.run(&banner, Format::default());
+        paragraph.write(&mut xml);
     }
-    blocks.push(super::Block::Table(Box::new(control_table(document))));
-    blocks.push(super::Block::Paragraph(Box::new(Paragraph::new().style(CONTENTS_MARK))));
+    control_table(document, &mut xml);
+    xml.push_str(&contents_xml(headings));
     // The body starts on a page of its own.
-    blocks.push(super::Block::Paragraph(Box::new(
-        Paragraph::new().add_run(Run::new().add_break(docx_rs::BreakType::Page)),
-    )));
-    blocks
+    Paragraph { content: xml::PAGE_BREAK.to_owned(), ..Paragraph::default() }.write(&mut xml);
+    xml
 }
 
 /// The document-control table, from the front matter: labels in the first column, no
 /// header row.
-fn control_table(document: &Document) -> Table {
+fn control_table(document: &Document, out: &mut String) {
     const LABEL: usize = 2600;
-    let rows: Vec<TableRow> = document
-        .fields
-        .iter()
-        .filter(|(key, _)| key != "title")
-        .map(|(key, value)| {
-            TableRow::new(vec![
-                TableCell::new().width(LABEL, WidthType::Dxa).shading(Shading::new().fill("F5F7FA")).add_paragraph(
-                    Paragraph::new().style("TableHeading").add_run(Run::new().add_text(field_label(key))),
-                ),
-                TableCell::new()
-                    .width(TEXT_WIDTH - LABEL, WidthType::Dxa)
-                    .add_paragraph(Paragraph::new().style("TableText").add_run(Run::new().add_text(value))),
-            ])
-            .cant_split()
-        })
-        .collect();
-    styled(Table::new(rows)).set_grid(vec![LABEL, TEXT_WIDTH - LABEL]).width(TEXT_WIDTH, WidthType::Dxa)
+    let widths = [LABEL, TEXT_WIDTH - LABEL];
+    xml::table_start(out, &widths);
+    for (key, value) in document.fields.iter().filter(|(key, _)| key != "title") {
+        xml::row_start(out, false);
+        let mut label = Paragraph::styled("TableHeading");
+        label.run(&field_label(key), Format::default());
+        xml::cell(out, widths[0], Some("F5F7FA"), &label);
+        let mut text = Paragraph::styled("TableText");
+        text.run(value, Format::default());
+        xml::cell(out, widths[1], None, &text);
+        out.push_str(xml::ROW_END);
+    }
+    out.push_str(xml::TABLE_END);
 }
 
 const W: &str = "http://schemas.openxmlformats.org/wordprocessingml/2006/main";

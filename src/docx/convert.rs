@@ -1,24 +1,17 @@
-//! Markdown → Word body: pulldown-cmark events turned into docx-rs paragraphs and
-//! tables. Headings get Word's heading styles (so the navigation pane and the contents
+//! Markdown → Word body: pulldown-cmark events written as WordprocessingML paragraphs
+//! and tables ([`super::xml`]). Headings get Word's heading styles (so the navigation pane and the contents
 //! work) and a bookmark each; every list gets a Word numbering instance of its own (so
 //! it restarts) and nested lists the next level; tables go to [`super::tables`];
 //! pictures to [`super::picture`]; `[TO BE COMPLETED: …]` gets the `Placeholder` style,
 //! so a gap stands out on paper as it does in `check`.
 
-use docx_rs::{Hyperlink, HyperlinkType, IndentLevel, NumberingId, Paragraph, Pic, Run, RunFonts, Shading, Table};
 use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 
 use super::numbering::{ListInstance, ListKind};
 use super::picture::Picture;
-use super::styles::MONOSPACE;
 use super::tables::{Cell, TEXT_WIDTH, TableState, build_table};
+use super::xml::{self, Format, Paragraph, Relationships, Target};
 use crate::document::markdown_options as options;
-
-/// A block of the Word body, in order.
-pub(super) enum Block {
-    Paragraph(Box<Paragraph>),
-    Table(Box<Table>),
-}
 
 /// A heading of the body, for the contents on the control page.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,12 +24,13 @@ pub(super) struct Heading {
 
 /// The converted body, with what the rest of the package needs to know about it.
 pub(super) struct Body {
-    pub(super) blocks: Vec<Block>,
+    /// The paragraphs and tables, as XML.
+    pub(super) xml: String,
     /// The lists, in order: list `n` is Word numbering instance `n + 1`.
     pub(super) lists: Vec<ListInstance>,
     pub(super) headings: Vec<Heading>,
-    /// The alt text of each picture, in order (docx-rs cannot write it).
-    pub(super) alt_texts: Vec<String>,
+    /// The links and pictures the body refers to.
+    pub(super) relationships: Relationships,
 }
 
 /// How the converter reaches outside the Markdown text.
@@ -69,11 +63,19 @@ struct Image {
     alt: String,
 }
 
+/// A link being read: its runs as they look in a link and as plain text (if the link
+/// turns out to go nowhere Word can follow, its text stays, plain).
+struct Link {
+    target: String,
+    linked: String,
+    plain: String,
+}
+
 struct Converter<'a> {
-    blocks: Vec<Block>,
+    body: String,
     paragraph: Option<Paragraph>,
     inline: Inline,
-    link: Option<(String, Vec<Run>)>,
+    link: Option<Link>,
     lists: Vec<List>,
     list_instances: Vec<ListInstance>,
     /// The next paragraph is the first of a list item: it carries the number or bullet.
@@ -97,7 +99,7 @@ struct Converter<'a> {
     anchors: crate::outline::Anchors,
     next_bookmark: usize,
     image: Option<Image>,
-    alt_texts: Vec<String>,
+    relationships: Relationships,
 }
 
 /// `title` is the document's first-level heading when the caller took it out of
@@ -109,7 +111,7 @@ pub(super) fn convert(markdown: &str, context: &Context<'_>, title: Option<&str>
         anchors.next(title);
     }
     let mut converter = Converter {
-        blocks: Vec::new(),
+        body: String::with_capacity(markdown.len() * 4),
         paragraph: None,
         inline: Inline::default(),
         link: None,
@@ -128,7 +130,7 @@ pub(super) fn convert(markdown: &str, context: &Context<'_>, title: Option<&str>
         anchors,
         next_bookmark: 1,
         image: None,
-        alt_texts: Vec::new(),
+        relationships: Relationships::default(),
     };
     for event in Parser::new_ext(markdown, options()) {
         converter.event(event);
@@ -136,10 +138,10 @@ pub(super) fn convert(markdown: &str, context: &Context<'_>, title: Option<&str>
     converter.flush_text();
     converter.finish_paragraph();
     Body {
-        blocks: converter.blocks,
+        xml: converter.body,
         lists: converter.list_instances,
         headings: converter.headings,
-        alt_texts: converter.alt_texts,
+        relationships: converter.relationships,
     }
 }
 
@@ -187,18 +189,15 @@ impl Converter<'_> {
                 if let Some(cell) = &mut self.cell_text {
                     cell.push_str(&text);
                 }
-                let run = self
-                    .run(&text)
-                    .fonts(RunFonts::new().ascii(MONOSPACE).hi_ansi(MONOSPACE))
-                    .shading(Shading::new().fill("EEEEEE"));
-                self.push_run(run);
+                let format = Format { monospace: true, shaded: true, ..self.format() };
+                self.push_run(&text, format);
             }
             Event::Html(raw) | Event::InlineHtml(raw) => self.text(&raw),
             Event::SoftBreak => self.text(" "),
-            Event::HardBreak => self.push_run(Run::new().add_break(docx_rs::BreakType::TextWrapping)),
+            Event::HardBreak => self.push_raw(xml::LINE_BREAK),
             Event::Rule => {
                 self.finish_paragraph();
-                self.blocks.push(Block::Paragraph(Box::new(Paragraph::new().style("Rule"))));
+                Paragraph::styled("Rule").write(&mut self.body);
             }
             Event::TaskListMarker(done) => self.text(if done { "☑ " } else { "☐ " }),
             Event::FootnoteReference(label) => self.text(&format!("[{label}]")),
@@ -219,7 +218,7 @@ impl Converter<'_> {
                     HeadingLevel::H4 => 3,
                     _ => 4,
                 };
-                self.paragraph = Some(Paragraph::new().style(&format!("Heading{level}")));
+                self.paragraph = Some(Paragraph::styled(&format!("Heading{level}")));
                 self.heading = Some((level, String::new()));
             }
             Tag::BlockQuote(_) => {
@@ -266,13 +265,15 @@ impl Converter<'_> {
                 }
             }
             Tag::TableCell => {
-                self.paragraph = Some(Paragraph::new().style("TableText"));
+                self.paragraph = Some(Paragraph::styled("TableText"));
                 self.cell_text = Some(String::new());
             }
             Tag::Emphasis => self.inline.italic += 1,
             Tag::Strong => self.inline.bold += 1,
             Tag::Strikethrough => self.inline.strike += 1,
-            Tag::Link { dest_url, .. } => self.link = Some((dest_url.to_string(), Vec::new())),
+            Tag::Link { dest_url, .. } => {
+                self.link = Some(Link { target: dest_url.to_string(), linked: String::new(), plain: String::new() })
+            }
             Tag::Image { dest_url, .. } => {
                 self.image = Some(Image { target: dest_url.to_string(), alt: String::new() })
             }
@@ -291,8 +292,8 @@ impl Converter<'_> {
                 let name = bookmark(&anchor);
                 let id = self.next_bookmark;
                 self.next_bookmark += 1;
-                if let Some(paragraph) = self.paragraph.take() {
-                    self.paragraph = Some(paragraph.add_bookmark_start(id, &name).add_bookmark_end(id));
+                if let Some(paragraph) = &mut self.paragraph {
+                    xml::bookmark(&mut paragraph.content, id, &name);
                 }
                 self.headings.push(Heading { level, text: text.trim().to_owned(), bookmark: name });
                 self.finish_paragraph();
@@ -325,7 +326,7 @@ impl Converter<'_> {
             }
             TagEnd::Table => {
                 if let Some(table) = self.table.take() {
-                    self.blocks.push(Block::Table(Box::new(build_table(table))));
+                    build_table(table, &mut self.body);
                 }
             }
             TagEnd::Emphasis => self.inline.italic = self.inline.italic.saturating_sub(1),
@@ -338,29 +339,21 @@ impl Converter<'_> {
     }
 
     fn end_link(&mut self) {
-        let Some((target, runs)) = self.link.take() else { return };
-        let link = match (self.context.rewrite_link)(&target) {
-            Some(url) => {
-                // A section of this document is a bookmark here; of another document,
-                // that file's bookmark.
-                let hyperlink = match url.split_once('#') {
-                    Some(("", anchor)) => Hyperlink::new(bookmark(anchor), HyperlinkType::Anchor),
-                    Some((file, anchor)) => {
-                        Hyperlink::new(format!("{file}#{}", bookmark(anchor)), HyperlinkType::External)
-                    }
-                    None => Hyperlink::new(url, HyperlinkType::External),
-                };
-                runs.into_iter().fold(hyperlink, |link, run| link.add_run(run.color("1F5F99").underline("single")))
-            }
-            None => {
-                for run in runs {
-                    self.push_run(run);
-                }
-                return;
-            }
+        let Some(link) = self.link.take() else { return };
+        let Some(url) = (self.context.rewrite_link)(&link.target) else {
+            self.push_raw(&link.plain);
+            return;
         };
-        let paragraph = self.paragraph.take().unwrap_or_else(|| self.new_paragraph());
-        self.paragraph = Some(paragraph.add_hyperlink(link));
+        // A section of this document is a bookmark here; of another document, that
+        // file's bookmark.
+        let target = match url.split_once('#') {
+            Some(("", anchor)) => Target::Bookmark(bookmark(anchor)),
+            Some((file, anchor)) => Target::Relationship(format!("{file}#{}", bookmark(anchor))),
+            None => Target::Relationship(url),
+        };
+        let mut content = std::mem::take(&mut self.current_paragraph().content);
+        xml::hyperlink(&mut content, &target, &link.linked, &mut self.relationships);
+        self.current_paragraph().content = content;
     }
 
     /// A picture is a paragraph of its own, with its alt text as the caption below it;
@@ -379,37 +372,35 @@ impl Converter<'_> {
             return;
         }
         self.finish_paragraph();
-        let number = self.alt_texts.len() + 1;
-        // docx-rs numbers pictures with a counter shared by the whole process; ours
-        // counts per document, so the same Markdown gives the same file.
-        let (width, height) = fit(&picture);
-        let pic = Pic::new_with_dimensions(picture.png, picture.width_px, picture.height_px)
-            .id(format!("rIdImage{number}"))
-            .size(width, height);
-        self.blocks
-            .push(Block::Paragraph(Box::new(Paragraph::new().style("Figure").add_run(Run::new().add_image(pic)))));
+        let number = self.relationships.images.len() + 1;
+        let mut figure = Paragraph::styled("Figure");
+        let size = fit(&picture);
+        xml::picture(&mut figure.content, picture.png, size, &alt, &mut self.relationships);
+        figure.write(&mut self.body);
         let caption = if alt.is_empty() { format!("Figure {number}") } else { format!("Figure {number}: {alt}") };
-        self.blocks
-            .push(Block::Paragraph(Box::new(Paragraph::new().style("Caption").add_run(Run::new().add_text(caption)))));
-        self.alt_texts.push(alt);
+        let mut paragraph = Paragraph::styled("Caption");
+        paragraph.run(&caption, Format::default());
+        paragraph.write(&mut self.body);
     }
 
     fn new_paragraph(&mut self) -> Paragraph {
-        let mut paragraph = Paragraph::new();
-        if self.code_block {
-            paragraph = paragraph.style("Code");
+        let style = if self.code_block {
+            Some("Code")
         } else if self.quote > 0 {
-            paragraph = paragraph.style("Quote");
+            Some("Quote")
         } else if !self.lists.is_empty() {
-            paragraph = paragraph.style("ListParagraph");
-        }
+            Some("ListParagraph")
+        } else {
+            None
+        };
+        let mut paragraph = Paragraph { style: style.map(str::to_owned), ..Paragraph::default() };
         if let Some(list) = self.lists.last() {
             let level = self.lists.len() - 1;
             if std::mem::take(&mut self.item_starts) {
-                paragraph = paragraph.numbering(NumberingId::new(list.num_id), IndentLevel::new(level));
+                paragraph.numbering = Some((list.num_id, level));
             } else if !self.code_block {
                 // A further paragraph of an item lines up with its text, unnumbered.
-                paragraph = paragraph.indent(Some(360 * (level as i32 + 1)), None, None, None);
+                paragraph.indent = Some(360 * (level + 1));
             }
         }
         paragraph
@@ -426,24 +417,20 @@ impl Converter<'_> {
         if self.table.is_some() {
             return; // cells are collected by the table
         }
-        if let Some(paragraph) = self.paragraph.take().filter(|p| !p.children().is_empty()) {
-            self.blocks.push(Block::Paragraph(Box::new(paragraph)));
+        if let Some(paragraph) = self.paragraph.take().filter(|p| !p.is_empty()) {
+            paragraph.write(&mut self.body);
         }
     }
 
-    fn run(&self, text: &str) -> Run {
-        let mut run = Run::new().add_text(text);
+    /// The format of text here: emphasis, and bold in a table's head.
+    fn format(&self) -> Format {
         let in_table_head = self.table.as_ref().is_some_and(|t| t.in_head);
-        if self.inline.bold > 0 || in_table_head {
-            run = run.bold();
+        Format {
+            bold: self.inline.bold > 0 || in_table_head,
+            italic: self.inline.italic > 0,
+            strike: self.inline.strike > 0,
+            ..Format::default()
         }
-        if self.inline.italic > 0 {
-            run = run.italic();
-        }
-        if self.inline.strike > 0 {
-            run = run.strike();
-        }
-        run
     }
 
     /// Text gathered from consecutive text events, as runs: placeholders get their
@@ -470,14 +457,13 @@ impl Converter<'_> {
                     continue;
                 }
                 self.open_paragraph();
-                let run = Run::new().add_text(line).fonts(RunFonts::new().ascii(MONOSPACE).hi_ansi(MONOSPACE));
-                self.push_run(run);
+                self.push_run(line, Format { monospace: true, ..Format::default() });
             }
             return;
         }
+        let format = self.format();
         for (segment, placeholder) in self.split_placeholders(text) {
-            let run = self.run(segment);
-            self.push_run(if placeholder { run.style("Placeholder") } else { run });
+            self.push_run(segment, Format { placeholder, ..format });
         }
     }
 
@@ -517,28 +503,42 @@ impl Converter<'_> {
         pieces
     }
 
-    fn push_run(&mut self, run: Run) {
-        if let Some((_, runs)) = &mut self.link {
-            runs.push(run);
+    fn push_run(&mut self, text: &str, format: Format) {
+        if let Some(link) = &mut self.link {
+            xml::run(&mut link.linked, text, Format { link: true, ..format });
+            xml::run(&mut link.plain, text, format);
             return;
         }
-        let paragraph = match self.paragraph.take() {
-            Some(paragraph) => paragraph,
-            None => self.new_paragraph(),
-        };
-        self.paragraph = Some(paragraph.add_run(run));
+        self.current_paragraph().run(text, format);
+    }
+
+    /// A run already written as XML (a line break, a link's plain text).
+    fn push_raw(&mut self, raw: &str) {
+        if let Some(link) = &mut self.link {
+            link.linked.push_str(raw);
+            link.plain.push_str(raw);
+            return;
+        }
+        self.current_paragraph().content.push_str(raw);
+    }
+
+    /// The paragraph being written, opened if there is none.
+    fn current_paragraph(&mut self) -> &mut Paragraph {
+        if self.paragraph.is_none() {
+            self.paragraph = Some(self.new_paragraph());
+        }
+        self.paragraph.get_or_insert_default()
     }
 }
 
 /// The size to show a picture at, in EMU: its own, or the text width if it is wider.
-fn fit(picture: &Picture) -> (u32, u32) {
+fn fit(picture: &Picture) -> (u64, u64) {
     const EMU_PER_PX: u64 = 9525;
     const EMU_PER_TWIP: u64 = 635;
     let width = u64::from(picture.width_px) * EMU_PER_PX;
     let height = u64::from(picture.height_px) * EMU_PER_PX;
     let widest = TEXT_WIDTH as u64 * EMU_PER_TWIP;
-    let (width, height) = if width > widest { (widest, height * widest / width.max(1)) } else { (width, height) };
-    (u32::try_from(width).unwrap_or(u32::MAX), u32::try_from(height).unwrap_or(u32::MAX))
+    if width > widest { (widest, height * widest / width.max(1)) } else { (width, height) }
 }
 
 #[cfg(test)]
@@ -562,10 +562,8 @@ mod tests {
 
     #[test]
     fn placeholders_are_found_across_text_events_and_styled() {
-        let mut converter_body = body("Investment: [TO BE COMPLETED: capacity *investments*] and more.");
-        let Some(Block::Paragraph(paragraph)) = converter_body.blocks.pop() else { panic!("a paragraph") };
-        let xml = String::from_utf8(docx_rs::BuildXML::build(paragraph.as_ref())).unwrap_or_default();
-        assert_eq!(xml.matches("<w:rStyle w:val=\"Placeholder\" />").count(), 3, "{xml}");
+        let xml = body("Investment: [TO BE COMPLETED: capacity *investments*] and more.").xml;
+        assert_eq!(xml.matches("<w:rStyle w:val=\"Placeholder\"/>").count(), 3, "{xml}");
         assert!(xml.contains("and more."));
     }
 
@@ -580,9 +578,7 @@ mod tests {
 
     #[test]
     fn a_picture_that_cannot_be_shown_leaves_its_alt_text() {
-        let mut converted = body("![Maturity per area](chart.svg)");
-        let Some(Block::Paragraph(paragraph)) = converted.blocks.pop() else { panic!("a paragraph") };
-        let xml = String::from_utf8(docx_rs::BuildXML::build(paragraph.as_ref())).unwrap_or_default();
+        let xml = body("![Maturity per area](chart.svg)").xml;
         assert!(xml.contains("[Figure: Maturity per area]"), "{xml}");
     }
 }

@@ -1,16 +1,15 @@
 //! Word export: one `.docx` per document in `docx/`, made from the Markdown *as it
-//! stands on disk* (edits included), in pure Rust with docx-rs: no pandoc, no LaTeX.
+//! stands on disk* (edits included), in pure Rust: no pandoc, no LaTeX.
 //! The files go to boards, customers and auditors, so they are controlled documents,
 //! not conversions.
 //!
 //! The work is split by what it makes:
 //! - [`convert`]: the Markdown body as Word paragraphs, lists and tables ([`tables`]),
-//!   pictures ([`picture`]: SVG drawn as PNG);
+//!   pictures ([`picture`]: SVG drawn as PNG), written as XML by [`xml`];
 //! - [`control`]: the control page (title, control table, DRAFT banner, contents),
 //!   header and footer, core and custom properties;
 //! - [`styles`] and [`numbering`]: the style sheet and the list definitions;
-//! - [`package`]: docx-rs writes the package; this puts in the parts docx-rs cannot
-//!   write and re-zips with fixed timestamps, so the same Markdown gives the same bytes.
+//! - [`package`]: zips the parts with fixed timestamps, so the same Markdown gives the same bytes.
 
 mod control;
 mod convert;
@@ -19,11 +18,13 @@ mod package;
 mod picture;
 mod styles;
 mod tables;
+mod xml;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::Path;
+use std::sync::LazyLock;
 
-use docx_rs::{DocumentChild, Docx, Footer, Header, PageMargin, Paragraph};
+use rayon::prelude::*;
 
 use crate::document::Document;
 use crate::error::Error;
@@ -31,7 +32,7 @@ use crate::fs::safe_join;
 use crate::pack::documents_on_disk;
 use crate::progress::{Progress, Step};
 use control::Control;
-use convert::{Block, convert};
+use convert::convert;
 
 /// What the Word step did.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -65,19 +66,28 @@ pub fn build_docx(
     }
     Record { files: previous.files.union(&current).cloned().collect() }.save(out)?;
     progress.start(Step::Word, documents.len());
-    for (path, text) in &documents {
-        let relative = docx_path(path);
-        let target = safe_join(out, &relative)?;
-        // Characters XML cannot hold (a control character typed into the Markdown by
-        // hand) would make the whole file unreadable: the pack's one rule drops them.
-        let document = Document::parse(&crate::text::clean(text));
-        let bytes = document_docx(&document, organisation, attribution, Some((out, path.as_str())))
-            .map_err(|source| Error::Write { path: target.clone(), source })?;
+    // Each file is made on its own (nothing is shared between documents), so they are
+    // made in parallel; they are written in the documents' order.
+    let made: Vec<Result<Made, Error>> = documents
+        .par_iter()
+        .map(|(path, text)| {
+            let relative = docx_path(path);
+            let target = safe_join(out, &relative)?;
+            // Characters XML cannot hold (a control character typed into the Markdown by
+            // hand) would make the whole file unreadable: the pack's one rule drops them.
+            let document = Document::parse(&crate::text::clean(text));
+            let bytes = document_docx(&document, organisation, attribution, Some((out, path.as_str())))
+                .map_err(|source| Error::Write { path: target.clone(), source })?;
+            progress.advance(1);
+            Ok(Made { relative, target, bytes })
+        })
+        .collect();
+    for result in made {
+        let Made { relative, target, bytes } = result?;
         if crate::fs::write_if_changed(&target, &bytes)? {
             report.written.push(relative);
         }
         report.documents += 1;
-        progress.advance(1);
     }
     progress.finish();
     // Word files we made whose document is gone.
@@ -90,6 +100,14 @@ pub fn build_docx(
     }
     Record { files: current }.save(out)?;
     Ok(report)
+}
+
+/// One Word file made, before it is written.
+struct Made {
+    /// `docx/a/b.docx`.
+    relative: String,
+    target: std::path::PathBuf,
+    bytes: Vec<u8>,
 }
 
 /// `markdown/a/b.md` → `docx/a/b.docx`.
@@ -148,38 +166,22 @@ pub fn document_docx(
     // The title stands for the first heading: links to it land here.
     let title_bookmark = convert::bookmark(&crate::outline::slug(heading.unwrap_or(&control.title)));
 
-    let mut docx = Docx::new()
-        .page_size(11906, 16838)
-        .page_margin(PageMargin::new().top(1300).bottom(1300).left(1300).right(1300).header(600).footer(600))
-        // Placeholders: the package step writes the header and footer (see `control`).
-        .header(Header::new().add_paragraph(Paragraph::new()))
-        .footer(Footer::new().add_paragraph(Paragraph::new()));
-    // Blocks go straight into the document's children: `Docx::add_paragraph` moves the
-    // whole `Docx` once per block, which dominated the time of long documents.
-    let blocks = control::control_page(document, &control, &title_bookmark).into_iter().chain(body.blocks);
-    docx.document.children.extend(blocks.map(|block| match block {
-        Block::Paragraph(paragraph) => DocumentChild::Paragraph(paragraph),
-        Block::Table(table) => DocumentChild::Table(table),
-    }));
-    // Our numbering part is always written, so the document refers to it.
-    docx.document_rels.has_numberings = true;
-    let mut packed = std::io::Cursor::new(Vec::new());
-    docx.build().pack(&mut packed).map_err(std::io::Error::other)?;
+    let page = control::control_page(document, &control, &title_bookmark, &body.headings);
     let parts = package::Parts {
-        replace: BTreeMap::from([
-            ("word/styles.xml", styles::styles_xml()),
-            ("word/numbering.xml", numbering::numbering_xml(&body.lists)),
-            ("word/settings.xml", control::settings_xml()),
-            ("word/header1.xml", control::header_xml(&control)),
-            ("word/footer1.xml", control::footer_xml(&control)),
-            ("docProps/core.xml", control::core_xml(&control)),
-            ("docProps/custom.xml", control::custom_xml(&control)),
-        ]),
-        contents: Some((control::CONTENTS_MARK, control::contents_xml(&body.headings))),
-        alt_texts: body.alt_texts,
+        document: xml::document(&(page + &body.xml)),
+        relationships: body.relationships,
+        numbering: numbering::numbering_xml(&body.lists),
+        header: control::header_xml(&control),
+        footer: control::footer_xml(&control),
+        core: control::core_xml(&control),
+        custom: control::custom_xml(&control),
     };
-    package::normalise_package(&packed.into_inner(), &parts)
+    package::write_package(parts, &STYLES, &SETTINGS)
 }
+
+/// The style sheet and settings are the same in every file: made once.
+static STYLES: LazyLock<String> = LazyLock::new(styles::styles_xml);
+static SETTINGS: LazyLock<String> = LazyLock::new(control::settings_xml);
 
 /// Pictures larger than this are not read (the Word file would be unusable anyway).
 const LARGEST_PICTURE: u64 = 20 * 1024 * 1024;

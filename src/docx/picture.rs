@@ -47,9 +47,28 @@ pub(super) fn svg_to_png(svg: &[u8]) -> Result<Picture, String> {
     let width = (size.width() * SCALE).ceil() as u32;
     let height = (size.height() * SCALE).ceil() as u32;
     let mut pixmap = tiny_skia::Pixmap::new(width.max(1), height.max(1)).ok_or("the picture has no size")?;
+    // Drawn on white, as on the page: every pixel is opaque, so the PNG needs no alpha
+    // channel and the premultiplied colours are the colours.
+    pixmap.fill(tiny_skia::Color::WHITE);
     resvg::render(&tree, tiny_skia::Transform::from_scale(SCALE, SCALE), &mut pixmap.as_mut());
-    let png = pixmap.encode_png().map_err(|e| e.to_string())?;
+    let png = encode_rgb(pixmap.width(), pixmap.height(), pixmap.data()).map_err(|e| e.to_string())?;
     Ok(Picture { png, width_px: size.width().ceil() as u32, height_px: size.height().ceil() as u32 })
+}
+
+/// An opaque RGBA pixmap as an RGB PNG: a quarter fewer bytes to filter and compress
+/// than tiny-skia's RGBA encoder (which also undoes premultiplied alpha first), for the
+/// same picture. The `Fast` level would halve the time again but double the file.
+fn encode_rgb(width: u32, height: u32, rgba: &[u8]) -> Result<Vec<u8>, png::EncodingError> {
+    let rgb: Vec<u8> = rgba.chunks_exact(4).flat_map(|pixel| [pixel[0], pixel[1], pixel[2]]).collect();
+    let mut png = Vec::new();
+    let mut encoder = png::Encoder::new(&mut png, width, height);
+    encoder.set_color(png::ColorType::Rgb);
+    encoder.set_depth(png::BitDepth::Eight);
+    encoder.set_compression(png::Compression::Balanced);
+    let mut writer = encoder.write_header()?;
+    writer.write_image_data(&rgb)?;
+    writer.finish()?;
+    Ok(png)
 }
 
 /// A PNG as it is, with its size read from its header; `None` if it is not a PNG.

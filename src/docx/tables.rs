@@ -8,10 +8,7 @@
 //! a browser lays out an automatic table. The table then has a fixed layout, so Word and
 //! LibreOffice use these widths instead of guessing their own.
 
-use docx_rs::{
-    HeightRule, Paragraph, Shading, Table, TableBorder, TableBorderPosition, TableBorders, TableCell, TableLayoutType,
-    TableRow, WidthType,
-};
+use super::xml::{self, Paragraph};
 
 /// The width of the text area: A4 (11906) less two margins of 1300, in twentieths of a
 /// point.
@@ -35,11 +32,6 @@ const CELL_PADDING: usize = 260;
 /// A word longer than this (a URL) may wrap rather than take the whole table.
 const LONGEST_WORD: usize = 28;
 
-/// docx-rs cannot write `w:tblHeader`; header rows carry this row height, which nothing
-/// else uses, and the package step turns it into `w:tblHeader` (see `package.rs`).
-pub(super) const HEADER_ROW_MARK: &str = "<w:trHeight w:val=\"1\" w:hRule=\"atLeast\" />";
-pub(super) const HEADER_ROW: &str = "<w:tblHeader />";
-
 const HEADER_FILL: &str = "E8F0F8";
 const KEY_FILL: &str = "F5F7FA";
 
@@ -57,8 +49,8 @@ pub(super) struct TableState {
     pub(super) in_head: bool,
 }
 
-/// The Word table for a Markdown table.
-pub(super) fn build_table(mut table: TableState) -> Table {
+/// The Word table for a Markdown table, written onto `out`.
+pub(super) fn build_table(mut table: TableState, out: &mut String) {
     // `| | |` over a key/value table only satisfies Markdown's need for a header: in
     // Word the keys in the first column are the headings.
     let key_value = table.head_rows > 0
@@ -86,58 +78,31 @@ pub(super) fn build_table(mut table: TableState) -> Table {
         }
     }
     let head_rows = table.head_rows;
-    let rows: Vec<TableRow> = table
-        .rows
-        .into_iter()
-        .enumerate()
-        .map(|(index, cells)| {
-            let header = index < head_rows;
-            let mut cells: Vec<TableCell> = cells
-                .into_iter()
-                .enumerate()
-                .map(|(column, cell)| {
-                    let key = key_value && column == 0;
-                    let style = if header || key { heading_style } else { text_style };
-                    let paragraph = cell.paragraph.style(style);
-                    let word = TableCell::new().add_paragraph(paragraph).width(widths[column], WidthType::Dxa);
-                    match (header, key) {
-                        (true, _) => word.shading(Shading::new().fill(HEADER_FILL)),
-                        (_, true) => word.shading(Shading::new().fill(KEY_FILL)),
-                        _ => word,
-                    }
-                })
-                .collect();
-            while cells.len() < columns {
-                let column = cells.len();
-                cells.push(
-                    TableCell::new()
-                        .add_paragraph(Paragraph::new().style(text_style))
-                        .width(widths[column], WidthType::Dxa),
-                );
-            }
-            let row = TableRow::new(cells).cant_split();
-            if header { row.row_height(1.0).height_rule(HeightRule::AtLeast) } else { row }
-        })
-        .collect();
-    let total = widths.iter().sum();
-    styled(Table::new(rows)).set_grid(widths).width(total, WidthType::Dxa)
-}
-
-/// The pack's table look: the `PackTable` style, a fixed layout (our widths, not the
-/// reader's guess) and thin grey rules. docx-rs writes black borders on every table
-/// unless told otherwise, which would hide the style's.
-pub(super) fn styled(table: Table) -> Table {
-    let borders = [
-        TableBorderPosition::Top,
-        TableBorderPosition::Left,
-        TableBorderPosition::Bottom,
-        TableBorderPosition::Right,
-        TableBorderPosition::InsideH,
-        TableBorderPosition::InsideV,
-    ]
-    .into_iter()
-    .fold(TableBorders::new(), |borders, position| borders.set(TableBorder::new(position).size(4).color("BFC7D1")));
-    table.style("PackTable").layout(TableLayoutType::Fixed).set_borders(borders)
+    xml::table_start(out, &widths);
+    for (index, cells) in table.rows.into_iter().enumerate() {
+        let header = index < head_rows;
+        xml::row_start(out, header);
+        let filled = cells.len();
+        for (column, cell) in cells.into_iter().enumerate().take(columns) {
+            let key = key_value && column == 0;
+            let mut paragraph = cell.paragraph;
+            paragraph.style = Some((if header || key { heading_style } else { text_style }).to_owned());
+            let fill = if header {
+                Some(HEADER_FILL)
+            } else if key {
+                Some(KEY_FILL)
+            } else {
+                None
+            };
+            xml::cell(out, widths[column], fill, &paragraph);
+        }
+        // A short row gets empty cells, so the grid stays whole.
+        for width in widths.iter().skip(filled) {
+            xml::cell(out, *width, None, &Paragraph::styled(text_style));
+        }
+        out.push_str(xml::ROW_END);
+    }
+    out.push_str(xml::TABLE_END);
 }
 
 /// The width of each column, summing to `total`: each column gets at least its longest
@@ -207,7 +172,7 @@ mod tests {
     use super::*;
 
     fn cell(text: &str) -> Cell {
-        Cell { paragraph: Paragraph::new(), text: text.to_owned() }
+        Cell { paragraph: Paragraph::default(), text: text.to_owned() }
     }
 
     #[test]

@@ -33,8 +33,8 @@ fn every_document_has_a_word_file_with_styles_tables_footer_and_properties() {
     }
     let docx = "dist/docx/processes/change-management.docx";
     let body = part(&project, docx, "word/document.xml");
-    assert!(body.contains("<w:pStyle w:val=\"Title\" />") && body.contains("Change management process"));
-    assert!(body.contains("<w:pStyle w:val=\"Heading1\" />"), "section headings use Word heading styles");
+    assert!(body.contains("<w:pStyle w:val=\"Title\"/>") && body.contains("Change management process"));
+    assert!(body.contains("<w:pStyle w:val=\"Heading1\"/>"), "section headings use Word heading styles");
     assert!(body.contains("<w:tbl>"), "tables");
     assert!(body.contains("Document ID") && body.contains("PROC-CHM"), "document-control table on the first page");
     assert!(body.contains("<w:numPr>"), "lists are Word lists");
@@ -130,9 +130,9 @@ fn lists_restart_bullets_are_bullets_and_the_style_sheet_has_one_default_normal(
         assert!(styles.contains(&format!("w:styleId=\"{style}\"")), "{style}");
     }
     assert!(styles.contains("w:type=\"character\" w:styleId=\"Placeholder\""));
-    let placeholder = "<w:rStyle w:val=\"Placeholder\" /></w:rPr><w:t xml:space=\"preserve\">[TO BE COMPLETED";
+    let placeholder = "<w:rStyle w:val=\"Placeholder\"/></w:rPr><w:t xml:space=\"preserve\">[TO BE COMPLETED";
     assert!(body.contains(placeholder), "placeholders carry the style");
-    assert!(body.contains("<w:pStyle w:val=\"ListParagraph\" />"), "list items use List Paragraph");
+    assert!(body.contains("<w:pStyle w:val=\"ListParagraph\"/>"), "list items use List Paragraph");
 }
 
 #[test]
@@ -141,7 +141,7 @@ fn word_files_are_controlled_documents() {
     project.run(["build", "--format", "md,docx"]).success();
     let sla = "dist/docx/services/hpc/service-level-agreement.docx";
     let body = part(&project, sla, "word/document.xml");
-    assert!(body.contains("<w:tblHeader />") && body.contains("<w:cantSplit />"), "header rows repeat, rows hold");
+    assert!(body.contains("<w:tblHeader/>") && body.contains("<w:cantSplit/>"), "header rows repeat, rows hold");
     assert!(body.contains(" TOC \\o \"1-3\""), "a contents field");
     assert!(body.contains("DRAFT"), "a draft says so on its first page");
     assert!(!body.contains("<w:t xml:space=\"preserve\"></w:t></w:r></w:p></w:tc>"), "no empty header cells");
