@@ -103,9 +103,13 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
         && lifecycle.settled(&options.out)?;
     let Planned { loaded, templates, plan, warnings } = planned;
     // Render before taking the lock or touching the output folder: a template error
-    // must leave nothing behind.
-    let renderer = Renderer::new(&loaded.config, &plan, &templates)?;
-    let rendered = if unchanged { None } else { Some(renderer.render_documents(progress)?) };
+    // must leave nothing behind. Unchanged inputs need no templates at all: parsing
+    // them was nearly all of a no-op build, and they compiled when they were recorded.
+    let renderer = if unchanged { None } else { Some(Renderer::new(&loaded.config, &plan, &templates)?) };
+    let rendered = match &renderer {
+        Some(renderer) => Some((renderer, renderer.render_documents(progress)?)),
+        None => None,
+    };
     // One build at a time per output folder; a dry run writes nothing and needs no lock.
     let lock = if options.dry_run { None } else { Some(output::lock::acquire(&options.out)?) };
     if !options.dry_run {
@@ -113,7 +117,7 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
         crate::fs::remove_stale_temporaries(&options.out)?;
     }
     let report = match rendered {
-        Some(rendered) => {
+        Some((renderer, rendered)) => {
             let write_options =
                 WriteOptions { force: options.force, restore: options.restore, dry_run: options.dry_run };
             let mut manifest = Manifest::new(&loaded.text, pack_info(&loaded.config, &templates));
@@ -123,7 +127,7 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
             pending.decide(&files, progress)?;
             // The summaries count what the documents will say once written, people's
             // edits and approvals included; nothing is written until all are decided.
-            let summaries = summaries(&renderer, &pending, &lifecycle)?;
+            let summaries = summaries(renderer, &pending, &lifecycle)?;
             pending.decide(&summaries, &NoProgress)?;
             pending.finish(manifest, progress)?
         }

@@ -72,12 +72,8 @@ pub(super) fn control_page(
     let mut subtitle = Paragraph::styled("Subtitle");
     subtitle.run(&control.organisation, Format::default());
     subtitle.write(&mut xml);
-    if control.is_draft() {
-        let banner = match control.status.as_str() {
-            "draft" => "DRAFT · not approved for use".to_owned(),
-            "" => "DRAFT · no status · not approved for use".to_owned(),
-            status => format!("DRAFT · {status} · not approved for use"),
-        };
+    // The same notice as on the site and the print page.
+    if let Some(banner) = document.draft_notice() {
         let mut paragraph = Paragraph::styled("DraftBanner");
         paragraph.run(&banner, Format::default());
         paragraph.write(&mut xml);

@@ -6,6 +6,7 @@
 //! valid YAML), the body (the document template) and the attribution footer (a shared
 //! partial template, so every document carries it).
 
+mod arrays;
 mod diagnose;
 mod engine;
 pub mod escape;
@@ -99,6 +100,8 @@ struct RenderedDocument {
 
 pub struct Renderer<'a> {
     tera: Tera,
+    /// Threads with deep stacks for parsing and rendering (`None`: the global pool).
+    pool: Option<rayon::ThreadPool>,
     shared: SharedViews<'a>,
     config: &'a Config,
     plan: &'a Plan,
@@ -107,9 +110,14 @@ pub struct Renderer<'a> {
 
 impl<'a> Renderer<'a> {
     pub fn new(config: &'a Config, plan: &'a Plan, templates: &'a TemplateSet) -> Result<Self, Error> {
-        let tera = engine::build(templates, LinkIndex::new(plan))?;
+        let pool = render_pool();
+        let links = LinkIndex::new(plan);
+        let tera = match &pool {
+            Some(pool) => pool.install(|| engine::build(templates, links))?,
+            None => engine::build(templates, links)?,
+        };
         let shared = SharedViews::new(config, plan, Catalogue::builtin(), templates)?;
-        Ok(Renderer { tera, shared, config, plan, templates })
+        Ok(Renderer { tera, pool, shared, config, plan, templates })
     }
 
     /// Renders every planned document and the pack-level files, the summaries with
@@ -146,7 +154,7 @@ impl<'a> Renderer<'a> {
                 })
                 .collect::<Result<Vec<RenderedDocument>, Error>>()
         };
-        let rendered = match render_pool() {
+        let rendered = match &self.pool {
             Some(pool) => pool.install(render_parallel)?,
             None => render_parallel()?,
         };
