@@ -4,7 +4,7 @@
 //! data flow, so a reader can follow a build top to bottom here.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::config::Config;
@@ -77,6 +77,26 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, Error> {
     build_with_progress(options, &NoProgress)
 }
 
+/// Whether the output folder holds a build of exactly these inputs that finished with
+/// nothing left to look at. Then the documents would render exactly as they are
+/// recorded, so a build skips rendering and writing them, and `check` knows the pack is
+/// not stale without rendering it. People's edits need no regeneration; they are
+/// merged when an input changes. A build that was interrupted is always finished
+/// properly, and so is one where an approved document was edited (it becomes the next
+/// draft).
+fn settled(previous: &State, inputs: &str, lifecycle: &Lifecycle, out: &Path) -> Result<bool, Error> {
+    Ok(!previous.interrupted
+        && previous.manifest.as_ref().is_some_and(|m| m.inputs_sha256 == inputs && m.settled)
+        && lifecycle.settled(out)?)
+}
+
+/// [`settled`] for `check`: the pack in `out` is up to date with the planned inputs.
+pub(crate) fn up_to_date(planned: &Planned, out: &Path) -> Result<bool, Error> {
+    let lifecycle = Lifecycle::new(&planned.plan, Approvals::load(out)?, &planned.loaded.config.pack);
+    let inputs = lifecycle.inputs_sha256(&planned.inputs_sha256());
+    settled(&State::load(out)?, &inputs, &lifecycle, out)
+}
+
 /// [`build`], telling `progress` how far each long step got.
 pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> Result<BuildOutcome, Error> {
     let started = Instant::now();
@@ -90,17 +110,10 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
     let lifecycle = Lifecycle::new(&planned.plan, Approvals::load(&options.out)?, &planned.loaded.config.pack);
     let inputs = lifecycle.inputs_sha256(&planned.inputs_sha256());
     let previous = State::load(&options.out)?;
-    // Same inputs as a build that finished with nothing left to look at: the documents
-    // would render exactly as they are recorded, so skip rendering and writing them.
-    // People's edits need no regeneration; they are merged when an input changes. A
-    // build that was interrupted is always finished properly, and so is one where an
-    // approved document was edited (it becomes the next draft).
     let unchanged = !options.force
         && !options.restore
         && !options.dry_run
-        && !previous.interrupted
-        && previous.manifest.as_ref().is_some_and(|m| m.inputs_sha256 == inputs && m.settled)
-        && lifecycle.settled(&options.out)?;
+        && settled(&previous, &inputs, &lifecycle, &options.out)?;
     let Planned { loaded, templates, plan, warnings } = planned;
     // Render before taking the lock or touching the output folder: a template error
     // must leave nothing behind. Unchanged inputs need no templates at all: parsing

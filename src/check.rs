@@ -143,30 +143,36 @@ pub struct CheckReport {
     pub passed: bool,
 }
 
-pub fn check(options: &CheckOptions) -> Result<CheckReport, Error> {
-    let Planned { loaded, plan, .. } = crate::pipeline::plan(&options.config, options.templates.as_deref())?;
-    let out = &options.out;
-    let built = output::Manifest::load(out)?.is_some();
-
-    // What a build would do now, exactly as `build --dry-run` decides it.
+/// What a build would change now, exactly as `build --dry-run` decides it (which
+/// renders the whole pack: only when its inputs changed since the last build).
+fn stale_files(options: &CheckOptions) -> Result<Vec<StaleFile>, Error> {
     let preview = crate::build::build(&BuildOptions {
         config: options.config.clone(),
-        out: out.clone(),
+        out: options.out.clone(),
         formats: vec![Format::Markdown],
         templates: options.templates.clone(),
         dry_run: true,
         force: false,
         restore: false,
     })?;
-    let stale_files: Vec<StaleFile> = preview
+    let stale = |change: Change| {
+        matches!(change, Change::New | Change::Updated | Change::Merged | Change::Conflict | Change::Removed)
+    };
+    Ok(preview
         .report
         .changes
         .iter()
-        .filter(|c| {
-            matches!(c.change, Change::New | Change::Updated | Change::Merged | Change::Conflict | Change::Removed)
-        })
+        .filter(|c| stale(c.change))
         .map(|c| StaleFile { path: c.path.clone(), change: c.change })
-        .collect();
+        .collect())
+}
+
+pub fn check(options: &CheckOptions) -> Result<CheckReport, Error> {
+    let planned = crate::pipeline::plan(&options.config, options.templates.as_deref())?;
+    let out = &options.out;
+    let built = output::Manifest::load(out)?.is_some();
+    let stale_files = if crate::build::up_to_date(&planned, out)? { Vec::new() } else { stale_files(options)? };
+    let Planned { loaded, plan, .. } = planned;
     let lifecycle = Lifecycle::new(&plan, Approvals::load(out)?, &loaded.config.pack);
 
     let found = Findings::read(out, &lifecycle)?;

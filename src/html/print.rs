@@ -104,14 +104,15 @@ pub(super) fn rebase(
     printed: &HashMap<String, String>,
 ) -> String {
     let mut out = String::with_capacity(html.len() + html.len() / 16);
-    let mut rest = html;
-    while let Some(position) = next_attribute(rest) {
-        let (before, attribute) = rest.split_at(position);
+    let mut attributes = Attributes::new(html);
+    let mut copied = 0;
+    while let Some(position) = attributes.next_from(copied) {
+        let (before, attribute) = html[copied..].split_at(position - copied);
         out.push_str(before);
         let name_end = attribute.find('"').map_or(attribute.len(), |i| i + 1);
         let (name, value_and_rest) = attribute.split_at(name_end);
         let value_end = value_and_rest.find('"').unwrap_or(value_and_rest.len());
-        let (value, after) = value_and_rest.split_at(value_end);
+        let value = &value_and_rest[..value_end];
         out.push_str(name);
         if name.starts_with(" id=") {
             out.push_str(prefix);
@@ -126,17 +127,40 @@ pub(super) fn rebase(
         } else {
             out.push_str(&rebase_target(value, page_path, prefix, printed));
         }
-        rest = after;
+        copied = position + name.len() + value.len();
     }
-    out.push_str(rest);
+    out.push_str(&html[copied..]);
     out
 }
 
-/// Position of the next ` id="`, ` aria-label="`, ` href="` or ` src="` in `html`. The
-/// page's HTML comes from our Markdown renderer, where text and attribute values are
-/// escaped, so these only ever start a real attribute.
-fn next_attribute(html: &str) -> Option<usize> {
-    [" id=\"", " aria-label=\"", " href=\"", " src=\""].iter().filter_map(|needle| html.find(needle)).min()
+/// The attributes `rebase` rewrites: ` id="`, ` aria-label="`, ` href="`, ` src="`.
+/// The page's HTML comes from our Markdown renderer, where text and attribute values
+/// are escaped, so these only ever start a real attribute.
+const ATTRIBUTES: [&str; 4] = [" id=\"", " aria-label=\"", " href=\"", " src=\""];
+
+/// Finds the attributes of a page in order, in one pass: the next place of each name
+/// is kept until it is passed. Looking each name up again from every attribute made a
+/// page with thousands of links (a catalogue of a thousand services) quadratic, as a
+/// name the page lacks was searched for to the end each time.
+struct Attributes<'h> {
+    html: &'h str,
+    next: [Option<usize>; 4],
+}
+
+impl<'h> Attributes<'h> {
+    fn new(html: &'h str) -> Self {
+        Attributes { html, next: ATTRIBUTES.map(|name| html.find(name)) }
+    }
+
+    /// The first attribute at or after byte `from`.
+    fn next_from(&mut self, from: usize) -> Option<usize> {
+        for (name, next) in ATTRIBUTES.iter().zip(&mut self.next) {
+            if next.is_some_and(|at| at < from) {
+                *next = self.html[from..].find(name).map(|at| from + at);
+            }
+        }
+        self.next.iter().flatten().min().copied()
+    }
 }
 
 fn rebase_target(target: &str, page_path: &str, prefix: &str, printed: &HashMap<String, String>) -> String {

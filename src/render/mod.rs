@@ -188,10 +188,17 @@ impl<'a> Renderer<'a> {
                 },
                 approved,
             );
-            let drafts: Vec<RenderedDocument> = summaries
-                .iter()
-                .map(|document| self.render_document(document, Some(&coverage)))
-                .collect::<Result<_, Error>>()?;
+            // The summaries are independent of each other within a pass.
+            let render = || {
+                summaries
+                    .par_iter()
+                    .map(|document| self.render_document(document, Some(&coverage)))
+                    .collect::<Result<Vec<RenderedDocument>, Error>>()
+            };
+            let drafts = match &self.pool {
+                Some(pool) => pool.install(render)?,
+                None => render()?,
+            };
             if pass == 0 {
                 for (document, draft) in summaries.iter().zip(&drafts) {
                     own.insert(document.path.as_str(), outline_of(&draft.file.text));
