@@ -13,6 +13,7 @@ pub mod escape;
 mod fact;
 mod frontmatter;
 pub mod links;
+mod reads;
 mod view;
 
 pub use engine::PLACEHOLDER_PREFIX;
@@ -33,6 +34,7 @@ use crate::plan::{Plan, PlannedDocument};
 use crate::progress::{NoProgress, Progress, Step};
 use crate::templates::TemplateSet;
 use links::LinkIndex;
+use reads::Reads;
 use view::SharedViews;
 
 /// Template rendered after every document body.
@@ -100,6 +102,9 @@ struct RenderedDocument {
 
 pub struct Renderer<'a> {
     tera: Tera,
+    /// What each document template (with the footer) can read from its context, by
+    /// template name: contexts hold only that (see `reads`).
+    reads: HashMap<String, Reads>,
     /// Threads with deep stacks for parsing and rendering (`None`: the global pool).
     pool: Option<rayon::ThreadPool>,
     shared: SharedViews<'a>,
@@ -117,7 +122,16 @@ impl<'a> Renderer<'a> {
             None => engine::build(templates, links)?,
         };
         let shared = SharedViews::new(config, plan, Catalogue::builtin(), templates)?;
-        Ok(Renderer { tera, pool, shared, config, plan, templates })
+        let footer = reads::reads(&tera, FOOTER_TEMPLATE);
+        let reads = plan
+            .documents
+            .iter()
+            .map(|document| document.template.as_str())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .map(|name| (name.to_owned(), reads::reads(&tera, name).with(&footer)))
+            .collect();
+        Ok(Renderer { tera, reads, pool, shared, config, plan, templates })
     }
 
     /// Renders every planned document and the pack-level files, the summaries with
@@ -232,9 +246,10 @@ impl<'a> Renderer<'a> {
         document: &PlannedDocument,
         coverage: Option<&Coverage>,
     ) -> Result<RenderedDocument, Error> {
+        let reads = self.reads.get(&document.template).unwrap_or(&Reads::Everything);
         let context = self
             .shared
-            .for_document(document, self.plan, coverage)
+            .for_document(document, self.plan, coverage, &|name| reads.includes(name))
             .map_err(|error| self.templates.error(&document.template, crate::error::tera_chain(&error)))?;
         let body = self.render_template(&document.template, &context)?;
         let footer = self.render_template(FOOTER_TEMPLATE, &context)?;
@@ -320,7 +335,9 @@ mod reference_doc {
             if !seen_kinds.insert(kind) {
                 continue;
             }
-            let context = shared.for_document(document, &plan, document.summary.then_some(&coverage)).expect("context");
+            let context = shared
+                .for_document(document, &plan, document.summary.then_some(&coverage), &|_| true)
+                .expect("context");
             keys(&context.into_json(), &mut names);
         }
         // Keys of score tables are requirement ids, and goals are G1…: data, not names.

@@ -22,7 +22,7 @@ mod people;
 use serde::Serialize;
 use serde_json::Value;
 
-use entities::{CustomerView, Entities, ServiceView, SupplierView};
+use entities::Entities;
 use home::HomeView;
 use pack::{
     CapacityView, ContinuityView, GeneralRequirementsView, ImprovementView, OrganisationView, PackView, PlanView,
@@ -136,55 +136,6 @@ pub(crate) struct SharedViews<'a> {
     config: &'a Config,
 }
 
-/// Everything one document's template sees.
-#[derive(Serialize)]
-struct DocumentContext<'v, 'a> {
-    doc: DocView<'a>,
-    org: &'v OrganisationView<'a>,
-    pack: &'v PackView<'a>,
-    scope: &'v ScopeView<'a>,
-    roles: &'v RolesView<'a>,
-    people: &'v [PersonView<'a>],
-    processes: &'v [ProcessView<'a>],
-    general_requirements: &'v [GeneralRequirementsView<'static>],
-    service_desk: &'v ServiceDeskView<'a>,
-    support: &'v TableView<'a, Support>,
-    tools: &'v ToolsView<'a>,
-    practices: &'v PracticesView<'a>,
-    continuity: &'v ContinuityView<'a>,
-    capacity: &'v CapacityView<'a>,
-    plan: &'v PlanView<'a>,
-    examples: &'v Value,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    lists: Option<Lists<'v, 'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    service: Option<&'v ServiceView<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    supplier: Option<&'v SupplierView<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    customer: Option<&'v CustomerView<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    process: Option<&'v ProcessView<'a>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    coverage: Option<CoverageView>,
-}
-
-/// The full lists, for documents rendered once.
-#[derive(Serialize)]
-struct Lists<'v, 'a> {
-    services: &'v [ServiceView<'a>],
-    suppliers: &'v [SupplierView<'a>],
-    /// The suppliers of kind `federation-member`, in config order: the federation
-    /// documents list them apart from the other suppliers.
-    members: Vec<&'v SupplierView<'a>>,
-    customers: &'v [CustomerView<'a>],
-    improvements: &'v [ImprovementView<'a>],
-    proposals: &'v [pack::ProposalView<'a>],
-    documents: Vec<RegisterEntry<'v>>,
-    requirements: &'v [RequirementCoverage],
-    assessment: &'v Value,
-}
-
 impl<'a> SharedViews<'a> {
     pub(crate) fn new(
         config: &'a Config,
@@ -251,68 +202,96 @@ impl<'a> SharedViews<'a> {
     }
 
     /// The Tera context of one planned document; `coverage` for summary documents.
+    /// Only the names its template can read (`reads`) are put in: the rest would be
+    /// serialised for nothing (see `render::reads`). Per-entity documents get their
+    /// entity and the shared data; documents rendered once also get the full lists.
     pub(crate) fn for_document(
         &self,
         document: &PlannedDocument,
         plan: &Plan,
         coverage: Option<&Coverage>,
+        reads: &dyn Fn(&str) -> bool,
     ) -> Result<tera::Context, tera::Error> {
-        let entity = |kind: RenderFor| document.entity.as_ref().filter(|e| e.kind == kind).map(|e| e.index);
-        let lists = document.entity.is_none().then(|| Lists {
-            services: &self.entities.services,
-            suppliers: &self.entities.suppliers,
-            members: self.entities.suppliers.iter().filter(|s| s.kind == SupplierKind::FederationMember).collect(),
-            customers: &self.entities.customers,
-            improvements: &self.improvements,
-            proposals: &self.proposals,
-            documents: plan.documents.iter().map(|d| self.register_entry(d)).collect(),
-            requirements: coverage.map_or(&self.requirements, |c| &c.requirements),
-            assessment: &self.assessment,
-        });
-        let context = DocumentContext {
-            doc: self.doc_view(document),
-            org: &self.org,
-            pack: &self.pack,
-            scope: &self.scope,
-            roles: &self.roles,
-            people: &self.people,
-            processes: &self.processes,
-            general_requirements: &self.general_requirements,
-            service_desk: &self.service_desk,
-            support: &self.support,
-            tools: &self.tools,
-            practices: &self.practices,
-            continuity: &self.continuity,
-            capacity: &self.capacity,
-            plan: &self.plan,
-            examples: &self.examples,
-            lists,
-            service: entity(RenderFor::Service).and_then(|i| self.entities.services.get(i)),
-            supplier: entity(RenderFor::Supplier)
-                .or_else(|| entity(RenderFor::FederationMember))
-                .and_then(|i| self.entities.suppliers.get(i)),
-            customer: entity(RenderFor::Customer).and_then(|i| self.entities.customers.get(i)),
-            process: document.process.as_ref().and_then(|code| self.processes.iter().find(|p| &p.code == code)),
-            coverage: coverage.map(|c| CoverageView {
-                total: c.total,
-                addressed: c.addressed,
-                with_placeholders: c.with_placeholders,
-                not_addressed: c.not_addressed,
-                excluded: c.excluded,
-                documented: c.documented,
-                approved: c.approved,
-                evidenced: c.evidenced,
-                percent: c.percent,
-            }),
+        let mut object = serde_json::Map::new();
+        let mut failed = None;
+        let mut put = |name: &str, value: &dyn Fn() -> serde_json::Result<Value>| {
+            if reads(name) {
+                match value() {
+                    Ok(value) => {
+                        object.insert(name.to_owned(), value);
+                    }
+                    Err(error) => failed = Some(error),
+                }
+            }
         };
-        // `lists` is flattened by hand: Tera sees `services`, not `lists.services`.
-        let mut value = serde_json::to_value(&context).map_err(|e| tera::Error::msg(e.to_string()))?;
-        if let Some(object) = value.as_object_mut()
-            && let Some(Value::Object(lists)) = object.remove("lists")
-        {
-            object.extend(lists);
+        put("doc", &|| serde_json::to_value(self.doc_view(document)));
+        put("org", &|| serde_json::to_value(&self.org));
+        put("pack", &|| serde_json::to_value(&self.pack));
+        put("scope", &|| serde_json::to_value(&self.scope));
+        put("roles", &|| serde_json::to_value(&self.roles));
+        put("people", &|| serde_json::to_value(&self.people));
+        put("processes", &|| serde_json::to_value(&self.processes));
+        put("general_requirements", &|| serde_json::to_value(&self.general_requirements));
+        put("service_desk", &|| serde_json::to_value(&self.service_desk));
+        put("support", &|| serde_json::to_value(&self.support));
+        put("tools", &|| serde_json::to_value(&self.tools));
+        put("practices", &|| serde_json::to_value(&self.practices));
+        put("continuity", &|| serde_json::to_value(&self.continuity));
+        put("capacity", &|| serde_json::to_value(&self.capacity));
+        put("plan", &|| serde_json::to_value(&self.plan));
+        put("examples", &|| Ok(self.examples.clone()));
+        if document.entity.is_none() {
+            put("services", &|| serde_json::to_value(&self.entities.services));
+            put("suppliers", &|| serde_json::to_value(&self.entities.suppliers));
+            // The federation documents list the members apart from the other suppliers.
+            put("members", &|| {
+                let members = self.entities.suppliers.iter().filter(|s| s.kind == SupplierKind::FederationMember);
+                serde_json::to_value(members.collect::<Vec<_>>())
+            });
+            put("customers", &|| serde_json::to_value(&self.entities.customers));
+            put("improvements", &|| serde_json::to_value(&self.improvements));
+            put("proposals", &|| serde_json::to_value(&self.proposals));
+            put("documents", &|| {
+                serde_json::to_value(plan.documents.iter().map(|d| self.register_entry(d)).collect::<Vec<_>>())
+            });
+            put("requirements", &|| serde_json::to_value(coverage.map_or(&self.requirements, |c| &c.requirements)));
+            put("assessment", &|| Ok(self.assessment.clone()));
         }
-        tera::Context::from_value(value)
+        let entity = |kind: RenderFor| document.entity.as_ref().filter(|e| e.kind == kind).map(|e| e.index);
+        if let Some(service) = entity(RenderFor::Service).and_then(|i| self.entities.services.get(i)) {
+            put("service", &|| serde_json::to_value(service));
+        }
+        let supplier = entity(RenderFor::Supplier).or_else(|| entity(RenderFor::FederationMember));
+        if let Some(supplier) = supplier.and_then(|i| self.entities.suppliers.get(i)) {
+            put("supplier", &|| serde_json::to_value(supplier));
+        }
+        if let Some(customer) = entity(RenderFor::Customer).and_then(|i| self.entities.customers.get(i)) {
+            put("customer", &|| serde_json::to_value(customer));
+        }
+        if let Some(process) =
+            document.process.as_ref().and_then(|code| self.processes.iter().find(|p| &p.code == code))
+        {
+            put("process", &|| serde_json::to_value(process));
+        }
+        if let Some(c) = coverage {
+            put("coverage", &|| {
+                serde_json::to_value(CoverageView {
+                    total: c.total,
+                    addressed: c.addressed,
+                    with_placeholders: c.with_placeholders,
+                    not_addressed: c.not_addressed,
+                    excluded: c.excluded,
+                    documented: c.documented,
+                    approved: c.approved,
+                    evidenced: c.evidenced,
+                    percent: c.percent,
+                })
+            });
+        }
+        if let Some(error) = failed {
+            return Err(tera::Error::msg(error.to_string()));
+        }
+        tera::Context::from_value(Value::Object(object))
     }
 
     fn register_entry<'v>(&'v self, document: &'v PlannedDocument) -> RegisterEntry<'v> {
