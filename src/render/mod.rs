@@ -352,3 +352,35 @@ mod reference_doc {
         assert!(missing.is_empty(), "docs/templates.md does not mention: {missing:?}");
     }
 }
+
+#[cfg(test)]
+mod restricted_contexts {
+    //! Contexts hold only what their template can read (`reads`): every document of
+    //! every example renders the same with the whole context.
+
+    use super::*;
+
+    #[test]
+    fn every_document_renders_as_it_would_with_the_whole_context() {
+        for example in ["university-computing-centre", "research-federation", "managed-hosting", "minimal"] {
+            let path = std::path::PathBuf::from(format!("examples/{example}/sms.toml"));
+            let planned = crate::pipeline::plan(&path, None).expect("the example plans");
+            let renderer = Renderer::new(&planned.loaded.config, &planned.plan, &planned.templates).expect("renders");
+            let coverage =
+                Coverage::compute(&planned.plan, Catalogue::builtin(), &planned.loaded.config, |_| None, |_| false);
+            let mut smaller = 0;
+            for document in &planned.plan.documents {
+                let reads = renderer.reads.get(&document.template).expect("every template's reads");
+                let context = |reads: &dyn Fn(&str) -> bool| {
+                    let coverage = document.summary.then_some(&coverage);
+                    renderer.shared.for_document(document, &planned.plan, coverage, reads).expect("context")
+                };
+                let (whole, restricted) = (context(&|_| true), context(&|name| reads.includes(name)));
+                smaller += usize::from(restricted.clone().into_json() != whole.clone().into_json());
+                let render = |context| renderer.render_template(&document.template, context).expect("renders");
+                assert_eq!(render(&restricted), render(&whole), "{example}: {}", document.path);
+            }
+            assert!(smaller > planned.plan.documents.len() / 2, "{example}: most contexts are smaller");
+        }
+    }
+}
