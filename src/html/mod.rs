@@ -188,47 +188,8 @@ pub fn build_site(
     let whole_pack_stale = !pending.is_empty()
         || [search::INDEX_SCRIPT, print::PRINT_PAGE].iter().any(|path| !html_root.join(path).is_file());
     let in_full = nav::listed_in_full(&pages);
-    let needed: Vec<usize> =
-        (0..pages.len()).filter(|&index| !fresh[index] || (whole_pack_stale && in_full[index])).collect();
-    progress.start(Step::Site, pending.len());
-    let bodies: HashMap<usize, markdown::Page> =
-        needed.par_iter().map(|&index| (index, markdown::render(&pages[index].document.body))).collect();
-    let rendered: Vec<(usize, String)> = pending
-        .par_iter()
-        .map(|&index| {
-            let page = render_page(&tera, templates, info, (&pages, &titles), index, &bodies[&index])
-                .map(|html| (index, html));
-            progress.advance(1);
-            page
-        })
-        .collect::<Result<_, Error>>()?;
-    progress.finish();
     let index = render_index(&tera, templates, info, (&pages, &titles))?;
     let search_page = render_search(&tera, templates, info, (&pages, &titles))?;
-    let whole_pack = if whole_pack_stale {
-        let index_script = search::index_script(&pages, |index| {
-            in_full[index].then(|| bodies.get(&index)).flatten().map(|body| body.sections.as_slice())
-        });
-        let print_page = render_print(&tera, templates, info, (&pages, &titles), (&in_full, &bodies))?;
-        Some((index_script, print_page))
-    } else {
-        None
-    };
-    let css = templates.get(STYLESHEET).map(|f| f.text.as_str()).unwrap_or_default();
-
-    let mut writes: Vec<(&str, &[u8])> =
-        rendered.iter().map(|(index, html)| (pages[*index].html_path.as_str(), html.as_bytes())).collect();
-    writes.push((INDEX_PAGE, index.as_bytes()));
-    writes.push((SEARCH_PAGE, search_page.as_bytes()));
-    writes.push((STYLESHEET_PATH, css.as_bytes()));
-    for (template, path) in SCRIPTS {
-        writes.push((path, templates.get(template).map(|f| f.text.as_bytes()).unwrap_or_default()));
-    }
-    if let Some((index_script, print_page)) = &whole_pack {
-        writes.push((search::INDEX_SCRIPT, index_script.as_bytes()));
-        writes.push((print::PRINT_PAGE, print_page.as_bytes()));
-    }
-    writes.extend(assets.iter().map(|(path, bytes)| (path.as_str(), bytes.as_slice())));
     let generated: BTreeSet<String> = pages
         .iter()
         .map(|page| page.html_path.clone())
@@ -251,6 +212,62 @@ pub fn build_site(
         files: known.union(&generated).cloned().collect(),
     };
     in_progress.save(out)?;
+
+    // Pages are rendered and written a batch at a time, so a pack of thousands of
+    // documents never holds all its HTML at once; the bodies the search index and the
+    // print page need are kept.
+    progress.start(Step::Site, pending.len());
+    let mut kept: HashMap<usize, markdown::Page> = HashMap::new();
+    for batch in pending.chunks(PAGE_BATCH) {
+        let rendered: Vec<(usize, markdown::Page, String)> = batch
+            .par_iter()
+            .map(|&index| {
+                let body = markdown::render(&pages[index].document.body);
+                let html = render_page(&tera, templates, info, (&pages, &titles), index, &body)?;
+                progress.advance(1);
+                Ok((index, body, html))
+            })
+            .collect::<Result<_, Error>>()?;
+        for (index, body, html) in rendered {
+            let relative = pages[index].html_path.as_str();
+            write_if_changed(&html_root, relative, html.as_bytes(), known.contains(relative), &mut report)?;
+            if whole_pack_stale && in_full[index] {
+                kept.insert(index, body);
+            }
+        }
+    }
+    progress.finish();
+    if whole_pack_stale {
+        // Fresh pages are in the search index and the print page too.
+        let fresh_in_full: Vec<usize> = (0..pages.len()).filter(|&index| fresh[index] && in_full[index]).collect();
+        kept.extend(
+            fresh_in_full
+                .par_iter()
+                .map(|&index| (index, markdown::render(&pages[index].document.body)))
+                .collect::<Vec<_>>(),
+        );
+    }
+    let whole_pack = if whole_pack_stale {
+        let index_script = search::index_script(&pages, |index| {
+            in_full[index].then(|| kept.get(&index)).flatten().map(|body| body.sections.as_slice())
+        });
+        let print_page = render_print(&tera, templates, info, (&pages, &titles), (&in_full, &kept))?;
+        Some((index_script, print_page))
+    } else {
+        None
+    };
+    let css = templates.get(STYLESHEET).map(|f| f.text.as_str()).unwrap_or_default();
+
+    let mut writes: Vec<(&str, &[u8])> =
+        vec![(INDEX_PAGE, index.as_bytes()), (SEARCH_PAGE, search_page.as_bytes()), (STYLESHEET_PATH, css.as_bytes())];
+    for (template, path) in SCRIPTS {
+        writes.push((path, templates.get(template).map(|f| f.text.as_bytes()).unwrap_or_default()));
+    }
+    if let Some((index_script, print_page)) = &whole_pack {
+        writes.push((search::INDEX_SCRIPT, index_script.as_bytes()));
+        writes.push((print::PRINT_PAGE, print_page.as_bytes()));
+    }
+    writes.extend(assets.iter().map(|(path, bytes)| (path.as_str(), bytes.as_slice())));
     for (relative, bytes) in writes {
         write_if_changed(&html_root, relative, bytes, known.contains(relative), &mut report)?;
     }
@@ -263,6 +280,10 @@ pub fn build_site(
     done.save(out)?;
     Ok(report)
 }
+
+/// Pages rendered and written together (in parallel): enough to keep both cores busy,
+/// few enough that a pack of thousands of documents holds only this many in memory.
+const PAGE_BATCH: usize = 256;
 
 /// The index page: every document by group, with owner and next review.
 fn render_index(
