@@ -6,12 +6,12 @@
 //! a context holds only the names its template — with the templates it includes and
 //! extends, and the macros it imports — mentions anywhere.
 //!
-//! The answer errs on the side of more: every identifier counts, loop variables and
-//! `set` names included, and the magic `__tera_context` (which prints the whole
-//! context) asks for everything. A name left out could only ever make a template
-//! fail loudly ("Variable `x` not found"), never render differently, because Tera
-//! errors on an unknown name and the `is defined` test is only ever asked of names
-//! the template mentions.
+//! The answer errs on the side of more: every identifier counts wherever it stands
+//! (output, conditions, loops, filter and function arguments, `is defined` tests),
+//! loop variables and `set` names included, and the magic `__tera_context` (which
+//! prints the whole context) asks for everything. So every name a template mentions is
+//! in its context whenever the whole context has it, and a name it never mentions
+//! cannot change what it renders.
 
 use std::collections::BTreeSet;
 
