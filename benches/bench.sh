@@ -444,6 +444,9 @@ for n in "${sizes[@]}"; do
   measure "$n.noop" "$reps" ':' "$bin" build -c "$d/sms.toml" -o "$d/out"
   grep -q 'wrote 0 files' "$work/$n.noop.log" || say "$n.noop: the no-op rebuild wrote files!"
 
+  # `check` of the pack just built (nothing stale: it reads the documents on disk).
+  measure "$n.check" "$reps" ':' "$bin" check -c "$d/sms.toml" -o "$d/out"
+
   # One config change: rename one service (a new name each run), rebuild.
   k=$((n / 2)) change=0
   measure "$n.change" "$reps" \
@@ -493,6 +496,7 @@ row() { # row LABEL CELL-COMMAND (evaluated per N with $n set)
   row "fitsm-pack full build md+html+zip" 'cell $n.zip'
   row "fitsm-pack full build md only" 'cell $n.md'
   row "fitsm-pack no-op rebuild" 'cell $n.noop'
+  row "fitsm-pack check after the build" 'cell $n.check'
   row "fitsm-pack one service renamed (files written)" 'echo "$(cell $n.change) (${CHANGED[$n]:-?})"'
   row "cp -r of the output (limit)" 'cell $n.cp'
   row "mdbook build, search off" 'cell $n.mdbook'
@@ -505,6 +509,7 @@ row() { # row LABEL CELL-COMMAND (evaluated per N with $n set)
   row "copier ÷ fitsm-pack md+html" 'ratio "${T[$n.copier]:-}" "${T[$n.full]:-}"'
   row "no-op ÷ full" 'ratio "${T[$n.noop]:-}" "${T[$n.full]:-}" 3'
   row "one change ÷ full" 'ratio "${T[$n.change]:-}" "${T[$n.full]:-}" 3'
+  row "check ÷ no-op" 'ratio "${T[$n.check]:-}" "${T[$n.noop]:-}" 2'
   row "full md+html, ms per document" 'ratio "$(ratio "${T[$n.full]:-}" "${DOCS[$n]:-}" 9)" 0.001 2'
   row "load average before this N" 'echo "${LOAD[$n]:-?}"'
   echo
