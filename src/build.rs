@@ -91,10 +91,9 @@ fn settled(previous: &State, inputs: &str, lifecycle: &Lifecycle, out: &Path) ->
 }
 
 /// [`settled`] for `check`: the pack in `out` is up to date with the planned inputs.
-pub(crate) fn up_to_date(planned: &Planned, out: &Path) -> Result<bool, Error> {
-    let lifecycle = Lifecycle::new(&planned.plan, Approvals::load(out)?, &planned.loaded.config.pack);
+pub(crate) fn up_to_date(planned: &Planned, lifecycle: &Lifecycle, out: &Path) -> Result<bool, Error> {
     let inputs = lifecycle.inputs_sha256(&planned.inputs_sha256());
-    settled(&State::load(out)?, &inputs, &lifecycle, out)
+    settled(&State::load(out)?, &inputs, lifecycle, out)
 }
 
 /// [`build`], telling `progress` how far each long step got.

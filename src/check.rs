@@ -171,9 +171,10 @@ pub fn check(options: &CheckOptions) -> Result<CheckReport, Error> {
     let planned = crate::pipeline::plan(&options.config, options.templates.as_deref())?;
     let out = &options.out;
     let built = output::Manifest::load(out)?.is_some();
-    let stale_files = if crate::build::up_to_date(&planned, out)? { Vec::new() } else { stale_files(options)? };
-    let Planned { loaded, plan, .. } = planned;
-    let lifecycle = Lifecycle::new(&plan, Approvals::load(out)?, &loaded.config.pack);
+    let Planned { loaded, plan, .. } = &planned;
+    let lifecycle = Lifecycle::new(plan, Approvals::load(out)?, &loaded.config.pack);
+    let up_to_date = crate::build::up_to_date(&planned, &lifecycle, out)?;
+    let stale_files = if up_to_date { Vec::new() } else { stale_files(options)? };
 
     let found = Findings::read(out, &lifecycle)?;
     let shipped::Inspection { missing_attribution, conflicts, skipped, missing, .. } = found.inspection;
@@ -189,7 +190,7 @@ pub fn check(options: &CheckOptions) -> Result<CheckReport, Error> {
     let approved = |document: &crate::plan::PlannedDocument| {
         controls.get(&format!("markdown/{}", document.path)).is_some_and(|c| c.control.in_force(&today))
     };
-    let coverage = Coverage::compute(&plan, Catalogue::builtin(), &loaded.config, on_disk, approved);
+    let coverage = Coverage::compute(plan, Catalogue::builtin(), &loaded.config, on_disk, approved);
     let listed = |state: State| -> Vec<DocumentState> {
         let mut list: Vec<DocumentState> = found
             .controls

@@ -51,7 +51,7 @@ impl Document {
     /// approved for use. `None` for an approved document.
     pub fn draft_notice(&self) -> Option<String> {
         let status = self.field("status").unwrap_or_default().trim();
-        if status.eq_ignore_ascii_case("approved") {
+        if is_approved(status) {
             return None;
         }
         Some(match status {
@@ -65,6 +65,12 @@ impl Document {
     pub fn field_map(&self) -> BTreeMap<String, String> {
         self.fields.iter().cloned().collect()
     }
+}
+
+/// Whether a `status` means approved for use (any case); every other status,
+/// none included, is a draft wherever the document is shown.
+pub fn is_approved(status: &str) -> bool {
+    status.trim().eq_ignore_ascii_case("approved")
 }
 
 /// A readable label for a front-matter key, for document-control tables (site, Word).

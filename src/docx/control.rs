@@ -53,7 +53,7 @@ impl Control {
 
     /// Anything not approved (draft, in review, retired, no status at all) is marked.
     pub(super) fn is_draft(&self) -> bool {
-        !self.status.eq_ignore_ascii_case("approved")
+        !crate::document::is_approved(&self.status)
     }
 }
 

@@ -351,9 +351,10 @@ impl Converter<'_> {
             Some((file, anchor)) => Target::Relationship(format!("{file}#{}", bookmark(anchor))),
             None => Target::Relationship(url),
         };
-        let mut content = std::mem::take(&mut self.current_paragraph().content);
-        xml::hyperlink(&mut content, &target, &link.linked, &mut self.relationships);
-        self.current_paragraph().content = content;
+        self.open_paragraph();
+        if let Some(paragraph) = &mut self.paragraph {
+            xml::hyperlink(&mut paragraph.content, &target, &link.linked, &mut self.relationships);
+        }
     }
 
     /// A picture is a paragraph of its own, with its alt text as the caption below it;
@@ -407,9 +408,7 @@ impl Converter<'_> {
     }
 
     fn open_paragraph(&mut self) {
-        if self.paragraph.is_none() {
-            self.paragraph = Some(self.new_paragraph());
-        }
+        self.current_paragraph();
     }
 
     fn finish_paragraph(&mut self) {
@@ -524,10 +523,8 @@ impl Converter<'_> {
 
     /// The paragraph being written, opened if there is none.
     fn current_paragraph(&mut self) -> &mut Paragraph {
-        if self.paragraph.is_none() {
-            self.paragraph = Some(self.new_paragraph());
-        }
-        self.paragraph.get_or_insert_default()
+        let paragraph = self.paragraph.take().unwrap_or_else(|| self.new_paragraph());
+        self.paragraph.insert(paragraph)
     }
 }
 

@@ -117,10 +117,7 @@ impl<'a> Renderer<'a> {
     pub fn new(config: &'a Config, plan: &'a Plan, templates: &'a TemplateSet) -> Result<Self, Error> {
         let pool = render_pool();
         let links = LinkIndex::new(plan);
-        let tera = match &pool {
-            Some(pool) => pool.install(|| engine::build(templates, links))?,
-            None => engine::build(templates, links)?,
-        };
+        let tera = on_pool(pool.as_ref(), || engine::build(templates, links))?;
         let shared = SharedViews::new(config, plan, Catalogue::builtin(), templates)?;
         let footer = reads::reads(&tera, FOOTER_TEMPLATE);
         let reads = plan
@@ -168,10 +165,7 @@ impl<'a> Renderer<'a> {
                 })
                 .collect::<Result<Vec<RenderedDocument>, Error>>()
         };
-        let rendered = match &self.pool {
-            Some(pool) => pool.install(render_parallel)?,
-            None => render_parallel()?,
-        };
+        let rendered = on_pool(self.pool.as_ref(), render_parallel)?;
         progress.finish();
         let (documents, placeholders) = rendered.into_iter().map(|d| (d.file, d.placeholders)).unzip();
         Ok(RenderedPack { documents, extras: self.render_extras()?, placeholders })
@@ -209,10 +203,7 @@ impl<'a> Renderer<'a> {
                     .map(|document| self.render_document(document, Some(&coverage)))
                     .collect::<Result<Vec<RenderedDocument>, Error>>()
             };
-            let drafts = match &self.pool {
-                Some(pool) => pool.install(render)?,
-                None => render()?,
-            };
+            let drafts = on_pool(self.pool.as_ref(), render)?;
             if pass == 0 {
                 for (document, draft) in summaries.iter().zip(&drafts) {
                     own.insert(document.path.as_str(), outline_of(&draft.file.text));
@@ -280,6 +271,14 @@ const RENDER_STACK: usize = 64 * 1024 * 1024;
 /// if the system refuses to make them.
 fn render_pool() -> Option<rayon::ThreadPool> {
     rayon::ThreadPoolBuilder::new().stack_size(RENDER_STACK).thread_name(|i| format!("render-{i}")).build().ok()
+}
+
+/// Runs `work` on `pool` (its parallel parts on the pool's threads), or here without one.
+fn on_pool<R: Send>(pool: Option<&rayon::ThreadPool>, work: impl FnOnce() -> R + Send) -> R {
+    match pool {
+        Some(pool) => pool.install(work),
+        None => work(),
+    }
 }
 
 /// The CC BY 4.0 legal code, from the SPDX data in the `license` crate (never typed by hand).

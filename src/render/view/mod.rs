@@ -212,66 +212,74 @@ impl<'a> SharedViews<'a> {
         coverage: Option<&Coverage>,
         reads: &dyn Fn(&str) -> bool,
     ) -> Result<tera::Context, tera::Error> {
+        let object =
+            self.context_object(document, plan, coverage, reads).map_err(|e| tera::Error::msg(e.to_string()))?;
+        tera::Context::from_value(Value::Object(object))
+    }
+
+    /// [`Self::for_document`]'s names and values.
+    fn context_object(
+        &self,
+        document: &PlannedDocument,
+        plan: &Plan,
+        coverage: Option<&Coverage>,
+        reads: &dyn Fn(&str) -> bool,
+    ) -> serde_json::Result<serde_json::Map<String, Value>> {
         let mut object = serde_json::Map::new();
-        let mut failed = None;
         let mut put = |name: &str, value: &dyn Fn() -> serde_json::Result<Value>| {
             if reads(name) {
-                match value() {
-                    Ok(value) => {
-                        object.insert(name.to_owned(), value);
-                    }
-                    Err(error) => failed = Some(error),
-                }
+                object.insert(name.to_owned(), value()?);
             }
+            Ok::<(), serde_json::Error>(())
         };
-        put("doc", &|| serde_json::to_value(self.doc_view(document)));
-        put("org", &|| serde_json::to_value(&self.org));
-        put("pack", &|| serde_json::to_value(&self.pack));
-        put("scope", &|| serde_json::to_value(&self.scope));
-        put("roles", &|| serde_json::to_value(&self.roles));
-        put("people", &|| serde_json::to_value(&self.people));
-        put("processes", &|| serde_json::to_value(&self.processes));
-        put("general_requirements", &|| serde_json::to_value(&self.general_requirements));
-        put("service_desk", &|| serde_json::to_value(&self.service_desk));
-        put("support", &|| serde_json::to_value(&self.support));
-        put("tools", &|| serde_json::to_value(&self.tools));
-        put("practices", &|| serde_json::to_value(&self.practices));
-        put("continuity", &|| serde_json::to_value(&self.continuity));
-        put("capacity", &|| serde_json::to_value(&self.capacity));
-        put("plan", &|| serde_json::to_value(&self.plan));
-        put("examples", &|| Ok(self.examples.clone()));
+        put("doc", &|| serde_json::to_value(self.doc_view(document)))?;
+        put("org", &|| serde_json::to_value(&self.org))?;
+        put("pack", &|| serde_json::to_value(&self.pack))?;
+        put("scope", &|| serde_json::to_value(&self.scope))?;
+        put("roles", &|| serde_json::to_value(&self.roles))?;
+        put("people", &|| serde_json::to_value(&self.people))?;
+        put("processes", &|| serde_json::to_value(&self.processes))?;
+        put("general_requirements", &|| serde_json::to_value(&self.general_requirements))?;
+        put("service_desk", &|| serde_json::to_value(&self.service_desk))?;
+        put("support", &|| serde_json::to_value(&self.support))?;
+        put("tools", &|| serde_json::to_value(&self.tools))?;
+        put("practices", &|| serde_json::to_value(&self.practices))?;
+        put("continuity", &|| serde_json::to_value(&self.continuity))?;
+        put("capacity", &|| serde_json::to_value(&self.capacity))?;
+        put("plan", &|| serde_json::to_value(&self.plan))?;
+        put("examples", &|| Ok(self.examples.clone()))?;
         if document.entity.is_none() {
-            put("services", &|| serde_json::to_value(&self.entities.services));
-            put("suppliers", &|| serde_json::to_value(&self.entities.suppliers));
+            put("services", &|| serde_json::to_value(&self.entities.services))?;
+            put("suppliers", &|| serde_json::to_value(&self.entities.suppliers))?;
             // The federation documents list the members apart from the other suppliers.
             put("members", &|| {
                 let members = self.entities.suppliers.iter().filter(|s| s.kind == SupplierKind::FederationMember);
                 serde_json::to_value(members.collect::<Vec<_>>())
-            });
-            put("customers", &|| serde_json::to_value(&self.entities.customers));
-            put("improvements", &|| serde_json::to_value(&self.improvements));
-            put("proposals", &|| serde_json::to_value(&self.proposals));
+            })?;
+            put("customers", &|| serde_json::to_value(&self.entities.customers))?;
+            put("improvements", &|| serde_json::to_value(&self.improvements))?;
+            put("proposals", &|| serde_json::to_value(&self.proposals))?;
             put("documents", &|| {
                 serde_json::to_value(plan.documents.iter().map(|d| self.register_entry(d)).collect::<Vec<_>>())
-            });
-            put("requirements", &|| serde_json::to_value(coverage.map_or(&self.requirements, |c| &c.requirements)));
-            put("assessment", &|| Ok(self.assessment.clone()));
+            })?;
+            put("requirements", &|| serde_json::to_value(coverage.map_or(&self.requirements, |c| &c.requirements)))?;
+            put("assessment", &|| Ok(self.assessment.clone()))?;
         }
         let entity = |kind: RenderFor| document.entity.as_ref().filter(|e| e.kind == kind).map(|e| e.index);
         if let Some(service) = entity(RenderFor::Service).and_then(|i| self.entities.services.get(i)) {
-            put("service", &|| serde_json::to_value(service));
+            put("service", &|| serde_json::to_value(service))?;
         }
         let supplier = entity(RenderFor::Supplier).or_else(|| entity(RenderFor::FederationMember));
         if let Some(supplier) = supplier.and_then(|i| self.entities.suppliers.get(i)) {
-            put("supplier", &|| serde_json::to_value(supplier));
+            put("supplier", &|| serde_json::to_value(supplier))?;
         }
         if let Some(customer) = entity(RenderFor::Customer).and_then(|i| self.entities.customers.get(i)) {
-            put("customer", &|| serde_json::to_value(customer));
+            put("customer", &|| serde_json::to_value(customer))?;
         }
         if let Some(process) =
             document.process.as_ref().and_then(|code| self.processes.iter().find(|p| &p.code == code))
         {
-            put("process", &|| serde_json::to_value(process));
+            put("process", &|| serde_json::to_value(process))?;
         }
         if let Some(c) = coverage {
             put("coverage", &|| {
@@ -286,12 +294,9 @@ impl<'a> SharedViews<'a> {
                     evidenced: c.evidenced,
                     percent: c.percent,
                 })
-            });
+            })?;
         }
-        if let Some(error) = failed {
-            return Err(tera::Error::msg(error.to_string()));
-        }
-        tera::Context::from_value(Value::Object(object))
+        Ok(object)
     }
 
     fn register_entry<'v>(&'v self, document: &'v PlannedDocument) -> RegisterEntry<'v> {
