@@ -100,7 +100,7 @@ pub fn sections(markdown: &str) -> Vec<Section> {
 }
 
 /// The requirement ids a paragraph names, if it is a marker line.
-fn marker_ids(paragraph: &str) -> Vec<String> {
+pub(crate) fn marker_ids(paragraph: &str) -> Vec<String> {
     let Some(list) = paragraph.trim().strip_prefix(MARKER) else { return Vec::new() };
     list.split([',', ';', ' '])
         .map(|token| token.trim().trim_end_matches('.'))

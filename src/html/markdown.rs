@@ -39,6 +39,10 @@ pub struct Section {
     pub heading: String,
     /// The section's words, whitespace collapsed.
     pub text: String,
+    /// The FitSM requirements the section says it addresses (its marker line), so
+    /// search can put the sections that answer a requirement before those that only
+    /// mention it.
+    pub requirements: Vec<String>,
 }
 
 /// One paragraph of Markdown as inline HTML (no `<p>` around it), with the same
@@ -79,19 +83,25 @@ pub fn render(markdown: &str) -> Page {
 fn sections(events: &[Event<'_>]) -> Vec<Section> {
     let mut sections = vec![Section::default()];
     let mut in_heading = false;
+    // Where the current paragraph starts in its section's text, to read marker lines.
+    let mut paragraph_start = 0;
     for event in events {
         let current = sections.last_mut().expect("sections start with one");
         let target = if in_heading { &mut current.heading } else { &mut current.text };
         match event {
+            Event::Start(Tag::Paragraph) => paragraph_start = current.text.len(),
+            Event::End(TagEnd::Paragraph) => {
+                let ids = crate::outline::marker_ids(&current.text[paragraph_start..]);
+                current.requirements.extend(ids);
+                push_words(&mut current.text, " ");
+            }
             Event::Start(Tag::Heading { id, .. }) => {
                 sections.push(Section { anchor: id.as_ref().map(|id| id.to_string()), ..Section::default() });
                 in_heading = true;
             }
             Event::End(TagEnd::Heading(_)) => in_heading = false,
             Event::Text(text) | Event::Code(text) => push_words(target, text),
-            Event::SoftBreak
-            | Event::HardBreak
-            | Event::End(TagEnd::Paragraph | TagEnd::Item | TagEnd::TableCell | TagEnd::CodeBlock) => {
+            Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Item | TagEnd::TableCell | TagEnd::CodeBlock) => {
                 push_words(target, " ")
             }
             _ => {}
@@ -485,6 +495,24 @@ mod tests {
                 (Some("title"), "Title", ""),
                 (Some("1-scope-aims"), "1. Scope & aims", "See PR9.3 and escalation. A B x y"),
             ]
+        );
+        assert!(page.sections.iter().all(|s| s.requirements.is_empty()), "naming an id is not a marker");
+    }
+
+    #[test]
+    fn sections_know_the_requirements_their_marker_line_names() {
+        let page = render(
+            "## 1. Purpose\n\n*FitSM requirements: PR9.1, PR9.3*\n\nText that cites FitSM requirements: PR2.1.\n\n## 2. Scope\n\nNone.\n",
+        );
+        let found: Vec<(&str, Vec<&str>)> = page
+            .sections
+            .iter()
+            .map(|s| (s.heading.as_str(), s.requirements.iter().map(String::as_str).collect()))
+            .collect();
+        assert_eq!(found, [("1. Purpose", vec!["PR9.1", "PR9.3"]), ("2. Scope", vec![])]);
+        assert_eq!(
+            page.sections[0].text,
+            "FitSM requirements: PR9.1, PR9.3 Text that cites FitSM requirements: PR2.1."
         );
     }
 

@@ -26,6 +26,9 @@ struct Entry<'a> {
     /// Page (and section anchor) relative to the site root.
     href: String,
     section: &'a str,
+    /// The requirement ids the section says it addresses, space-separated: search
+    /// ranks a match here above one in the text.
+    addresses: String,
     text: &'a str,
 }
 
@@ -45,11 +48,17 @@ pub(super) fn index_script<'a>(pages: &'a [SourcePage], sections: impl Fn(usize)
                     None => page.html_path.clone(),
                 },
                 section: &section.heading,
+                addresses: section.requirements.join(" "),
                 text: &section.text,
             })),
-            None => {
-                entries.push(Entry { doc, title: &page.title, href: page.html_path.clone(), section: "", text: owner })
-            }
+            None => entries.push(Entry {
+                doc,
+                title: &page.title,
+                href: page.html_path.clone(),
+                section: "",
+                addresses: String::new(),
+                text: owner,
+            }),
         }
     }
     let json = serde_json::to_string(&entries).unwrap_or_else(|_| "[]".to_owned());
@@ -80,11 +89,12 @@ mod tests {
     fn sections_link_to_their_anchor_and_large_groups_list_titles() {
         let pages = [page("PROC-SLM", "processes/slm.html"), page("SLA-HPC", "services/hpc/sla.html")];
         let sections = vec![
-            Section { anchor: None, heading: String::new(), text: "Intro".into() },
+            Section { anchor: None, heading: String::new(), text: "Intro".into(), requirements: Vec::new() },
             Section {
                 anchor: Some("5-escalation".into()),
                 heading: "5. Escalation".into(),
                 text: "PR9.3 \"x\"".into(),
+                requirements: vec!["PR9.3".into(), "PR9.4".into()],
             },
         ];
         let script = index_script(&pages, |index| (index == 0).then_some(sections.as_slice()));
@@ -93,6 +103,7 @@ mod tests {
         assert_eq!(entries[1]["href"], "processes/slm.html#5-escalation");
         assert_eq!(entries[1]["section"], "5. Escalation");
         assert_eq!(entries[1]["text"], "PR9.3 \"x\"");
+        assert_eq!(entries[1]["addresses"], "PR9.3 PR9.4");
         assert_eq!(entries[2]["doc"], "SLA-HPC");
         assert_eq!(entries[2]["text"], "Ann Lee", "title-only entries are found by owner");
         assert_eq!(entries.as_array().map(Vec::len), Some(3));

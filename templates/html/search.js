@@ -11,12 +11,16 @@
   var entries = window.FITSM_SEARCH;
   if (!status || !list || !entries || !window.MiniSearch) { return; }
 
-  /* Words, and ids kept whole as well as in parts: "PR9.3" stays one term (so it does
-     not match PR9.1), "SLA-HPC" is found as itself and as "HPC". */
+  /* Words, with ids kept whole: "PR9.3" stays one term, so it does not match PR9.1. */
+  function words(text) {
+    return String(text).match(/[\p{L}\p{N}]+(?:[.\-_][\p{L}\p{N}]+)*/gu) || [];
+  }
+
+  /* The index has ids whole and in parts too, so "HPC" finds SLA-HPC; a query keeps
+     them whole, so "PR9.3" does not also look for "PR9". */
   function tokenize(text) {
     var terms = [];
-    var words = String(text).match(/[\p{L}\p{N}]+(?:[.\-_][\p{L}\p{N}]+)*/gu) || [];
-    words.forEach(function (word) {
+    words(text).forEach(function (word) {
       terms.push(word);
       if (/[.\-_]/.test(word)) {
         word.split(/[.\-_]/).forEach(function (part) {
@@ -28,18 +32,23 @@
   }
 
   var search = new window.MiniSearch({
-    fields: ["title", "doc", "section", "text"],
+    fields: ["title", "doc", "addresses", "section", "text"],
     storeFields: [],
     tokenize: tokenize,
     searchOptions: {
-      boost: { doc: 4, title: 3, section: 2 },
+      /* A section that says it addresses a requirement answers a search for its id
+         better than one that only names it (a matrix row, an assessment score). */
+      boost: { addresses: 6, doc: 4, title: 3, section: 2 },
       prefix: function (term) { return term.length > 2; },
       fuzzy: function (term) { return term.length > 5 ? 0.2 : false; },
-      combineWith: "AND"
+      combineWith: "AND",
+      tokenize: words
     }
   });
   search.addAll(entries.map(function (entry, index) {
-    return { id: index, title: entry.title, doc: entry.doc, section: entry.section, text: entry.text };
+    return {
+      id: index, title: entry.title, doc: entry.doc, addresses: entry.addresses, section: entry.section, text: entry.text
+    };
   }));
 
   var query = (new URLSearchParams(window.location.search).get("q") || "").trim();
@@ -71,17 +80,39 @@
     return node;
   }
 
-  /* About 200 characters of the section around the first term that matched. */
+  /* About 200 characters of the section around the first term that matched, with
+     every matched term marked: text nodes and <mark> elements, never HTML. */
   function snippet(text, terms) {
     var lower = text.toLowerCase();
+    var words = terms.map(function (term) { return term.toLowerCase(); }).filter(function (term) { return term; });
     var at = -1;
-    terms.forEach(function (term) {
-      var position = lower.indexOf(term.toLowerCase());
+    words.forEach(function (term) {
+      var position = lower.indexOf(term);
       if (position >= 0 && (at < 0 || position < at)) { at = position; }
     });
     var start = Math.max(0, at - 80);
-    var piece = text.slice(start, start + 200);
-    return (start > 0 ? "… " : "") + piece + (start + 200 < text.length ? " …" : "");
+    var end = Math.min(text.length, start + 200);
+    var node = element("p", "search-snippet");
+    if (start > 0) { node.appendChild(document.createTextNode("… ")); }
+    var position = start;
+    while (position < end) {
+      var next = -1;
+      var length = 0;
+      words.forEach(function (term) {
+        var found = lower.indexOf(term, position);
+        if (found >= 0 && found < end && (next < 0 || found < next || (found === next && term.length > length))) {
+          next = found;
+          length = term.length;
+        }
+      });
+      if (next < 0) { next = end; }
+      if (next > position) { node.appendChild(document.createTextNode(text.slice(position, next))); }
+      if (next >= end) { break; }
+      node.appendChild(element("mark", "search-hit", text.slice(next, Math.min(end, next + length))));
+      position = next + length;
+    }
+    if (end < text.length) { node.appendChild(document.createTextNode(" …")); }
+    return node;
   }
 
   documents.forEach(function (found) {
@@ -99,7 +130,7 @@
       var sectionLink = element("a", null, section.entry.section);
       sectionLink.href = section.entry.href;
       row.appendChild(sectionLink);
-      if (section.entry.text) { row.appendChild(element("p", "search-snippet", snippet(section.entry.text, section.terms))); }
+      if (section.entry.text) { row.appendChild(snippet(section.entry.text, section.terms)); }
       sections.appendChild(row);
     });
     if (sections.childNodes.length) { item.appendChild(sections); }

@@ -141,6 +141,14 @@ fn search_finds_words_and_requirement_ids_from_a_file_url() {
         assert!(ids.iter().any(|id| id == expected), "PR9.3: {expected} not among {ids:?}");
     }
     assert!(!ids.iter().any(|id| id.starts_with("SLA-")), "PR9.3 is not PR9.1 or PR9: {ids:?}");
+    // The documents whose sections say they address PR9.3 come before those that only
+    // name it (the matrix row, the assessment's score).
+    let addressing: Vec<&str> = ids.iter().take(2).map(String::as_str).collect();
+    assert!(
+        addressing.contains(&"PROC-ISRM") && addressing.contains(&"ISRM-PRIO"),
+        "PR9.3: the addressing documents first: {ids:?}"
+    );
+    assert!(requirement.contains("<mark class=\"search-hit\">PR9.3</mark>"), "the snippet marks the match");
 
     let nothing = search("zzqx");
     assert!(nothing.contains("No document matches “zzqx”."), "{nothing}");
