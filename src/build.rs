@@ -13,13 +13,13 @@ use crate::error::Error;
 use crate::html::{self, SiteInfo, SiteReport};
 use crate::lifecycle::{self, Approvals, Lifecycle};
 use crate::outline::Section;
-use crate::output::{self, Manifest, Pending, State, WriteOptions, WriteReport};
+use crate::output::{self, Manifest, Pending, PreviousRenders, State, WriteOptions, WriteReport};
 use crate::pack::attribution;
 use crate::pipeline::{Planned, pack_info, plan};
 use crate::plan::PlannedDocument;
 use crate::progress::{NoProgress, Progress};
-use crate::render::Renderer;
-use crate::render::{RenderedFile, outline_of};
+use crate::render::reuse::{NoPrevious, Previous};
+use crate::render::{RenderedFile, Renderer, outline_of};
 use crate::templates::TemplateSet;
 
 /// Output formats. Markdown is always produced: the other formats are made from it.
@@ -118,8 +118,15 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
     // must leave nothing behind. Unchanged inputs need no templates at all: parsing
     // them was nearly all of a no-op build, and they compiled when they were recorded.
     let renderer = if unchanged { None } else { Some(Renderer::new(&loaded.config, &plan, &templates)?) };
+    // Documents that would render as last time take last time's text (`render::reuse`);
+    // `--force` and `--restore` ask for everything anew.
+    let reusable = PreviousRenders::new(&options.out, &previous).filter(|_| !options.force && !options.restore);
+    let previous_renders: &dyn Previous = match &reusable {
+        Some(previous) => previous,
+        None => &NoPrevious,
+    };
     let rendered = match &renderer {
-        Some(renderer) => Some((renderer, renderer.render_documents(progress)?)),
+        Some(renderer) => Some((renderer, renderer.render_documents_reusing(previous_renders, progress)?)),
         None => None,
     };
     // One build at a time per output folder; a dry run writes nothing and needs no lock.

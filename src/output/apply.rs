@@ -121,15 +121,18 @@ impl Apply<'_> {
         }
         let previous_hash = self.previous.files.get(&change.path);
         Ok(match &change.generated {
-            Some(generated) => Some(decide(
-                &change.path,
-                generated,
-                current,
-                previous_hash.map(String::as_str),
-                self.bases,
-                self.options,
-                self.finish,
-            )?),
+            Some(generated) => Some(FileChange {
+                inputs: change.inputs.clone(),
+                ..decide(
+                    &change.path,
+                    generated,
+                    current,
+                    previous_hash.map(String::as_str),
+                    self.bases,
+                    self.options,
+                    self.finish,
+                )?
+            }),
             None => previous_hash.and_then(|hash| decide_orphan(&change.path, hash, current, self.options)),
         })
     }
@@ -166,6 +169,9 @@ impl Apply<'_> {
             }
             (_, Some(generated)) => {
                 manifest.files.insert(change.path.clone(), sha256_hex(generated.as_bytes()));
+                if let Some(inputs) = &change.inputs {
+                    manifest.renders.insert(change.path.clone(), inputs.clone());
+                }
             }
             (_, None) => {}
         }

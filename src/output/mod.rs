@@ -35,6 +35,7 @@ use crate::pack::conflict::has_conflict_markers;
 use crate::pack::refuse_links;
 use crate::progress::{NoProgress, Progress, Step};
 use crate::render::RenderedFile;
+use crate::render::reuse::{Previous, RenderInputs};
 use apply::Apply;
 use endings::LineEnding;
 use merge::Merged;
@@ -122,6 +123,8 @@ pub struct FileChange {
     pub after: Option<String>,
     /// The new rendering, which becomes the base of the next merge.
     generated: Option<String>,
+    /// What that rendering read (`render::reuse`), recorded with its base.
+    inputs: Option<RenderInputs>,
 }
 
 /// Everything a write did or would do.
@@ -142,7 +145,7 @@ impl WriteReport {
             .map(|path| {
                 let exists = safe_join(out, path).is_ok_and(|p| p.exists());
                 let change = if exists { Change::Unchanged } else { Change::UserDeleted };
-                FileChange { path: path.clone(), change, before: None, after: None, generated: None }
+                FileChange { path: path.clone(), change, before: None, after: None, generated: None, inputs: None }
             })
             .collect();
         WriteReport { changes, backup: None }
@@ -253,8 +256,9 @@ impl<'a> Pending<'a> {
         for file in files {
             let current = read_if_exists(&safe_join(self.out, &file.path)?)?;
             let previous_hash = self.previous.files.get(&file.path).map(String::as_str);
-            let change =
+            let mut change =
                 decide(&file.path, &file.text, current, previous_hash, &self.bases, self.options, self.finish)?;
+            change.inputs = file.inputs.clone();
             self.report.changes.push(change);
             progress.advance(1);
         }
@@ -297,6 +301,32 @@ impl<'a> Pending<'a> {
             context.apply(&mut self.report, manifest, progress)?;
         }
         Ok(self.report)
+    }
+}
+
+/// The last build's renderings, for `render::reuse`: what each read, and from the
+/// base store the text it generated. Nothing after an interrupted build: its journal
+/// moved some bases on, and what they were rendered from is not recorded.
+pub struct PreviousRenders<'a> {
+    manifest: &'a Manifest,
+    bases: Bases<'a>,
+}
+
+impl<'a> PreviousRenders<'a> {
+    pub fn new(out: &'a Path, state: &'a State) -> Option<Self> {
+        let manifest = state.manifest.as_ref().filter(|_| !state.interrupted)?;
+        Some(PreviousRenders { manifest, bases: Bases::new(out) })
+    }
+}
+
+impl Previous for PreviousRenders<'_> {
+    fn inputs(&self, path: &str) -> Option<&RenderInputs> {
+        self.manifest.renders.get(path).filter(|_| self.manifest.files.contains_key(path))
+    }
+
+    fn text(&self, path: &str) -> Option<String> {
+        // A base that is missing or damaged is rendered anew, not an error.
+        self.bases.get(path, self.manifest.files.get(path)?).ok().flatten()
     }
 }
 
@@ -353,6 +383,7 @@ fn decide_raw(
         before: current.clone(),
         after,
         generated: Some(generated.to_owned()),
+        inputs: None,
     };
     let Some(raw) = current.as_deref() else {
         return Ok(match previous_hash {
@@ -397,7 +428,7 @@ fn decide_orphan(path: &str, hash: &str, current: Option<String>, options: Write
     let edited = sha256_hex(endings::normalise(&current).as_bytes()) != hash;
     let change = if edited && !options.force { Change::Orphaned } else { Change::Removed };
     let after = (change == Change::Orphaned).then(|| current.clone());
-    Some(FileChange { path: path.to_owned(), change, before: Some(current), after, generated: None })
+    Some(FileChange { path: path.to_owned(), change, before: Some(current), after, generated: None, inputs: None })
 }
 
 #[cfg(test)]

@@ -25,6 +25,7 @@ use serde::{Deserialize, Serialize};
 use crate::error::Error;
 use crate::fs::{read_if_exists, remove_if_exists, safe_join, sha256_hex, write_atomic};
 use crate::pack::{STATE_DIR, load_record, save_record};
+use crate::render::reuse::RenderInputs;
 const MANIFEST: &str = "manifest.json";
 const JOURNAL: &str = "journal.json";
 const BASES: &str = "bases";
@@ -50,6 +51,11 @@ pub struct Manifest {
     pub pack: PackInfo,
     /// Path (relative to the output folder) → SHA-256 of the generated text.
     pub files: BTreeMap<String, String>,
+    /// Path → what the rendering of that text read (`render::reuse`): the next build
+    /// takes the text from the base store instead of rendering it when the document
+    /// would render the same. Only for paths whose `files` entry is that rendering.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub renders: BTreeMap<String, RenderInputs>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
@@ -75,6 +81,7 @@ impl Manifest {
             settled: false,
             pack,
             files: BTreeMap::new(),
+            renders: BTreeMap::new(),
         }
     }
 

@@ -4,7 +4,7 @@
 use super::*;
 
 fn file(path: &str, text: &str) -> RenderedFile {
-    RenderedFile { path: path.into(), text: text.into() }
+    RenderedFile::new(path, text)
 }
 
 fn write(dir: &Path, files: &[RenderedFile], options: WriteOptions) -> WriteReport {

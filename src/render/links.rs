@@ -11,6 +11,7 @@
 //! every segment: a file name is data, so `javascript:x.md` can never read as a scheme
 //! and `#`, `?`, `%` or a space in a name still lead to that file.
 
+use std::cell::RefCell;
 use std::collections::HashMap;
 
 use tera::Value;
@@ -24,10 +25,30 @@ use crate::plan::Plan;
 /// one the supplier has, so documents that list every supplier need not ask which.
 const AGREEMENTS: [&str; 2] = ["supplier-agreement", "member-agreement"];
 
+/// What a `link()` asks for: the target's document key and entity id.
+pub type LinkTarget = (String, Option<String>);
+
 /// Document key and entity id → (path under `markdown/`, title).
 #[derive(Debug, Clone, Default)]
 pub struct LinkIndex {
-    targets: HashMap<(String, Option<String>), (String, String)>,
+    targets: HashMap<LinkTarget, (String, String)>,
+}
+
+thread_local! {
+    /// The targets `link()` looked up on this thread since [`recording`] began: a
+    /// document renders on one thread, so this is what that document links to.
+    static LOOKED_UP: RefCell<Option<Vec<LinkTarget>>> = const { RefCell::new(None) };
+}
+
+/// Runs `render` and returns, with its result, the link targets it looked up, in the
+/// order it asked for them (repeats included). A document's text depends on the other
+/// documents only through these, which is what lets a build tell that a document
+/// would render the same without rendering it (`render::reuse`).
+pub fn recording<R>(render: impl FnOnce() -> R) -> (R, Vec<LinkTarget>) {
+    let outer = LOOKED_UP.with(|cell| cell.replace(Some(Vec::new())));
+    let result = render();
+    let looked_up = LOOKED_UP.with(|cell| cell.replace(outer)).unwrap_or_default();
+    (result, looked_up)
 }
 
 impl LinkIndex {
@@ -39,6 +60,14 @@ impl LinkIndex {
             .collect();
         LinkIndex { targets }
     }
+
+    /// The (path, title) a link to `key` (and `entity`) leads to. An agreement key
+    /// finds whichever agreement the supplier has.
+    pub fn resolve(&self, key: &str, entity: Option<&str>) -> Option<&(String, String)> {
+        let lookup = |key: &str| self.targets.get(&(key.to_owned(), entity.map(str::to_owned)));
+        lookup(key)
+            .or_else(|| AGREEMENTS.contains(&key).then(|| AGREEMENTS.iter().find_map(|other| lookup(other))).flatten())
+    }
 }
 
 impl tera::Function for LinkIndex {
@@ -48,9 +77,12 @@ impl tera::Function for LinkIndex {
             text_arg("to").ok_or_else(|| tera::Error::msg("link() needs `to`, the key of the target document"))?;
         let from = text_arg("from").ok_or_else(|| tera::Error::msg("link() needs `from=doc.path`"))?;
         let entity = text_arg("entity").map(str::to_owned);
-        let lookup = |key: &str| self.targets.get(&(key.to_owned(), entity.clone()));
-        let found = lookup(key)
-            .or_else(|| AGREEMENTS.contains(&key).then(|| AGREEMENTS.iter().find_map(|other| lookup(other))).flatten());
+        LOOKED_UP.with(|cell| {
+            if let Some(looked_up) = cell.borrow_mut().as_mut() {
+                looked_up.push((key.to_owned(), entity.clone()));
+            }
+        });
+        let found = self.resolve(key, entity.as_deref());
         let Some((path, title)) = found else {
             let which = entity.map(|e| format!(" for `{e}`")).unwrap_or_default();
             return Err(tera::Error::msg(format!("link() to `{key}`{which}: the pack has no such document")));

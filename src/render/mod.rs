@@ -14,6 +14,7 @@ mod fact;
 mod frontmatter;
 pub mod links;
 mod reads;
+pub mod reuse;
 mod view;
 
 pub use engine::PLACEHOLDER_PREFIX;
@@ -35,6 +36,7 @@ use crate::progress::{NoProgress, Progress, Step};
 use crate::templates::TemplateSet;
 use links::LinkIndex;
 use reads::Reads;
+use reuse::{NoPrevious, Previous, RenderInputs};
 use view::SharedViews;
 
 /// Template rendered after every document body.
@@ -60,6 +62,16 @@ pub fn chart_svg(chart: &crate::assessment::ChartView, templates: &TemplateSet) 
 pub struct RenderedFile {
     pub path: String,
     pub text: String,
+    /// What the rendering read, for the next build to tell whether it would render
+    /// the same (`reuse`); `None` for files that are always rendered.
+    pub inputs: Option<RenderInputs>,
+}
+
+impl RenderedFile {
+    /// A file that is always rendered anew.
+    pub fn new(path: impl Into<String>, text: impl Into<String>) -> Self {
+        RenderedFile { path: path.into(), text: text.into(), inputs: None }
+    }
 }
 
 /// Everything a build writes, in memory.
@@ -70,8 +82,12 @@ pub struct RenderedPack {
     /// Pack-level files: `ATTRIBUTION.md`, `licenses/CC-BY-4.0.txt`.
     pub extras: Vec<RenderedFile>,
     /// The placeholders of each document (same order as `documents`), with the config
-    /// key that fills each where it has one: what `fitsm-pack todo` reports.
+    /// key that fills each where it has one: what `fitsm-pack todo` reports. Empty
+    /// for a document whose last text was reused (only `build` reuses, and it does
+    /// not report placeholders).
     pub placeholders: Vec<Vec<Found>>,
+    /// How many documents took the last build's text instead of rendering.
+    pub reused: usize,
 }
 
 impl RenderedPack {
@@ -98,6 +114,8 @@ impl RenderedPack {
 struct RenderedDocument {
     file: RenderedFile,
     placeholders: Vec<Found>,
+    /// The text is the last build's (see `reuse`).
+    reused: bool,
 }
 
 pub struct Renderer<'a> {
@@ -108,6 +126,10 @@ pub struct Renderer<'a> {
     /// Threads with deep stacks for parsing and rendering (`None`: the global pool).
     pool: Option<rayon::ThreadPool>,
     shared: SharedViews<'a>,
+    /// Where each document's links lead, to tell whether they still lead there.
+    links: LinkIndex,
+    /// The template set's part of every fingerprint; `None`: nothing may be reused.
+    template_set: Option<String>,
     config: &'a Config,
     plan: &'a Plan,
     templates: &'a TemplateSet,
@@ -117,7 +139,7 @@ impl<'a> Renderer<'a> {
     pub fn new(config: &'a Config, plan: &'a Plan, templates: &'a TemplateSet) -> Result<Self, Error> {
         let pool = render_pool();
         let links = LinkIndex::new(plan);
-        let tera = on_pool(pool.as_ref(), || engine::build(templates, links))?;
+        let tera = on_pool(pool.as_ref(), || engine::build(templates, links.clone()))?;
         let shared = SharedViews::new(config, plan, Catalogue::builtin(), templates)?;
         let footer = reads::reads(&tera, FOOTER_TEMPLATE);
         let reads = plan
@@ -128,7 +150,8 @@ impl<'a> Renderer<'a> {
             .into_iter()
             .map(|name| (name.to_owned(), reads::reads(&tera, name).with(&footer)))
             .collect();
-        Ok(Renderer { tera, reads, pool, shared, config, plan, templates })
+        let template_set = reuse::template_set_sha256(templates);
+        Ok(Renderer { tera, reads, pool, shared, links, template_set, config, plan, templates })
     }
 
     /// Renders every planned document and the pack-level files, the summaries with
@@ -152,6 +175,16 @@ impl<'a> Renderer<'a> {
     /// Every planned document except the summaries, and the pack-level files.
     /// Documents are independent of each other, so they render in parallel.
     pub fn render_documents(&self, progress: &dyn Progress) -> Result<RenderedPack, Error> {
+        self.render_documents_reusing(&NoPrevious, progress)
+    }
+
+    /// [`Renderer::render_documents`], taking `previous`'s text for every document
+    /// that would render as it did then (see `reuse`).
+    pub fn render_documents_reusing(
+        &self,
+        previous: &dyn Previous,
+        progress: &dyn Progress,
+    ) -> Result<RenderedPack, Error> {
         progress.start(Step::Render, self.plan.documents.iter().filter(|d| !d.summary).count());
         let render_parallel = || {
             self.plan
@@ -159,7 +192,7 @@ impl<'a> Renderer<'a> {
                 .par_iter()
                 .filter(|document| !document.summary)
                 .map(|document| {
-                    let rendered = self.render_document(document, None);
+                    let rendered = self.render_document(document, None, previous);
                     progress.advance(1);
                     rendered
                 })
@@ -167,8 +200,9 @@ impl<'a> Renderer<'a> {
         };
         let rendered = on_pool(self.pool.as_ref(), render_parallel)?;
         progress.finish();
+        let reused = rendered.iter().filter(|d| d.reused).count();
         let (documents, placeholders) = rendered.into_iter().map(|d| (d.file, d.placeholders)).unzip();
-        Ok(RenderedPack { documents, extras: self.render_extras()?, placeholders })
+        Ok(RenderedPack { documents, extras: self.render_extras()?, placeholders, reused })
     }
 
     /// The summary documents (compliance matrix, self-assessment report), given the
@@ -200,7 +234,7 @@ impl<'a> Renderer<'a> {
             let render = || {
                 summaries
                     .par_iter()
-                    .map(|document| self.render_document(document, Some(&coverage)))
+                    .map(|document| self.render_document(document, Some(&coverage), &NoPrevious))
                     .collect::<Result<Vec<RenderedDocument>, Error>>()
             };
             let drafts = on_pool(self.pool.as_ref(), render)?;
@@ -219,34 +253,64 @@ impl<'a> Renderer<'a> {
     fn render_extras(&self) -> Result<Vec<RenderedFile>, Error> {
         let attribution_context = self.shared.for_pack();
         let assessment = AssessmentResult::compute(self.config, Catalogue::builtin());
+        let attribution = self.render_template(ATTRIBUTION_TEMPLATE, &attribution_context)?;
         Ok(vec![
-            RenderedFile {
-                path: "ATTRIBUTION.md".into(),
-                text: format!("{}\n", self.render_template(ATTRIBUTION_TEMPLATE, &attribution_context)?.trim()),
-            },
-            RenderedFile { path: "licenses/CC-BY-4.0.txt".into(), text: cc_by_legal_code() },
-            RenderedFile {
-                path: format!("markdown/{}", assessment::CHART_PATH),
-                text: chart_svg(&assessment.chart(&self.config.organisation.name), self.templates)?,
-            },
+            RenderedFile::new("ATTRIBUTION.md", format!("{}\n", attribution.trim())),
+            RenderedFile::new("licenses/CC-BY-4.0.txt", cc_by_legal_code()),
+            RenderedFile::new(
+                format!("markdown/{}", assessment::CHART_PATH),
+                chart_svg(&assessment.chart(&self.config.organisation.name), self.templates)?,
+            ),
         ])
     }
 
+    /// One document: its last text if `previous` has it and the fingerprint says it
+    /// would render the same, else rendered. Summaries (given `coverage`) read the
+    /// whole pack's outlines and always render.
     fn render_document(
         &self,
         document: &PlannedDocument,
         coverage: Option<&Coverage>,
+        previous: &dyn Previous,
     ) -> Result<RenderedDocument, Error> {
+        let template_error =
+            |error: &tera::Error| self.templates.error(&document.template, crate::error::tera_chain(error));
         let reads = self.reads.get(&document.template).unwrap_or(&Reads::Everything);
         let context = self
             .shared
-            .for_document(document, self.plan, coverage, &|name| reads.includes(name))
-            .map_err(|error| self.templates.error(&document.template, crate::error::tera_chain(&error)))?;
-        let body = self.render_template(&document.template, &context)?;
-        let footer = self.render_template(FOOTER_TEMPLATE, &context)?;
+            .context_value(document, self.plan, coverage, &|name| reads.includes(name))
+            .map_err(|error| template_error(&error))?;
         let front = frontmatter::render(&self.shared.doc_view(document));
+        let path = format!("markdown/{}", document.path);
+        let hashed = match (&self.template_set, coverage) {
+            (Some(set), None) => Some(
+                reuse::context_sha256(set, &document.template, &front, &context)
+                    .map_err(|error| template_error(&tera::Error::msg(error.to_string())))?,
+            ),
+            _ => None,
+        };
+        if let Some(hashed) = &hashed
+            && let Some(last) = previous.inputs(&path)
+            && reuse::fingerprint(hashed.clone(), &last.links, &self.links) == last.sha256
+            && let Some(text) = previous.text(&path)
+        {
+            let file = RenderedFile { path, text, inputs: Some(last.clone()) };
+            return Ok(RenderedDocument { file, placeholders: Vec::new(), reused: true });
+        }
+        let context = tera::Context::from_value(context).map_err(|error| template_error(&error))?;
+        let (rendered, looked_up) = links::recording(|| {
+            Ok::<_, Error>((
+                self.render_template(&document.template, &context)?,
+                self.render_template(FOOTER_TEMPLATE, &context)?,
+            ))
+        });
+        let (body, footer) = rendered?;
+        let inputs = hashed.map(|hashed| {
+            let links = reuse::targets(looked_up);
+            RenderInputs { sha256: reuse::fingerprint(hashed, &links, &self.links), links }
+        });
         let (text, placeholders) = placeholder::untag(&format!("{front}\n{}\n\n{}\n", body.trim(), footer.trim()));
-        Ok(RenderedDocument { file: RenderedFile { path: format!("markdown/{}", document.path), text }, placeholders })
+        Ok(RenderedDocument { file: RenderedFile { path, text, inputs }, placeholders, reused: false })
     }
 
     fn render_template(&self, name: &str, context: &tera::Context) -> Result<String, Error> {

@@ -19,6 +19,7 @@ mod crash;
 mod derived;
 mod escaping;
 mod improvements;
+mod incremental;
 mod init;
 mod lifecycle;
 mod no_crash;

@@ -205,6 +205,8 @@ impl<'a> SharedViews<'a> {
     /// Only the names its template can read (`reads`) are put in: the rest would be
     /// serialised for nothing (see `render::reads`). Per-entity documents get their
     /// entity and the shared data; documents rendered once also get the full lists.
+    /// (The renderer takes [`Self::context_value`], to hash it first.)
+    #[cfg(test)]
     pub(crate) fn for_document(
         &self,
         document: &PlannedDocument,
@@ -212,9 +214,21 @@ impl<'a> SharedViews<'a> {
         coverage: Option<&Coverage>,
         reads: &dyn Fn(&str) -> bool,
     ) -> Result<tera::Context, tera::Error> {
+        tera::Context::from_value(self.context_value(document, plan, coverage, reads)?)
+    }
+
+    /// [`Self::for_document`] as a JSON object, which `render::reuse` hashes before
+    /// it becomes a context.
+    pub(crate) fn context_value(
+        &self,
+        document: &PlannedDocument,
+        plan: &Plan,
+        coverage: Option<&Coverage>,
+        reads: &dyn Fn(&str) -> bool,
+    ) -> Result<Value, tera::Error> {
         let object =
             self.context_object(document, plan, coverage, reads).map_err(|e| tera::Error::msg(e.to_string()))?;
-        tera::Context::from_value(Value::Object(object))
+        Ok(Value::Object(object))
     }
 
     /// [`Self::for_document`]'s names and values.

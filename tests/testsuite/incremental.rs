@@ -1,0 +1,128 @@
+//! Incremental rendering (`render::reuse`) never changes what a build writes: two
+//! copies of a project go through the same random steps (config changes, hand edits,
+//! deletions, approvals, rebuilds); one builds as usual, reusing what the last build
+//! rendered, the other has the record of what was rendered taken out of its manifest
+//! before every build, so it renders everything. Every file of the two output folders
+//! must be the same after every step, and so must each build's report.
+
+use crate::project::{FULL_EXAMPLE, Project};
+
+/// The manifest without `renders`, the one part only the reusing copy keeps.
+fn without_renders(manifest: &str) -> serde_json::Value {
+    let mut value: serde_json::Value = serde_json::from_str(manifest).expect("the manifest is JSON");
+    value.as_object_mut().expect("an object").remove("renders");
+    value
+}
+
+/// Every file below `dist/` with its bytes (the manifest without `renders`).
+fn output(project: &Project) -> Vec<(String, Vec<u8>)> {
+    project
+        .files_below("dist")
+        .into_iter()
+        .filter(|file| !file.contains("/backup/") && file != ".fitsm-pack/lock")
+        .map(|file| {
+            let bytes = std::fs::read(project.path(&format!("dist/{file}"))).expect("read");
+            let bytes = if file == ".fitsm-pack/manifest.json" {
+                without_renders(&String::from_utf8_lossy(&bytes)).to_string().into_bytes()
+            } else {
+                bytes
+            };
+            (file, bytes)
+        })
+        .collect()
+}
+
+/// A build's report without its timings ("… in 151ms").
+fn report(stdout: &str) -> String {
+    let timing = |rest: &str| rest.trim_end_matches(['m', 's']).chars().all(|c| c.is_ascii_digit() || c == '.');
+    stdout
+        .lines()
+        .map(|line| match line.rsplit_once(" in ") {
+            Some((head, rest)) if timing(rest) => head,
+            _ => line,
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+fn forget_renders(project: &Project) {
+    let path = project.path("dist/.fitsm-pack/manifest.json");
+    if let Ok(text) = std::fs::read_to_string(&path) {
+        std::fs::write(&path, without_renders(&text).to_string()).expect("rewrite the manifest");
+    }
+}
+
+/// A small deterministic generator, so a failure replays exactly.
+struct Steps(u64);
+
+impl Steps {
+    fn next(&mut self, below: usize) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        (self.0 % below as u64) as usize
+    }
+}
+
+/// Replaces the first `from` in `sms.toml` (a step that does not apply is skipped).
+fn change_config(project: &Project, from: &str, to: &str) {
+    let config = project.read("sms.toml");
+    Project::config_in_place(project, &config.replacen(from, to, 1));
+}
+
+const STEPS: usize = 14;
+
+#[test]
+fn a_build_that_reuses_renderings_writes_what_a_full_build_writes() {
+    let reusing = Project::example(FULL_EXAMPLE);
+    let full = Project::example(FULL_EXAMPLE);
+    let mut steps = Steps(0x9e37_79b9_7f4a_7c15);
+    let mut reused_any = false;
+    for step in 0..STEPS {
+        let documents = reusing.markdown_documents();
+        let what = if step == 0 { 0 } else { steps.next(9) };
+        let target = documents.get(steps.next(documents.len().max(1))).map(|(path, _)| path.clone());
+        for project in [&reusing, &full] {
+            match (what, &target) {
+                (1, _) => change_config(project, "name = \"High Performance Computing Cluster\"", "name = \"HPC\""),
+                (2, _) => change_config(project, "name = \"HPC\"", "name = \"High Performance Computing Cluster\""),
+                (3, _) => change_config(project, "name = \"Li Chen\"", "name = \"Li Chen-Wagner\""),
+                (4, _) => change_config(project, "availability = \"99.5", "availability = \"99.7"),
+                (5, Some(path)) => {
+                    let file = project.path(&format!("dist/markdown/{path}"));
+                    let text = std::fs::read_to_string(&file).unwrap_or_default();
+                    std::fs::write(&file, text.replacen("\n## ", &format!("\nA note of step {step}.\n\n## "), 1))
+                        .expect("edit");
+                }
+                (6, Some(path)) => {
+                    let _ = std::fs::remove_file(project.path(&format!("dist/markdown/{path}")));
+                }
+                (7, _) => {
+                    let run = project.run(["approve", "SMS-POL", "SLA-HPC", "--by", "mwright", "--date", "2026-11-30"]);
+                    assert!(run.code() == 0 || run.code() == 2, "approve: {}", run.stderr());
+                }
+                (8, _) => change_config(project, "[organisation]\n", "[organisation]\nshort_name = \"NUCC\"\n"),
+                _ => {} // a rebuild with nothing changed
+            }
+        }
+        forget_renders(&full);
+        let (a, b) = (reusing.run(["build"]), full.run(["build"]));
+        assert_eq!(a.code(), b.code(), "step {step} ({what}): exit codes\n{}\n{}", a.stderr(), b.stderr());
+        assert_eq!(report(&a.stdout()), report(&b.stdout()), "step {step} ({what}): the reports differ");
+        let (left, right) = (output(&reusing), output(&full));
+        let names = |files: &[(String, Vec<u8>)]| files.iter().map(|(name, _)| name.clone()).collect::<Vec<_>>();
+        assert_eq!(names(&left), names(&right), "step {step} ({what}): the same files");
+        for ((name, ours), (_, theirs)) in left.iter().zip(&right) {
+            assert!(
+                ours == theirs,
+                "step {step} ({what}): {name} differs\n--- reusing\n{}\n--- full\n{}",
+                String::from_utf8_lossy(ours),
+                String::from_utf8_lossy(theirs)
+            );
+        }
+        let manifest: serde_json::Value =
+            serde_json::from_str(&reusing.read("dist/.fitsm-pack/manifest.json")).expect("manifest");
+        reused_any |= manifest["renders"].as_object().is_some_and(|renders| !renders.is_empty());
+    }
+    assert!(reused_any, "the reusing copy recorded what it rendered");
+}
