@@ -276,17 +276,17 @@ impl<'a> Renderer<'a> {
         let template_error =
             |error: &tera::Error| self.templates.error(&document.template, crate::error::tera_chain(error));
         let reads = self.reads.get(&document.template).unwrap_or(&Reads::Everything);
-        let context = self
-            .shared
-            .context_value(document, self.plan, coverage, &|name| reads.includes(name))
-            .map_err(|error| template_error(&error))?;
+        let reads = |name: &str| reads.includes(name);
         let front = frontmatter::render(&self.shared.doc_view(document));
         let path = format!("markdown/{}", document.path);
         let hashed = match (&self.template_set, coverage) {
-            (Some(set), None) => Some(
-                reuse::context_sha256(set, &document.template, &front, &context)
-                    .map_err(|error| template_error(&tera::Error::msg(error.to_string())))?,
-            ),
+            (Some(set), None) => {
+                let mut hasher = reuse::start(set, &document.template, &front);
+                self.shared
+                    .hash_context(document, self.plan, &reads, &mut hasher)
+                    .map_err(|error| template_error(&tera::Error::msg(error.to_string())))?;
+                Some(hasher)
+            }
             _ => None,
         };
         if let Some(hashed) = &hashed
@@ -297,7 +297,11 @@ impl<'a> Renderer<'a> {
             let file = RenderedFile { path, text, inputs: Some(last.clone()) };
             return Ok(RenderedDocument { file, placeholders: Vec::new(), reused: true });
         }
-        let context = tera::Context::from_value(context).map_err(|error| template_error(&error))?;
+        let context = self
+            .shared
+            .context_value(document, self.plan, coverage, &reads)
+            .and_then(tera::Context::from_value)
+            .map_err(|error| template_error(&error))?;
         let (rendered, looked_up) = links::recording(|| {
             Ok::<_, Error>((
                 self.render_template(&document.template, &context)?,

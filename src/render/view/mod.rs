@@ -133,8 +133,22 @@ pub(crate) struct SharedViews<'a> {
     assessment: Value,
     /// The examples of the organisation's type (`templates/types/`).
     examples: Value,
+    /// The hash of each shared part, serialised once per build (see
+    /// [`Self::hash_context`]).
+    shared_hashes: std::sync::Mutex<std::collections::HashMap<&'static str, [u8; 32]>>,
     config: &'a Config,
 }
+
+/// Whether a context part is the same for every document that reads it (so its hash
+/// is computed once) or the document's own.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Part {
+    Shared,
+    Own,
+}
+
+/// Where [`SharedViews::context_parts`] puts each part it is asked for.
+type PutPart<'p> = dyn FnMut(&'static str, Part, &dyn Fn() -> serde_json::Result<Value>) -> serde_json::Result<()> + 'p;
 
 impl<'a> SharedViews<'a> {
     pub(crate) fn new(
@@ -167,6 +181,7 @@ impl<'a> SharedViews<'a> {
             requirements: coverage.requirements,
             assessment: assessment_value(assessment),
             examples: examples::load(config, templates)?,
+            shared_hashes: Default::default(),
             people_by_id,
             config,
         })
@@ -226,27 +241,104 @@ impl<'a> SharedViews<'a> {
         coverage: Option<&Coverage>,
         reads: &dyn Fn(&str) -> bool,
     ) -> Result<Value, tera::Error> {
-        let object =
-            self.context_object(document, plan, coverage, reads).map_err(|e| tera::Error::msg(e.to_string()))?;
+        let mut object = serde_json::Map::new();
+        self.context_parts(document, plan, coverage, reads, &mut |name, _, value| {
+            object.insert(name.to_owned(), value()?);
+            Ok(())
+        })
+        .map_err(|e| tera::Error::msg(e.to_string()))?;
         Ok(Value::Object(object))
     }
 
-    /// [`Self::for_document`]'s names and values.
-    fn context_object(
+    /// Feeds into `hasher` what [`Self::context_value`] would hold, without building
+    /// it: the document's own parts as JSON, each shared part as the hash of its JSON,
+    /// made once per build. This is what lets a build tell that a document would
+    /// render as last time (`render::reuse`) at the cost of its own parts only;
+    /// building a context is a deep copy of every list the template reads.
+    pub(crate) fn hash_context(
+        &self,
+        document: &PlannedDocument,
+        plan: &Plan,
+        reads: &dyn Fn(&str) -> bool,
+        hasher: &mut sha2::Sha256,
+    ) -> serde_json::Result<()> {
+        use sha2::Digest;
+        self.context_parts(document, plan, None, reads, &mut |name, part, value| {
+            hasher.update(name.as_bytes());
+            hasher.update([0]);
+            match part {
+                Part::Own => hasher.update(serde_json::to_vec(&value()?)?),
+                Part::Shared => {
+                    let known = self.shared_hashes.lock().ok().and_then(|hashes| hashes.get(name).copied());
+                    let hash = match known {
+                        Some(hash) => hash,
+                        None => {
+                            let hash: [u8; 32] = sha2::Sha256::digest(serde_json::to_vec(&value()?)?).into();
+                            if let Ok(mut hashes) = self.shared_hashes.lock() {
+                                hashes.insert(name, hash);
+                            }
+                            hash
+                        }
+                    };
+                    hasher.update(hash);
+                }
+            }
+            hasher.update([0]);
+            Ok(())
+        })
+    }
+
+    /// The names and values of a document's context, each given to `put` with
+    /// whether it is shared, if the template `reads` it. The one list of what a
+    /// context holds: [`Self::context_value`] and [`Self::hash_context`] both walk it.
+    fn context_parts(
         &self,
         document: &PlannedDocument,
         plan: &Plan,
         coverage: Option<&Coverage>,
         reads: &dyn Fn(&str) -> bool,
-    ) -> serde_json::Result<serde_json::Map<String, Value>> {
-        let mut object = serde_json::Map::new();
-        let mut put = |name: &str, value: &dyn Fn() -> serde_json::Result<Value>| {
-            if reads(name) {
-                object.insert(name.to_owned(), value()?);
-            }
-            Ok::<(), serde_json::Error>(())
+        put_part: &mut PutPart<'_>,
+    ) -> serde_json::Result<()> {
+        let mut own = |name: &'static str, value: &dyn Fn() -> serde_json::Result<Value>| {
+            if reads(name) { put_part(name, Part::Own, value) } else { Ok(()) }
         };
-        put("doc", &|| serde_json::to_value(self.doc_view(document)))?;
+        own("doc", &|| serde_json::to_value(self.doc_view(document)))?;
+        let entity = |kind: RenderFor| document.entity.as_ref().filter(|e| e.kind == kind).map(|e| e.index);
+        if let Some(service) = entity(RenderFor::Service).and_then(|i| self.entities.services.get(i)) {
+            own("service", &|| serde_json::to_value(service))?;
+        }
+        let supplier = entity(RenderFor::Supplier).or_else(|| entity(RenderFor::FederationMember));
+        if let Some(supplier) = supplier.and_then(|i| self.entities.suppliers.get(i)) {
+            own("supplier", &|| serde_json::to_value(supplier))?;
+        }
+        if let Some(customer) = entity(RenderFor::Customer).and_then(|i| self.entities.customers.get(i)) {
+            own("customer", &|| serde_json::to_value(customer))?;
+        }
+        if let Some(process) =
+            document.process.as_ref().and_then(|code| self.processes.iter().find(|p| &p.code == code))
+        {
+            own("process", &|| serde_json::to_value(process))?;
+        }
+        if let Some(c) = coverage {
+            // Summaries: the requirements with the counted coverage, and its figures.
+            own("requirements", &|| serde_json::to_value(&c.requirements))?;
+            own("coverage", &|| {
+                serde_json::to_value(CoverageView {
+                    total: c.total,
+                    addressed: c.addressed,
+                    with_placeholders: c.with_placeholders,
+                    not_addressed: c.not_addressed,
+                    excluded: c.excluded,
+                    documented: c.documented,
+                    approved: c.approved,
+                    evidenced: c.evidenced,
+                    percent: c.percent,
+                })
+            })?;
+        }
+        let mut put = |name: &'static str, value: &dyn Fn() -> serde_json::Result<Value>| {
+            if reads(name) { put_part(name, Part::Shared, value) } else { Ok(()) }
+        };
         put("org", &|| serde_json::to_value(&self.org))?;
         put("pack", &|| serde_json::to_value(&self.pack))?;
         put("scope", &|| serde_json::to_value(&self.scope))?;
@@ -276,41 +368,12 @@ impl<'a> SharedViews<'a> {
             put("documents", &|| {
                 serde_json::to_value(plan.documents.iter().map(|d| self.register_entry(d)).collect::<Vec<_>>())
             })?;
-            put("requirements", &|| serde_json::to_value(coverage.map_or(&self.requirements, |c| &c.requirements)))?;
+            if coverage.is_none() {
+                put("requirements", &|| serde_json::to_value(&self.requirements))?;
+            }
             put("assessment", &|| Ok(self.assessment.clone()))?;
         }
-        let entity = |kind: RenderFor| document.entity.as_ref().filter(|e| e.kind == kind).map(|e| e.index);
-        if let Some(service) = entity(RenderFor::Service).and_then(|i| self.entities.services.get(i)) {
-            put("service", &|| serde_json::to_value(service))?;
-        }
-        let supplier = entity(RenderFor::Supplier).or_else(|| entity(RenderFor::FederationMember));
-        if let Some(supplier) = supplier.and_then(|i| self.entities.suppliers.get(i)) {
-            put("supplier", &|| serde_json::to_value(supplier))?;
-        }
-        if let Some(customer) = entity(RenderFor::Customer).and_then(|i| self.entities.customers.get(i)) {
-            put("customer", &|| serde_json::to_value(customer))?;
-        }
-        if let Some(process) =
-            document.process.as_ref().and_then(|code| self.processes.iter().find(|p| &p.code == code))
-        {
-            put("process", &|| serde_json::to_value(process))?;
-        }
-        if let Some(c) = coverage {
-            put("coverage", &|| {
-                serde_json::to_value(CoverageView {
-                    total: c.total,
-                    addressed: c.addressed,
-                    with_placeholders: c.with_placeholders,
-                    not_addressed: c.not_addressed,
-                    excluded: c.excluded,
-                    documented: c.documented,
-                    approved: c.approved,
-                    evidenced: c.evidenced,
-                    percent: c.percent,
-                })
-            })?;
-        }
-        Ok(object)
+        Ok(())
     }
 
     fn register_entry<'v>(&'v self, document: &'v PlannedDocument) -> RegisterEntry<'v> {
