@@ -155,7 +155,12 @@ fn not_utf8(path: &Path, bytes: &[u8]) -> Error {
 /// merge bases, journal, site record).
 pub fn sha256_hex(bytes: &[u8]) -> String {
     use sha2::{Digest, Sha256};
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    hex(&Sha256::digest(bytes))
+}
+
+/// A digest in lower-case hexadecimal, as every hash in the state records is written.
+pub fn hex(digest: &[u8]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Prefix and suffix of the temporary files `write_atomic` renames into place.

@@ -113,7 +113,7 @@ pub fn targets(mut looked_up: Vec<LinkTarget>) -> Vec<LinkTarget> {
 }
 
 fn hex(hasher: Sha256) -> String {
-    hasher.finalize().iter().map(|byte| format!("{byte:02x}")).collect()
+    crate::fs::hex(&hasher.finalize())
 }
 
 #[cfg(test)]
