@@ -143,12 +143,17 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
             manifest.inputs_sha256 = inputs;
             let mut pending = Pending::begin(&options.out, write_options, &lifecycle)?;
             let files: Vec<_> = rendered.documents.into_iter().chain(rendered.extras).collect();
-            pending.decide(&files, progress)?;
+            pending.decide(files, progress)?;
             // The summaries count what the documents will say once written, people's
             // edits and approvals included; nothing is written until all are decided.
             let summaries = summaries(renderer, &pending, &lifecycle)?;
-            pending.decide(&summaries, &NoProgress)?;
-            pending.finish(manifest, progress)?
+            pending.decide(summaries, &NoProgress)?;
+            let mut report = pending.finish(manifest, progress)?;
+            // A dry run reports its texts (`diff` prints them); a build wrote them.
+            if !options.dry_run {
+                report.release_texts();
+            }
+            report
         }
         None => WriteReport::unchanged(&options.out, &previous.manifest.unwrap_or_default()),
     };

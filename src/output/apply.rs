@@ -116,7 +116,7 @@ impl Apply<'_> {
     /// The decision again, if the file changed on disk since it was decided.
     fn recheck(&self, change: &FileChange) -> Result<Option<FileChange>, Error> {
         let current = read_if_exists(&safe_join(self.out, &change.path)?)?;
-        if current == change.before {
+        if current.as_deref() == change.before.as_deref() {
             return Ok(None);
         }
         let previous_hash = self.previous.files.get(&change.path);
@@ -125,7 +125,7 @@ impl Apply<'_> {
                 inputs: change.inputs.clone(),
                 ..decide(
                     &change.path,
-                    generated,
+                    generated.clone(),
                     current,
                     previous_hash.map(String::as_str),
                     self.bases,

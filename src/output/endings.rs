@@ -19,11 +19,11 @@ impl LineEnding {
         if crlf * 2 > newlines { LineEnding::Crlf } else { LineEnding::Lf }
     }
 
-    /// `text` (LF) in this ending.
-    pub(super) fn apply(self, text: &str) -> String {
+    /// `text` (LF) in this ending; borrowed when that is `text` itself.
+    pub(super) fn apply(self, text: &str) -> Cow<'_, str> {
         match self {
-            LineEnding::Lf => text.to_owned(),
-            LineEnding::Crlf => normalise(text).replace('\n', "\r\n"),
+            LineEnding::Lf => Cow::Borrowed(text),
+            LineEnding::Crlf => Cow::Owned(normalise(text).replace('\n', "\r\n")),
         }
     }
 }

@@ -22,8 +22,10 @@ pub mod lock;
 pub mod merge;
 mod state;
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::Serialize;
 
@@ -111,6 +113,11 @@ impl Change {
     }
 }
 
+/// A document's text in a decision. Shared, not copied: most files end the build as
+/// they were on disk or as they were rendered, so `before`, `after` and `generated`
+/// are often one text, and at 10,000 services each copy of the pack is 400 MB.
+pub type Text = Arc<str>;
+
 /// The decision for one file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FileChange {
@@ -118,11 +125,11 @@ pub struct FileChange {
     pub path: String,
     pub change: Change,
     /// The file on disk before the build.
-    pub before: Option<String>,
+    pub before: Option<Text>,
     /// The file after the build (`None`: absent).
-    pub after: Option<String>,
+    pub after: Option<Text>,
     /// The new rendering, which becomes the base of the next merge.
-    generated: Option<String>,
+    generated: Option<Text>,
     /// What that rendering read (`render::reuse`), recorded with its base.
     inputs: Option<RenderInputs>,
 }
@@ -163,6 +170,16 @@ impl WriteReport {
     pub fn needs_attention(&self) -> impl Iterator<Item = &FileChange> {
         self.changes.iter().filter(|c| c.change.needs_attention())
     }
+
+    /// Lets go of the texts once they are on disk: the steps after the Markdown (site,
+    /// Word files) read the files themselves, and holding the whole pack two or three
+    /// times while they run was most of a large build's memory. What each file
+    /// became (`change`) stays.
+    pub fn release_texts(&mut self) {
+        for change in &mut self.changes {
+            (change.before, change.after, change.generated) = (None, None, None);
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -200,13 +217,13 @@ pub fn write_pack(
     manifest: Manifest,
     options: WriteOptions,
 ) -> Result<WriteReport, Error> {
-    write_pack_with_progress(out, files, manifest, options, &NoProgress)
+    write_pack_with_progress(out, files.to_vec(), manifest, options, &NoProgress)
 }
 
 /// [`write_pack`], telling `progress` how far it got.
 pub fn write_pack_with_progress(
     out: &Path,
-    files: &[RenderedFile],
+    files: Vec<RenderedFile>,
     manifest: Manifest,
     options: WriteOptions,
     progress: &dyn Progress,
@@ -250,15 +267,17 @@ impl<'a> Pending<'a> {
     }
 
     /// Reads and decides a batch of files, before the first write: a file that cannot
-    /// be read (not UTF-8, say) stops the build with nothing written.
-    pub fn decide(&mut self, files: &[RenderedFile], progress: &dyn Progress) -> Result<(), Error> {
+    /// be read (not UTF-8, say) stops the build with nothing written. The renderings
+    /// move into the decisions, which keep them as long as they are needed.
+    pub fn decide(&mut self, files: Vec<RenderedFile>, progress: &dyn Progress) -> Result<(), Error> {
         progress.start(Step::Compare, files.len());
         for file in files {
             let current = read_if_exists(&safe_join(self.out, &file.path)?)?;
             let previous_hash = self.previous.files.get(&file.path).map(String::as_str);
+            let generated = Text::from(file.text);
             let mut change =
-                decide(&file.path, &file.text, current, previous_hash, &self.bases, self.options, self.finish)?;
-            change.inputs = file.inputs.clone();
+                decide(&file.path, generated, current, previous_hash, &self.bases, self.options, self.finish)?;
+            change.inputs = file.inputs;
             self.report.changes.push(change);
             progress.advance(1);
         }
@@ -333,7 +352,7 @@ impl Previous for PreviousRenders<'_> {
 /// The decision for a planned file, with the last step ([`Finish`]) applied to it.
 fn decide(
     path: &str,
-    generated: &str,
+    generated: Text,
     current: Option<String>,
     previous_hash: Option<&str>,
     bases: &Bases<'_>,
@@ -355,8 +374,12 @@ fn finished(mut change: FileChange, finish: &dyn Finish) -> FileChange {
     let Some((after, generated)) = finish.finish(&change.path, &endings::normalise(after), generated) else {
         return change;
     };
-    let after = ending.apply(&after);
-    let same_as_disk = change.before.as_deref() == Some(after.as_str());
+    let generated = Text::from(generated);
+    let after = match ending.apply(&after) {
+        Cow::Borrowed(_) if after == *generated => generated.clone(),
+        after => Text::from(after),
+    };
+    let same_as_disk = change.before.as_deref() == Some(&*after);
     change.change = match change.change {
         Change::Unchanged | Change::Updated | Change::Merged if same_as_disk => Change::Unchanged,
         Change::Unchanged => Change::Updated,
@@ -371,60 +394,66 @@ fn finished(mut change: FileChange, finish: &dyn Finish) -> FileChange {
 /// its own line endings); `previous_hash` the base it had after the last build.
 fn decide_raw(
     path: &str,
-    generated: &str,
+    generated: Text,
     current: Option<String>,
     previous_hash: Option<&str>,
     bases: &Bases<'_>,
     options: WriteOptions,
 ) -> Result<FileChange, Error> {
-    let decision = |change: Change, after: Option<String>| FileChange {
+    let before = current.map(Text::from);
+    let decision = |change: Change, after: Option<Text>| FileChange {
         path: path.to_owned(),
         change,
-        before: current.clone(),
+        before: before.clone(),
         after,
-        generated: Some(generated.to_owned()),
+        generated: Some(generated.clone()),
         inputs: None,
     };
-    let Some(raw) = current.as_deref() else {
+    // The text in the file's own line ending, shared with `text` when that is LF.
+    let in_ending = |ending: LineEnding, text: &Text| match ending.apply(text) {
+        Cow::Borrowed(_) => text.clone(),
+        Cow::Owned(converted) => Text::from(converted),
+    };
+    let Some(raw) = before.as_ref() else {
         return Ok(match previous_hash {
-            None => decision(Change::New, Some(generated.to_owned())),
-            Some(_) if options.restore || options.force => decision(Change::Restored, Some(generated.to_owned())),
+            None => decision(Change::New, Some(generated.clone())),
+            Some(_) if options.restore || options.force => decision(Change::Restored, Some(generated.clone())),
             Some(_) => decision(Change::UserDeleted, None),
         });
     };
     let ending = LineEnding::of(raw);
     let text = endings::normalise(raw);
-    if text == generated {
-        return Ok(decision(Change::Unchanged, Some(raw.to_owned())));
+    if *text == *generated {
+        return Ok(decision(Change::Unchanged, Some(raw.clone())));
     }
     let edited = previous_hash != Some(sha256_hex(text.as_bytes()).as_str());
     if options.force {
         let change = if edited { Change::Overwritten } else { Change::Updated };
-        return Ok(decision(change, Some(ending.apply(generated))));
+        return Ok(decision(change, Some(in_ending(ending, &generated))));
     }
     if !edited {
-        return Ok(decision(Change::Updated, Some(ending.apply(generated))));
+        return Ok(decision(Change::Updated, Some(in_ending(ending, &generated))));
     }
     if has_conflict_markers(&text) {
-        return Ok(decision(Change::StillConflicted, Some(raw.to_owned())));
+        return Ok(decision(Change::StillConflicted, Some(raw.clone())));
     }
     let Some(previous_hash) = previous_hash else {
-        return Ok(decision(Change::KeptUnknown, Some(raw.to_owned())));
+        return Ok(decision(Change::KeptUnknown, Some(raw.clone())));
     };
     // A base that is gone or damaged (the state folder edited by hand) leaves nothing
     // to merge against: both whole versions are shown as one conflict, so the file is
     // neither overwritten nor left behind for ever.
     let base = bases.get(path, previous_hash)?.unwrap_or_default();
-    Ok(match merge::merge(&base, &text, generated) {
-        Merged::Clean(merged) if merged == *text => decision(Change::Unchanged, Some(raw.to_owned())),
-        Merged::Clean(merged) => decision(Change::Merged, Some(ending.apply(&merged))),
-        Merged::Conflict(merged) => decision(Change::Conflict, Some(ending.apply(&merged))),
+    Ok(match merge::merge(&base, &text, &generated) {
+        Merged::Clean(merged) if merged == *text => decision(Change::Unchanged, Some(raw.clone())),
+        Merged::Clean(merged) => decision(Change::Merged, Some(in_ending(ending, &Text::from(merged)))),
+        Merged::Conflict(merged) => decision(Change::Conflict, Some(in_ending(ending, &Text::from(merged)))),
     })
 }
 
 /// A file generated last time that the plan no longer contains.
 fn decide_orphan(path: &str, hash: &str, current: Option<String>, options: WriteOptions) -> Option<FileChange> {
-    let current = current?; // already gone: forget it
+    let current = Text::from(current?); // already gone: forget it
     let edited = sha256_hex(endings::normalise(&current).as_bytes()) != hash;
     let change = if edited && !options.force { Change::Orphaned } else { Change::Removed };
     let after = (change == Change::Orphaned).then(|| current.clone());

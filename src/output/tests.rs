@@ -102,7 +102,7 @@ fn apply(dir: &Path, decided: Pending<'_>, dies_after: Option<usize>) -> WriteRe
 
 fn decided<'a>(dir: &'a Path, files: &[RenderedFile]) -> Pending<'a> {
     let mut pending = Pending::begin(dir, WriteOptions::default(), &NoFinish).expect("begin");
-    pending.decide(files, &NoProgress).expect("decide");
+    pending.decide(files.to_vec(), &NoProgress).expect("decide");
     pending
 }
 
