@@ -33,7 +33,7 @@ use people::{People, PersonView, RolesView};
 
 use crate::assessment::AssessmentResult;
 use crate::catalogue::Catalogue;
-use crate::config::{Config, SupplierKind, Support};
+use crate::config::{Config, ServiceStatus, SupplierKind, Support};
 use crate::coverage::{Coverage, RequirementCoverage};
 use crate::error::Error;
 use crate::placeholder::Home;
@@ -356,6 +356,19 @@ impl<'a> SharedViews<'a> {
         put("examples", &|| Ok(self.examples.clone()))?;
         if document.entity.is_none() {
             put("services", &|| serde_json::to_value(&self.entities.services))?;
+            // The services of each status, in config order (`active`: live, then
+            // pipeline). Whole-pack documents loop over these; a list a template
+            // filters itself is a copy, and Tera copies a copied list's element again
+            // on every attribute read in a loop: 80 % of a rename at 1,000 services.
+            put("services_by_status", &|| {
+                let of = |status: ServiceStatus| self.entities.services.iter().filter(move |s| s.status == status);
+                serde_json::to_value(ServicesByStatus {
+                    live: of(ServiceStatus::Live).collect(),
+                    pipeline: of(ServiceStatus::Pipeline).collect(),
+                    retired: of(ServiceStatus::Retired).collect(),
+                    active: of(ServiceStatus::Live).chain(of(ServiceStatus::Pipeline)).collect(),
+                })
+            })?;
             put("suppliers", &|| serde_json::to_value(&self.entities.suppliers))?;
             // The federation documents list the members apart from the other suppliers.
             put("members", &|| {
@@ -401,6 +414,15 @@ impl<'a> SharedViews<'a> {
         context.insert("pack", &self.pack);
         context
     }
+}
+
+/// `services_by_status` in a whole-pack document's context.
+#[derive(Serialize)]
+struct ServicesByStatus<'v> {
+    live: Vec<&'v entities::ServiceView<'v>>,
+    pipeline: Vec<&'v entities::ServiceView<'v>>,
+    retired: Vec<&'v entities::ServiceView<'v>>,
+    active: Vec<&'v entities::ServiceView<'v>>,
 }
 
 /// The version a document carries: drafts are 0.1, the first approved issue 1.0.
