@@ -11,7 +11,11 @@
 # stopped and reported as such), REPEAT_MAX_N (default 1000: up to this N every
 # measurement is the best of 3, unless one run takes over 20 s), MDBOOK_SEARCH_MAX_N
 # (default 1000: mdbook with its default search index is measured up to this N only; at
-# 1,000 services it already needs 2.7 GB; at 10,000 it ran out of 23 GB), SETTLE (see
+# 1,000 services it already needs 2.7 GB; at 10,000 it ran out of 23 GB), PEERS_MAX_N
+# (default 10000: mdbook and copier are measured up to this N only), ALL_STEPS_MAX_N
+# (default 10000: above it only the steps the targets name run: the full md+html build,
+# `cp -r`, the no-op, `check` and the rename; --zip, md only and the build after rm -rf
+# are left out, each would be one more full build of that size), SETTLE (see
 # "File-system hygiene" below), QUIET (see "Measuring"), KEEP_WORK=1 (keep the temporary
 # folder).
 #
@@ -27,6 +31,8 @@ sizes=("$@")
 STEP_TIMEOUT=${STEP_TIMEOUT:-600}
 REPEAT_MAX_N=${REPEAT_MAX_N:-1000}
 MDBOOK_SEARCH_MAX_N=${MDBOOK_SEARCH_MAX_N:-1000}
+PEERS_MAX_N=${PEERS_MAX_N:-10000}
+ALL_STEPS_MAX_N=${ALL_STEPS_MAX_N:-10000}
 export PATH="$HOME/.cargo/bin:$PATH"
 
 say() { echo "bench: $*" >&2; }
@@ -412,33 +418,37 @@ for n in "${sizes[@]}"; do
   measure "$n.cp" "$reps" 'discard "$d/copy"' cp -r "$d/out" "$d/copy"
   discard "$d/copy"
 
-  # mdbook on the same Markdown tree; only `mdbook build` is timed.
-  book="$d/book"
-  mkdir -p "$book"
-  cp -r "$d/out/markdown" "$book/src"
-  (cd "$book/src" && { printf '# Summary\n\n'; find . -name '*.md' | sed 's|^\./||' | LC_ALL=C sort |
-    awk '{ printf "- [%s](%s)\n", $0, $0 }'; } >"$work/summary.md" && mv "$work/summary.md" SUMMARY.md)
-  printf '[book]\ntitle = "fitsm-pack benchmark"\n\n[output.html.search]\nenable = false\n' >"$book/book.toml"
-  measure "$n.mdbook" "$reps" 'discard "$book/book"' mdbook build "$book"
-  if [ "$n" -le "$MDBOOK_SEARCH_MAX_N" ]; then
-    printf '[book]\ntitle = "fitsm-pack benchmark"\n' >"$book/book.toml"
-    measure "$n.mdbook_search" "$reps" 'discard "$book/book"' mdbook build "$book"
+  if [ "$n" -le "$PEERS_MAX_N" ]; then
+    # mdbook on the same Markdown tree; only `mdbook build` is timed.
+    book="$d/book"
+    mkdir -p "$book"
+    cp -r "$d/out/markdown" "$book/src"
+    (cd "$book/src" && { printf '# Summary\n\n'; find . -name '*.md' | sed 's|^\./||' | LC_ALL=C sort |
+      awk '{ printf "- [%s](%s)\n", $0, $0 }'; } >"$work/summary.md" && mv "$work/summary.md" SUMMARY.md)
+    printf '[book]\ntitle = "fitsm-pack benchmark"\n\n[output.html.search]\nenable = false\n' >"$book/book.toml"
+    measure "$n.mdbook" "$reps" 'discard "$book/book"' mdbook build "$book"
+    if [ "$n" -le "$MDBOOK_SEARCH_MAX_N" ]; then
+      printf '[book]\ntitle = "fitsm-pack benchmark"\n' >"$book/book.toml"
+      measure "$n.mdbook_search" "$reps" 'discard "$book/book"' mdbook build "$book"
+    fi
+    discard "$book"
+
+    # copier on an equivalent template set (generated, untimed), same data.
+    mkdir -p "$d/copier"
+    python3 "$work/gen_copier.py" "$d/sms.toml" "$d/out/markdown" "$d/copier/tpl" "$d/copier/data.yml" 2>>"$work/gen.log"
+    measure "$n.copier" "$reps" 'discard "$d/copier/out"' \
+      copier copy --data-file "$d/copier/data.yml" --defaults --overwrite --quiet "$d/copier/tpl" "$d/copier/out"
+    if [ -d "$d/copier/out" ]; then CPF[$n]=$(files_in "$d/copier/out"); CPMB[$n]=$(mb_in "$d/copier/out"); fi
+    discard "$d/copier"
   fi
-  discard "$book"
 
-  # copier on an equivalent template set (generated, untimed), same data.
-  mkdir -p "$d/copier"
-  python3 "$work/gen_copier.py" "$d/sms.toml" "$d/out/markdown" "$d/copier/tpl" "$d/copier/data.yml" 2>>"$work/gen.log"
-  measure "$n.copier" "$reps" 'discard "$d/copier/out"' \
-    copier copy --data-file "$d/copier/data.yml" --defaults --overwrite --quiet "$d/copier/tpl" "$d/copier/out"
-  if [ -d "$d/copier/out" ]; then CPF[$n]=$(files_in "$d/copier/out"); CPMB[$n]=$(mb_in "$d/copier/out"); fi
-  discard "$d/copier"
-
-  # Full build with --zip, and Markdown only, each into an empty folder.
-  measure "$n.zip" "$reps" 'discard "$d/zip"' "$bin" build -c "$d/sms.toml" -o "$d/zip" --zip
-  discard "$d/zip"
-  measure "$n.md" "$reps" 'discard "$d/md"' "$bin" build -c "$d/sms.toml" -o "$d/md" --format md
-  discard "$d/md"
+  if [ "$n" -le "$ALL_STEPS_MAX_N" ]; then
+    # Full build with --zip, and Markdown only, each into an empty folder.
+    measure "$n.zip" "$reps" 'discard "$d/zip"' "$bin" build -c "$d/sms.toml" -o "$d/zip" --zip
+    discard "$d/zip"
+    measure "$n.md" "$reps" 'discard "$d/md"' "$bin" build -c "$d/sms.toml" -o "$d/md" --format md
+    discard "$d/md"
+  fi
 
   # No-op rebuild of the md+html output.
   measure "$n.noop" "$reps" ':' "$bin" build -c "$d/sms.toml" -o "$d/out"
@@ -455,7 +465,9 @@ for n in "${sizes[@]}"; do
   CHANGED[$n]=$(grep -o 'wrote [0-9]* files' "$work/$n.change.log" | head -n 1 | cut -d' ' -f2)
 
   # Last, as the brief of the issue put it: rm -rf of the output, then a full build (once).
-  measure "$n.full_rm" 1 'rm -rf "$d/out"' "$bin" build -c "$d/sms.toml" -o "$d/out"
+  if [ "$n" -le "$ALL_STEPS_MAX_N" ]; then
+    measure "$n.full_rm" 1 'rm -rf "$d/out"' "$bin" build -c "$d/sms.toml" -o "$d/out"
+  fi
 
   discard "$d"
   say "deleting this size's files, then waiting $SETTLE s"
@@ -473,6 +485,7 @@ row() { # row LABEL CELL-COMMAND (evaluated per N with $n set)
   echo '```text'
   cat "$work/machine.txt"
   echo "repeats: best of 3 (time) / highest of 3 (memory) up to N = $REPEAT_MAX_N, except steps over 20 s; 1 run above"
+  echo "mdbook and copier up to N = $PEERS_MAX_N; --zip, md only and the build after rm -rf up to N = $ALL_STEPS_MAX_N"
   echo '```'
   echo
   echo "Example pack (examples/university-computing-centre/sms.toml, $example_docs documents), md+html+zip, whole process, best of 5: $(cell example)"
