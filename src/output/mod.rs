@@ -375,10 +375,7 @@ fn finished(mut change: FileChange, finish: &dyn Finish) -> FileChange {
         return change;
     };
     let generated = Text::from(generated);
-    let after = match ending.apply(&after) {
-        Cow::Borrowed(_) if after == *generated => generated.clone(),
-        after => Text::from(after),
-    };
+    let after = in_ending(ending, &if after == *generated { generated.clone() } else { Text::from(after) });
     let same_as_disk = change.before.as_deref() == Some(&*after);
     change.change = match change.change {
         Change::Unchanged | Change::Updated | Change::Merged if same_as_disk => Change::Unchanged,
@@ -408,11 +405,6 @@ fn decide_raw(
         after,
         generated: Some(generated.clone()),
         inputs: None,
-    };
-    // The text in the file's own line ending, shared with `text` when that is LF.
-    let in_ending = |ending: LineEnding, text: &Text| match ending.apply(text) {
-        Cow::Borrowed(_) => text.clone(),
-        Cow::Owned(converted) => Text::from(converted),
     };
     let Some(raw) = before.as_ref() else {
         return Ok(match previous_hash {
@@ -449,6 +441,14 @@ fn decide_raw(
         Merged::Clean(merged) => decision(Change::Merged, Some(in_ending(ending, &Text::from(merged)))),
         Merged::Conflict(merged) => decision(Change::Conflict, Some(in_ending(ending, &Text::from(merged)))),
     })
+}
+
+/// `text` (LF) in `ending`: the same shared text when that is LF.
+fn in_ending(ending: LineEnding, text: &Text) -> Text {
+    match ending.apply(text) {
+        Cow::Borrowed(_) => text.clone(),
+        Cow::Owned(converted) => Text::from(converted),
+    }
 }
 
 /// A file generated last time that the plan no longer contains.
