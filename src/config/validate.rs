@@ -578,7 +578,6 @@ mod tests {
     #[test]
     fn a_chain_of_16000_services_needs_no_deep_stack() {
         // The old recursive walk overflowed the stack (an abort) at about 8,000.
-        let started = std::time::Instant::now();
         assert_eq!(problems(&chain(16_000, false)), Vec::<String>::new());
         let found = problems(&chain(16_000, true));
         assert_eq!(found.len(), 1, "{found:?}");
@@ -588,6 +587,5 @@ mod tests {
             found[0]
         );
         assert!(found[0].ends_with(" → … → s16000 → s1"), "{}", found[0]);
-        assert!(started.elapsed().as_secs() < 10, "took {:?}", started.elapsed());
     }
 }

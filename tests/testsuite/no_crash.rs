@@ -64,14 +64,12 @@ fn a_chain_of_16000_dependent_services_is_validated_without_a_deep_stack() {
         }
     }
     let project = Project::new().config(&config);
-    let started = std::time::Instant::now();
     project
         .run(["build"])
         .exit(2)
         .stderr_contains("services depend on each other in a cycle (16000 services): s1 → s2 →")
         .stderr_contains("→ … → s16000 → s1")
         .stderr_lacks("overflow");
-    assert!(started.elapsed().as_secs() < 30, "validation took {:?}", started.elapsed());
 }
 
 #[test]
