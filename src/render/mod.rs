@@ -379,7 +379,13 @@ mod reference_doc {
             Value::Object(object) => {
                 for (key, inner) in object {
                     into.insert(key.clone());
-                    keys(inner, into);
+                    match (key.as_str(), inner) {
+                        // Keyed by person id (data); the entries' own names count.
+                        ("responsibilities", Value::Object(by_person)) => {
+                            by_person.values().for_each(|entry| keys(entry, into))
+                        }
+                        _ => keys(inner, into),
+                    }
                 }
             }
             Value::Array(items) => items.iter().for_each(|item| keys(item, into)),
