@@ -213,11 +213,11 @@ impl Finish for NoFinish {
 /// is the new manifest without its file list, which this fills in.
 pub fn write_pack(
     out: &Path,
-    files: &[RenderedFile],
+    files: Vec<RenderedFile>,
     manifest: Manifest,
     options: WriteOptions,
 ) -> Result<WriteReport, Error> {
-    write_pack_with_progress(out, files.to_vec(), manifest, options, &NoProgress)
+    write_pack_with_progress(out, files, manifest, options, &NoProgress)
 }
 
 /// [`write_pack`], telling `progress` how far it got.

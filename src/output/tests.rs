@@ -8,7 +8,7 @@ fn file(path: &str, text: &str) -> RenderedFile {
 }
 
 fn write(dir: &Path, files: &[RenderedFile], options: WriteOptions) -> WriteReport {
-    write_pack(dir, files, Manifest::new("config", PackInfo::default()), options).expect("write")
+    write_pack(dir, files.to_vec(), Manifest::new("config", PackInfo::default()), options).expect("write")
 }
 
 fn changes(report: &WriteReport) -> Vec<(&str, Change)> {

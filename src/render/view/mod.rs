@@ -361,7 +361,8 @@ impl<'a> SharedViews<'a> {
             // The services of each status, in config order (`active`: live, then
             // pipeline). Whole-pack documents loop over these; a list a template
             // filters itself is a copy, and Tera copies a copied list's element again
-            // on every attribute read in a loop: 80 % of a rename at 1,000 services.
+            // on every attribute read in a loop (at 1,000 services that was most of
+            // the continuity plan's 294 ms).
             put("services_by_status", &|| {
                 let of = |status: ServiceStatus| self.entities.services.iter().filter(move |s| s.status == status);
                 serde_json::to_value(ServicesByStatus {
