@@ -132,8 +132,15 @@ fn keep_mode(target: &Path, temporary: &std::fs::File) -> std::io::Result<()> {
 /// names it: reading it lossily and writing the merge back would replace every accented
 /// letter with U+FFFD, an edit destroyed without a word.
 pub fn read_if_exists(path: &Path) -> Result<Option<String>, Error> {
+    read_bytes_if_exists(path)?
+        .map(|bytes| String::from_utf8(bytes).map_err(|error| not_utf8(path, error.as_bytes())))
+        .transpose()
+}
+
+/// The bytes of a file, or `None` if there is no file.
+pub fn read_bytes_if_exists(path: &Path) -> Result<Option<Vec<u8>>, Error> {
     match std::fs::read(path) {
-        Ok(bytes) => String::from_utf8(bytes).map(Some).map_err(|error| not_utf8(path, error.as_bytes())),
+        Ok(bytes) => Ok(Some(bytes)),
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(source) => Err(Error::Read { path: path.to_owned(), source }),
     }

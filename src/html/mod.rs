@@ -138,7 +138,10 @@ pub struct SiteInfo {
     pub attribution_html: String,
 }
 
-/// One Markdown document of the pack, read from disk.
+/// One Markdown document of the pack, read from disk: what the navigation, the index
+/// and the document-control tables need. The body is not kept (`document.body` is
+/// empty): at 10,000 services the bodies are 440 MB, so a page's body is read again
+/// when its page is rendered, a batch at a time ([`SourcePage::body`]).
 struct SourcePage {
     /// Path under `markdown/`, e.g. `services/hpc/service-level-agreement.md`.
     markdown_path: String,
@@ -218,21 +221,28 @@ pub fn build_site(
     // print page need are kept.
     progress.start(Step::Site, pending.len());
     let mut kept: HashMap<usize, markdown::Page> = HashMap::new();
+    // Pages whose Markdown changed on disk between the listing and the rendering: not
+    // recorded as done, so the next build renders them again.
+    let mut moved: BTreeSet<usize> = BTreeSet::new();
     for batch in pending.chunks(PAGE_BATCH) {
-        let rendered: Vec<(usize, markdown::Page, String)> = batch
+        let rendered: Vec<(usize, markdown::Page, String, bool)> = batch
             .par_iter()
             .map(|&index| {
-                let body = markdown::render(&pages[index].document.body);
+                let (body, same) = pages[index].body(out)?;
+                let body = markdown::render(&body);
                 let html = render_page(&tera, templates, info, (&pages, &titles), index, &body)?;
                 progress.advance(1);
-                Ok((index, body, html))
+                Ok((index, body, html, same))
             })
             .collect::<Result<_, Error>>()?;
-        for (index, body, html) in rendered {
+        for (index, body, html, same) in rendered {
             let relative = pages[index].html_path.as_str();
             write_if_changed(&html_root, relative, html.as_bytes(), known.contains(relative), &mut report)?;
             if whole_pack_stale && in_full[index] {
                 kept.insert(index, body);
+            }
+            if !same {
+                moved.insert(index);
             }
         }
     }
@@ -240,12 +250,11 @@ pub fn build_site(
     if whole_pack_stale {
         // Fresh pages are in the search index and the print page too.
         let fresh_in_full: Vec<usize> = (0..pages.len()).filter(|&index| fresh[index] && in_full[index]).collect();
-        kept.extend(
-            fresh_in_full
-                .par_iter()
-                .map(|&index| (index, markdown::render(&pages[index].document.body)))
-                .collect::<Vec<_>>(),
-        );
+        let bodies = fresh_in_full
+            .par_iter()
+            .map(|&index| Ok((index, markdown::render(&pages[index].body(out)?.0))))
+            .collect::<Result<Vec<_>, Error>>()?;
+        kept.extend(bodies);
     }
     let whole_pack = if whole_pack_stale {
         let index_script = search::index_script(&pages, |index| {
@@ -274,7 +283,12 @@ pub fn build_site(
     remove_stale_files(&html_root, known.difference(&generated), &mut report)?;
     let done = SiteCache {
         signature: shared,
-        pages: pages.iter().map(|page| (page.html_path.clone(), page.sha256.clone())).collect(),
+        pages: pages
+            .iter()
+            .enumerate()
+            .filter(|(index, _)| !moved.contains(index))
+            .map(|(_, page)| (page.html_path.clone(), page.sha256.clone()))
+            .collect(),
         files: generated,
     };
     done.save(out)?;
@@ -569,12 +583,25 @@ fn read_pages(
         let title = document.field("title").filter(|t| !t.trim().is_empty()).map_or_else(fallback_title, str::to_owned);
         let (group, order) = planned.get(markdown_path.as_str()).map_or((None, usize::MAX), |(g, i)| (Some(*g), *i));
         let markdown_path = markdown_path.clone();
+        let document = Document { body: String::new(), ..document };
         pages.push(SourcePage { markdown_path, sha256, html_path, document, title, group, order });
     }
     pages.sort_by(|a, b| {
         (a.group.is_none(), a.group, a.order, &a.title).cmp(&(b.group.is_none(), b.group, b.order, &b.title))
     });
     Ok(pages)
+}
+
+impl SourcePage {
+    /// The page's Markdown body, read again, and whether the file is still the one
+    /// listed (someone may save it while the site is built; the page then shows the
+    /// saved text and is rendered again next time; one deleted meanwhile shows empty).
+    fn body(&self, out: &Path) -> Result<(String, bool), Error> {
+        let path = out.join("markdown").join(&self.markdown_path);
+        let Some(bytes) = crate::fs::read_bytes_if_exists(&path)? else { return Ok((String::new(), false)) };
+        let same = crate::fs::sha256_hex(&bytes) == self.sha256;
+        Ok((Document::parse(&String::from_utf8_lossy(&bytes)).body, same))
+    }
 }
 
 /// The document-control table: every front-matter field except the title (the page's
