@@ -3,7 +3,7 @@
 //! Each step is its own module; this one only wires them together in the order of the
 //! data flow, so a reader can follow a build top to bottom here.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -13,14 +13,15 @@ use crate::error::Error;
 use crate::html::{self, SiteInfo, SiteReport};
 use crate::lifecycle::{self, Approvals, Lifecycle};
 use crate::outline::Section;
-use crate::output::{self, Manifest, Pending, PreviousRenders, State, WriteOptions, WriteReport};
+use crate::output::{self, FileChange, Manifest, Pending, PreviousRenders, State, WriteOptions, WriteReport};
 use crate::pack::attribution;
 use crate::pipeline::{Planned, pack_info, plan};
 use crate::plan::PlannedDocument;
 use crate::progress::{NoProgress, Progress};
 use crate::render::reuse::{NoPrevious, Previous};
-use crate::render::{RenderedFile, Renderer, outline_of};
+use crate::render::{Renderer, outline_of};
 use crate::templates::TemplateSet;
+use rayon::prelude::*;
 
 /// Output formats. Markdown is always produced: the other formats are made from it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -86,6 +87,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildOutcome, Error> {
 /// draft).
 fn settled(previous: &State, inputs: &str, lifecycle: &Lifecycle, out: &Path) -> Result<bool, Error> {
     Ok(!previous.interrupted
+        && !output::unfinished(out)
         && previous.manifest.as_ref().is_some_and(|m| m.inputs_sha256 == inputs && m.settled)
         && lifecycle.settled(out)?)
 }
@@ -114,9 +116,10 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
         && !options.dry_run
         && settled(&previous, &inputs, &lifecycle, &options.out)?;
     let Planned { loaded, templates, plan, warnings } = planned;
-    // Render before taking the lock or touching the output folder: a template error
-    // must leave nothing behind. Unchanged inputs need no templates at all: parsing
-    // them was nearly all of a no-op build, and they compiled when they were recorded.
+    // Parse the templates before taking the lock or touching the output folder: a
+    // template that does not compile leaves nothing behind. Unchanged inputs need no
+    // templates at all: parsing them was nearly all of a no-op build, and they
+    // compiled when they were recorded.
     let renderer = if unchanged { None } else { Some(Renderer::new(&loaded.config, &plan, &templates)?) };
     // Documents that would render as last time take last time's text (`render::reuse`);
     // `--force` and `--restore` ask for everything anew.
@@ -125,37 +128,33 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
         Some(previous) => previous,
         None => &NoPrevious,
     };
-    let rendered = match &renderer {
-        Some(renderer) => Some((renderer, renderer.render_documents_reusing(previous_renders, progress)?)),
-        None => None,
-    };
     // One build at a time per output folder; a dry run writes nothing and needs no lock.
+    let new_folder = !options.out.exists();
     let lock = if options.dry_run { None } else { Some(output::lock::acquire(&options.out)?) };
     if !options.dry_run {
         // A build killed earlier may have left temporary files; the lock makes them ours.
         crate::fs::remove_stale_temporaries(&options.out)?;
     }
-    let report = match rendered {
-        Some((renderer, rendered)) => {
-            let write_options =
-                WriteOptions { force: options.force, restore: options.restore, dry_run: options.dry_run };
-            let mut manifest = Manifest::new(&loaded.text, pack_info(&loaded.config, &templates));
-            manifest.inputs_sha256 = inputs;
-            let mut pending = Pending::begin(&options.out, write_options, &lifecycle)?;
-            let files: Vec<_> = rendered.documents.into_iter().chain(rendered.extras).collect();
-            pending.decide(files, progress)?;
-            // The summaries count what the documents will say once written, people's
-            // edits and approvals included; nothing is written until all are decided.
-            let summaries = summaries(renderer, &pending, &lifecycle)?;
-            pending.decide(summaries, &NoProgress)?;
-            let mut report = pending.finish(manifest, progress)?;
-            // A dry run reports its texts (`diff` prints them); a build wrote them.
-            if !options.dry_run {
-                report.release_texts();
+    let report = match &renderer {
+        Some(renderer) => {
+            let manifest = Manifest {
+                inputs_sha256: inputs,
+                ..Manifest::new(&loaded.text, pack_info(&loaded.config, &templates))
+            };
+            match write_markdown(renderer, previous_renders, manifest, &lifecycle, options, progress) {
+                Ok(report) => report,
+                Err(error) => {
+                    // What the failed build staged is gone already (`output`); an
+                    // output folder it made for nothing goes too.
+                    drop(lock);
+                    if new_folder && !options.dry_run {
+                        output::discard_empty(&options.out);
+                    }
+                    return Err(error);
+                }
             }
-            report
         }
-        None => WriteReport::unchanged(&options.out, &previous.manifest.unwrap_or_default()),
+        None => WriteReport::unchanged(&options.out, previous.manifest.as_ref().unwrap_or(&Manifest::default())),
     };
     let site = if options.formats.contains(&Format::Html) && !options.dry_run {
         Some(html::build_site(&options.out, &plan, &site_info(&loaded.config, &templates), &templates, progress)?)
@@ -172,25 +171,70 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
     Ok(BuildOutcome { documents, report, site, docx, warnings, elapsed: started.elapsed(), lock })
 }
 
-/// The summary documents, rendered from the decided texts of all other documents.
-fn summaries(
+/// Renders, decides and (unless `dry_run`) writes the Markdown pack, a batch of
+/// documents at a time: each batch is decided and staged before the next is rendered,
+/// and only what the summaries need of it is kept ([`Finals`]). A document that
+/// fails to render or a file that cannot be read stops the build with no document
+/// touched; the summaries come last, from the decided texts of all the others.
+fn write_markdown(
     renderer: &Renderer<'_>,
-    pending: &Pending<'_>,
+    previous: &dyn Previous,
+    manifest: Manifest,
     lifecycle: &Lifecycle,
-) -> Result<Vec<RenderedFile>, Error> {
-    let finals: HashMap<&str, &str> =
-        pending.changes().iter().filter_map(|c| Some((c.path.as_str(), c.after.as_deref()?))).collect();
-    let outlines: HashMap<String, Vec<Section>> =
-        finals.iter().map(|(path, text)| ((*path).to_owned(), outline_of(text))).collect();
+    options: &BuildOptions,
+    progress: &dyn Progress,
+) -> Result<WriteReport, Error> {
+    let write_options = WriteOptions { force: options.force, restore: options.restore, dry_run: options.dry_run };
+    let mut pending = Pending::begin(&options.out, write_options, lifecycle)?;
+    let mut finals = Finals::default();
     let today = lifecycle::today();
-    let approved = |document: &PlannedDocument| {
-        let path = format!("markdown/{}", document.path);
-        finals
-            .get(path.as_str())
-            .and_then(|text| lifecycle.control(&path, text))
-            .is_some_and(|control| control.in_force(&today))
-    };
-    Ok(renderer.render_summaries(&outlines, &approved)?.into_iter().map(|(file, _)| file).collect())
+    let mut note = |decided: &[FileChange]| finals.note(decided, lifecycle, &today);
+    renderer.render_documents_in_batches(previous, progress, &mut |batch| {
+        pending.decide_observing(batch, &NoProgress, &mut note)
+    })?;
+    pending.decide_observing(renderer.render_extras()?, &NoProgress, &mut note)?;
+    // The summaries count what the documents will say once written, people's edits
+    // and approvals included; nothing is written until all are decided.
+    let summaries = renderer.render_summaries(&finals.outlines, &|document| finals.in_force(document))?;
+    pending.decide(summaries.into_iter().map(|(file, _)| file).collect(), &NoProgress)?;
+    let mut report = pending.finish(manifest, progress)?;
+    // A dry run reports its texts (`diff` prints them); a build wrote them.
+    if !options.dry_run {
+        report.release_texts();
+    }
+    Ok(report)
+}
+
+/// What the summaries need of the other documents as they will stand after the build:
+/// their sections, and which are approved and in force.
+#[derive(Default)]
+struct Finals {
+    /// By path in the output folder (`markdown/…`).
+    outlines: HashMap<String, Vec<Section>>,
+    in_force: HashSet<String>,
+}
+
+impl Finals {
+    fn note(&mut self, decided: &[FileChange], lifecycle: &Lifecycle, today: &str) {
+        let noted: Vec<(String, Vec<Section>, bool)> = decided
+            .par_iter()
+            .filter_map(|change| {
+                let text = change.after.as_deref()?;
+                let in_force = lifecycle.control(&change.path, text).is_some_and(|control| control.in_force(today));
+                Some((change.path.clone(), outline_of(text), in_force))
+            })
+            .collect();
+        for (path, outline, in_force) in noted {
+            if in_force {
+                self.in_force.insert(path.clone());
+            }
+            self.outlines.insert(path, outline);
+        }
+    }
+
+    fn in_force(&self, document: &PlannedDocument) -> bool {
+        self.in_force.contains(&format!("markdown/{}", document.path))
+    }
 }
 
 fn site_info(config: &Config, templates: &TemplateSet) -> SiteInfo {

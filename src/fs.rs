@@ -86,6 +86,72 @@ pub fn write_new(target: &Path, bytes: &[u8]) -> Result<bool, Error> {
     }
 }
 
+/// Moves a finished file (a staged text, see `output::staging`) over `target` in one
+/// atomic rename, with the same mode rules as [`write_atomic`]: a replaced file keeps
+/// its mode. Folders that do not exist yet are made; where the two are on different
+/// file systems (a mount inside the output folder), the text is copied instead.
+pub fn move_into_place(staged: &Path, target: &Path) -> Result<(), Error> {
+    let write_error = |source| Error::Write { path: target.to_owned(), source };
+    let folder = target.parent().unwrap_or(Path::new("."));
+    if !folder.is_dir() {
+        std::fs::create_dir_all(folder).map_err(write_error)?;
+    }
+    if let Some(metadata) = std::fs::symlink_metadata(target).ok().filter(|m| m.is_file()) {
+        std::fs::set_permissions(staged, metadata.permissions()).map_err(write_error)?;
+    }
+    match std::fs::rename(staged, target) {
+        Ok(()) => Ok(()),
+        Err(error) if error.kind() == std::io::ErrorKind::CrossesDevices => {
+            let bytes = std::fs::read(staged).map_err(|source| Error::Read { path: staged.to_owned(), source })?;
+            write_atomic(target, &bytes)?;
+            remove_if_exists(staged)
+        }
+        Err(source) => Err(write_error(source)),
+    }
+}
+
+/// What a file looked like when it was read: enough to notice that it was saved since
+/// (a different size, modification time or inode: editors that save by renaming give
+/// a new inode) without reading it again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stamp {
+    len: u64,
+    modified: Option<std::time::SystemTime>,
+    inode: u64,
+}
+
+impl Stamp {
+    fn of(metadata: &std::fs::Metadata) -> Stamp {
+        #[cfg(unix)]
+        let inode = std::os::unix::fs::MetadataExt::ino(metadata);
+        #[cfg(not(unix))]
+        let inode = 0;
+        Stamp { len: metadata.len(), modified: metadata.modified().ok(), inode }
+    }
+
+    /// The stamp of the file at `path` now; `None` if there is none.
+    pub fn now(path: &Path) -> Option<Stamp> {
+        std::fs::metadata(path).ok().map(|metadata| Stamp::of(&metadata))
+    }
+}
+
+/// [`read_if_exists`], with the stamp of the file that was read (taken from the same
+/// open file, so the two always belong together).
+pub fn read_stamped(path: &Path) -> Result<Option<(String, Stamp)>, Error> {
+    use std::io::Read;
+    let read_error = |source| Error::Read { path: path.to_owned(), source };
+    let mut file = match std::fs::File::open(path) {
+        Ok(file) => file,
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(source) => return Err(read_error(source)),
+    };
+    let stamp = Stamp::of(&file.metadata().map_err(read_error)?);
+    let mut bytes = Vec::with_capacity(usize::try_from(stamp.len).unwrap_or(0));
+    file.read_to_end(&mut bytes).map_err(read_error)?;
+    let text = String::from_utf8(bytes).map_err(|error| not_utf8(path, error.as_bytes()))?;
+    Ok(Some((text, stamp)))
+}
+
 /// Writes `bytes` to `target` unless it holds exactly them already (a rebuild with
 /// nothing changed writes nothing). True if it wrote.
 pub fn write_if_changed(target: &Path, bytes: &[u8]) -> Result<bool, Error> {

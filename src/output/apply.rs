@@ -6,10 +6,14 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use super::endings;
+use super::staging::Staging;
 use super::state::{Backup, Bases, Journal, JournalEntry};
-use super::{Change, FileChange, Finish, Manifest, WriteOptions, WriteReport, decide, decide_orphan};
+use super::{
+    Change, FileChange, Finish, Manifest, Text, WriteOptions, WriteReport, decide, decide_orphan, keeps_previous_base,
+    store_base,
+};
 use crate::error::Error;
-use crate::fs::{read_if_exists, remove_if_exists, safe_join, sha256_hex, write_atomic};
+use crate::fs::{Stamp, move_into_place, read_if_exists, remove_if_exists, safe_join, sha256_hex, write_atomic};
 use crate::progress::{Progress, Step};
 
 /// What applying the decisions needs besides the decisions.
@@ -19,7 +23,7 @@ pub(super) struct Apply<'a> {
     pub(super) bases: &'a Bases<'a>,
     pub(super) options: WriteOptions,
     pub(super) finish: &'a dyn Finish,
-    /// The previous build was killed while writing: sweep the base store afterwards.
+    /// The previous build did not finish: sweep the base store afterwards.
     pub(super) interrupted: bool,
     /// Tests only: stop dead after this many file writes, as a killed build would.
     pub(super) dies_after: Option<usize>,
@@ -27,11 +31,13 @@ pub(super) struct Apply<'a> {
 
 impl Apply<'_> {
     /// Applies the decisions in an order that makes every prefix safe: journal, then
-    /// bases, then documents, then the manifest; see `state` for why.
+    /// bases, then documents, then the manifest; see `state` for why. Staged decisions
+    /// stored their bases when they were staged.
     pub(super) fn apply(
         &self,
         report: &mut WriteReport,
         mut manifest: Manifest,
+        staging: &mut Staging<'_>,
         progress: &dyn Progress,
     ) -> Result<(), Error> {
         let mut journal = Journal::default();
@@ -41,9 +47,9 @@ impl Apply<'_> {
         if !journal.files.is_empty() {
             journal.save(self.out)?;
         }
-        let mut stored = BTreeSet::new();
-        for change in &report.changes {
-            self.store_base(change, &mut stored)?;
+        staging.commit();
+        for change in report.changes.iter().filter(|change| change.staged.is_none()) {
+            self.store_base(change, staging)?;
         }
         let mut backup = Backup::new(self.out);
         progress.start(Step::Write, report.changes.iter().filter(|c| c.change.writes()).count());
@@ -57,7 +63,7 @@ impl Apply<'_> {
                 // Someone may have saved the file since it was read: decide again on
                 // what is there now, so a save during the build is merged, not lost.
                 if let Some(fresh) = self.recheck(&report.changes[index])? {
-                    self.store_base(&fresh, &mut stored)?;
+                    self.store_base(&fresh, staging)?;
                     self.journal(&mut journal, &fresh);
                     journal.save(self.out)?;
                     report.changes[index] = fresh;
@@ -77,55 +83,54 @@ impl Apply<'_> {
         // on disk; from here the new one does.
         manifest.save(self.out)?;
         Journal::remove(self.out)?;
+        staging.finish()?;
         let referenced: BTreeSet<&str> = manifest.files.values().map(String::as_str).collect();
-        stored.extend(self.previous.files.values().cloned());
-        self.bases.collect_garbage(&referenced, &stored, self.interrupted)
+        let mut candidates = std::mem::take(&mut staging.stored);
+        candidates.extend(self.previous.files.values().cloned());
+        self.bases.collect_garbage(&referenced, &candidates, self.interrupted)
     }
 
     fn journal(&self, journal: &mut Journal, change: &FileChange) {
-        if let (true, Some(after), Some(generated)) = (change.change.writes(), &change.after, &change.generated) {
-            let entry = JournalEntry { base: sha256_hex(generated.as_bytes()), written: sha256_hex(after.as_bytes()) };
-            journal.files.insert(change.path.clone(), entry);
+        if let (true, Some(written), Some(base)) =
+            (change.change.writes(), change.after_sha256(), change.generated_sha256())
+        {
+            journal.files.insert(change.path.clone(), JournalEntry { base, written });
         }
     }
 
     /// Puts the base the change leaves the file with into the store.
-    fn store_base(&self, change: &FileChange, stored: &mut BTreeSet<String>) -> Result<(), Error> {
-        let previous = self.previous.files.get(&change.path);
-        match (self.keeps_previous_base(change.change), &change.generated) {
-            (true, _) | (false, None) => {
-                if let Some(hash) = previous.filter(|_| self.previous.format < 2) {
-                    self.bases.keep(&change.path, hash)?;
-                }
-            }
-            (false, Some(generated)) => {
-                let hash = sha256_hex(generated.as_bytes());
-                if previous != Some(&hash) || self.previous.format < 2 {
-                    stored.insert(self.bases.put(generated)?);
-                }
-            }
-        }
-        Ok(())
+    fn store_base(&self, change: &FileChange, staging: &mut Staging<'_>) -> Result<(), Error> {
+        store_base(self.previous, self.bases, staging, change, change.generated_sha256())
     }
 
-    /// Files kept as they were: the old base is remembered so they are still recognised.
-    fn keeps_previous_base(&self, change: Change) -> bool {
-        matches!(change, Change::Orphaned | Change::UserDeleted | Change::StillConflicted)
-    }
-
-    /// The decision again, if the file changed on disk since it was decided.
+    /// The decision again, if the file changed on disk since it was decided. A staged
+    /// decision tells by the file's stamp and reads the file only if that changed;
+    /// its rendering comes back from the base store.
     fn recheck(&self, change: &FileChange) -> Result<Option<FileChange>, Error> {
-        let current = read_if_exists(&safe_join(self.out, &change.path)?)?;
-        if current.as_deref() == change.before.as_deref() {
+        let target = safe_join(self.out, &change.path)?;
+        let generated = match &change.staged {
+            Some(staged) => {
+                if Stamp::now(&target) == staged.seen {
+                    return Ok(None);
+                }
+                let Some(hash) = &staged.generated_sha256 else { return Ok(None) };
+                // A base that went missing meanwhile: write what was decided.
+                let Some(text) = self.bases.get(&change.path, hash)? else { return Ok(None) };
+                Some(Text::from(text))
+            }
+            None => change.generated.clone(),
+        };
+        let current = read_if_exists(&target)?;
+        if change.staged.is_none() && current.as_deref() == change.before.as_deref() {
             return Ok(None);
         }
         let previous_hash = self.previous.files.get(&change.path);
-        Ok(match &change.generated {
+        Ok(match generated {
             Some(generated) => Some(FileChange {
                 inputs: change.inputs.clone(),
                 ..decide(
                     &change.path,
-                    generated.clone(),
+                    generated,
                     current,
                     previous_hash.map(String::as_str),
                     self.bases,
@@ -152,23 +157,25 @@ impl Apply<'_> {
         if let Some(text) = change.before.as_ref().filter(|_| destroys_edit) {
             backup.save(&change.path, text)?;
         }
-        match &change.after {
-            Some(text) => write_atomic(&target, text.as_bytes()),
-            None => remove_if_exists(&target),
+        let staged = change.staged.as_ref().and_then(|staged| staged.after.as_deref());
+        match (staged, &change.after) {
+            (Some(staged), _) => move_into_place(staged, &target),
+            (None, Some(text)) => write_atomic(&target, text.as_bytes()),
+            (None, None) => remove_if_exists(&target),
         }
     }
 
     fn record(&self, change: &FileChange, manifest: &mut Manifest) {
         let previous = self.previous.files.get(&change.path);
-        match (change.change, &change.generated) {
+        match (change.change, change.generated_sha256()) {
             (Change::Removed | Change::KeptUnknown, _) => {}
-            (kept, _) if self.keeps_previous_base(kept) => {
+            (kept, _) if keeps_previous_base(kept) => {
                 if let Some(hash) = previous {
                     manifest.files.insert(change.path.clone(), hash.clone());
                 }
             }
             (_, Some(generated)) => {
-                manifest.files.insert(change.path.clone(), sha256_hex(generated.as_bytes()));
+                manifest.files.insert(change.path.clone(), generated);
                 if let Some(inputs) = &change.inputs {
                     manifest.renders.insert(change.path.clone(), inputs.clone());
                 }

@@ -20,6 +20,7 @@ mod apply;
 mod endings;
 pub mod lock;
 pub mod merge;
+mod staging;
 mod state;
 
 use std::borrow::Cow;
@@ -31,7 +32,7 @@ use serde::Serialize;
 
 use crate::error::Error;
 pub use crate::fs::sha256_hex;
-use crate::fs::{read_if_exists, safe_join};
+use crate::fs::{Stamp, read_if_exists, read_stamped, safe_join};
 pub use crate::pack::STATE_DIR;
 use crate::pack::conflict::has_conflict_markers;
 use crate::pack::refuse_links;
@@ -41,8 +42,25 @@ use crate::render::reuse::{Previous, RenderInputs};
 use apply::Apply;
 use endings::LineEnding;
 use merge::Merged;
+use staging::Staging;
 use state::Bases;
 pub use state::{Manifest, PackInfo, State};
+
+/// Whether a build that did not finish left texts staged in `out` (then the pack is
+/// not up to date, whatever the manifest says).
+pub fn unfinished(out: &Path) -> bool {
+    Staging::left_in(out)
+}
+
+/// Takes back an output folder a failed build made: its lock file and every folder
+/// left empty go; any other file stays where it is.
+pub fn discard_empty(out: &Path) {
+    let _ = crate::fs::remove_if_exists(&out.join(STATE_DIR).join("lock"));
+    let folders = walkdir::WalkDir::new(out).follow_links(false).contents_first(true).into_iter();
+    for entry in folders.filter_map(Result::ok).filter(|entry| entry.file_type().is_dir()) {
+        let _ = std::fs::remove_dir(entry.path());
+    }
+}
 
 /// What happens (or would happen) to one file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -132,6 +150,41 @@ pub struct FileChange {
     generated: Option<Text>,
     /// What that rendering read (`render::reuse`), recorded with its base.
     inputs: Option<RenderInputs>,
+    /// Set once the texts are staged on disk and let go (a build, not a dry run).
+    staged: Option<Staged>,
+}
+
+/// What a decision keeps once its texts are staged (see `staging`): a build holds
+/// hashes and paths, not the pack. `before` is kept only where `--force` must back
+/// up an edit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Staged {
+    /// The file as it was read (`None`: there was none), to notice a save made before
+    /// the write without reading the file again.
+    seen: Option<Stamp>,
+    /// The text the file gets, staged; `None` where the file is not written.
+    after: Option<PathBuf>,
+    after_sha256: Option<String>,
+    /// Hash of the new rendering, which is in the base store.
+    generated_sha256: Option<String>,
+}
+
+impl FileChange {
+    /// Hash of the new rendering (the next merge base).
+    fn generated_sha256(&self) -> Option<String> {
+        match &self.staged {
+            Some(staged) => staged.generated_sha256.clone(),
+            None => self.generated.as_deref().map(|text| sha256_hex(text.as_bytes())),
+        }
+    }
+
+    /// Hash of the text the file has after the build.
+    fn after_sha256(&self) -> Option<String> {
+        match &self.staged {
+            Some(staged) => staged.after_sha256.clone(),
+            None => self.after.as_deref().map(|text| sha256_hex(text.as_bytes())),
+        }
+    }
 }
 
 /// Everything a write did or would do.
@@ -152,7 +205,8 @@ impl WriteReport {
             .map(|path| {
                 let exists = safe_join(out, path).is_ok_and(|p| p.exists());
                 let change = if exists { Change::Unchanged } else { Change::UserDeleted };
-                FileChange { path: path.clone(), change, before: None, after: None, generated: None, inputs: None }
+                let (before, after, generated, inputs, staged) = (None, None, None, None, None);
+                FileChange { path: path.clone(), change, before, after, generated, inputs, staged }
             })
             .collect();
         WriteReport { changes, backup: None }
@@ -233,17 +287,20 @@ pub fn write_pack_with_progress(
     pending.finish(manifest, progress)
 }
 
-/// A write in progress: files are decided in one or more batches (a later batch may
-/// depend on the decisions for an earlier one, as the pack's summaries depend on the
-/// final text of every other document), then everything is applied at once, so a
-/// build is still one journal and one manifest.
+/// A write in progress: files are decided in batches (a later batch may depend on
+/// the decisions for an earlier one, as the pack's summaries depend on the final text
+/// of every other document), then everything is applied at once, so a build is still
+/// one journal and one manifest. Unless it is a dry run, each batch's texts are staged
+/// on disk as it is decided (`staging`), so a build holds one batch of texts at a time.
 pub struct Pending<'a> {
     out: &'a Path,
     options: WriteOptions,
     finish: &'a dyn Finish,
     previous: Manifest,
+    /// The previous build did not finish: sweep the base store afterwards.
     interrupted: bool,
     bases: Bases<'a>,
+    staging: Staging<'a>,
     report: WriteReport,
 }
 
@@ -255,13 +312,16 @@ impl<'a> Pending<'a> {
         }
         refuse_links(out)?;
         let state = State::load(out)?;
+        // A dry run looks; only a build (which holds the lock) clears up after another.
+        let left_over = !options.dry_run && Staging::clear_leftover(out)?;
         Ok(Pending {
             out,
             options,
             finish,
             previous: state.manifest.unwrap_or_default(),
-            interrupted: state.interrupted,
+            interrupted: state.interrupted || left_over,
             bases: Bases::new(out),
+            staging: Staging::new(out),
             report: WriteReport::default(),
         })
     }
@@ -270,18 +330,55 @@ impl<'a> Pending<'a> {
     /// be read (not UTF-8, say) stops the build with nothing written. The renderings
     /// move into the decisions, which keep them as long as they are needed.
     pub fn decide(&mut self, files: Vec<RenderedFile>, progress: &dyn Progress) -> Result<(), Error> {
+        self.decide_observing(files, progress, &mut |_| {})
+    }
+
+    /// [`Pending::decide`], showing `observe` the batch's decisions while they still
+    /// hold their texts (a build reads the outlines the summaries need from them).
+    pub fn decide_observing(
+        &mut self,
+        files: Vec<RenderedFile>,
+        progress: &dyn Progress,
+        observe: &mut dyn FnMut(&[FileChange]),
+    ) -> Result<(), Error> {
         progress.start(Step::Compare, files.len());
+        let mut batch = Vec::with_capacity(files.len());
+        let mut seen = Vec::with_capacity(files.len());
         for file in files {
-            let current = read_if_exists(&safe_join(self.out, &file.path)?)?;
+            let (current, stamp) = read_stamped(&safe_join(self.out, &file.path)?)?.unzip();
             let previous_hash = self.previous.files.get(&file.path).map(String::as_str);
             let generated = Text::from(file.text);
             let mut change =
                 decide(&file.path, generated, current, previous_hash, &self.bases, self.options, self.finish)?;
             change.inputs = file.inputs;
-            self.report.changes.push(change);
+            batch.push(change);
+            seen.push(stamp);
             progress.advance(1);
         }
         progress.finish();
+        observe(&batch);
+        if !self.options.dry_run {
+            for (change, seen) in batch.iter_mut().zip(seen) {
+                self.stage(change, seen)?;
+            }
+        }
+        self.report.changes.extend(batch);
+        Ok(())
+    }
+
+    /// Stores the change's new base, stages the text it writes, and lets go of its
+    /// texts.
+    fn stage(&mut self, change: &mut FileChange, seen: Option<Stamp>) -> Result<(), Error> {
+        let generated_sha256 = change.generated_sha256();
+        store_base(&self.previous, &self.bases, &mut self.staging, change, generated_sha256.clone())?;
+        let written = change.after.as_deref().filter(|_| change.change.writes());
+        let after = written.map(|text| self.staging.stage(text)).transpose()?;
+        let after_sha256 = written.map(|text| sha256_hex(text.as_bytes()));
+        change.staged = Some(Staged { seen, after, after_sha256, generated_sha256 });
+        if change.change != Change::Overwritten {
+            change.before = None;
+        }
+        (change.after, change.generated) = (None, None);
         Ok(())
     }
 
@@ -317,7 +414,7 @@ impl<'a> Pending<'a> {
                 interrupted: self.interrupted,
                 dies_after: None,
             };
-            context.apply(&mut self.report, manifest, progress)?;
+            context.apply(&mut self.report, manifest, &mut self.staging, progress)?;
         }
         Ok(self.report)
     }
@@ -405,6 +502,7 @@ fn decide_raw(
         after,
         generated: Some(generated.clone()),
         inputs: None,
+        staged: None,
     };
     let Some(raw) = before.as_ref() else {
         return Ok(match previous_hash {
@@ -457,7 +555,38 @@ fn decide_orphan(path: &str, hash: &str, current: Option<String>, options: Write
     let edited = sha256_hex(endings::normalise(&current).as_bytes()) != hash;
     let change = if edited && !options.force { Change::Orphaned } else { Change::Removed };
     let after = (change == Change::Orphaned).then(|| current.clone());
-    Some(FileChange { path: path.to_owned(), change, before: Some(current), after, generated: None, inputs: None })
+    let before = Some(current);
+    Some(FileChange { path: path.to_owned(), change, before, after, generated: None, inputs: None, staged: None })
+}
+
+/// Puts the base the change leaves the file with into the store. `generated_sha256`
+/// is the hash of its new rendering, if it has one.
+fn store_base(
+    previous: &Manifest,
+    bases: &Bases<'_>,
+    staging: &mut Staging<'_>,
+    change: &FileChange,
+    generated_sha256: Option<String>,
+) -> Result<(), Error> {
+    let previous_hash = previous.files.get(&change.path);
+    match (keeps_previous_base(change.change), &change.generated, generated_sha256) {
+        (false, Some(generated), Some(hash)) => {
+            if previous_hash != Some(&hash) || previous.format < 2 {
+                staging.store(bases, generated, hash)?;
+            }
+        }
+        _ => {
+            if let Some(hash) = previous_hash.filter(|_| previous.format < 2) {
+                bases.keep(&change.path, hash)?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Files kept as they were: the old base is remembered so they are still recognised.
+fn keeps_previous_base(change: Change) -> bool {
+    matches!(change, Change::Orphaned | Change::UserDeleted | Change::StillConflicted)
 }
 
 #[cfg(test)]

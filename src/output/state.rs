@@ -170,7 +170,7 @@ impl<'a> Bases<'a> {
         Bases { out }
     }
 
-    fn object(&self, hash: &str) -> Result<PathBuf, Error> {
+    pub(super) fn object(&self, hash: &str) -> Result<PathBuf, Error> {
         let prefix = hash.get(..2).unwrap_or("00");
         safe_join(self.out, &format!("{STATE_DIR}/{BASES}/{prefix}/{hash}"))
     }
@@ -189,14 +189,20 @@ impl<'a> Bases<'a> {
         Ok(read_if_exists(&self.legacy(relative)?)?.filter(matches))
     }
 
-    /// Stores a base; a base that is already stored is not written again.
-    pub(super) fn put(&self, text: &str) -> Result<String, Error> {
-        let hash = sha256_hex(text.as_bytes());
+    /// Stores a base; a base that is already stored is not written again. Returns its
+    /// hash, and whether it was new to the store.
+    pub(super) fn put(&self, text: &str) -> Result<(String, bool), Error> {
+        self.put_hashed(text, sha256_hex(text.as_bytes()))
+    }
+
+    /// [`Bases::put`] for a text whose hash the caller has already computed.
+    pub(super) fn put_hashed(&self, text: &str, hash: String) -> Result<(String, bool), Error> {
         let path = self.object(&hash)?;
-        if !path.is_file() {
-            write_atomic(&path, text.as_bytes())?;
+        if path.is_file() {
+            return Ok((hash, false));
         }
-        Ok(hash)
+        write_atomic(&path, text.as_bytes())?;
+        Ok((hash, true))
     }
 
     /// Makes sure the base a kept file still refers to is in the store (it may be a

@@ -94,9 +94,10 @@ fn force_backs_up_edits_first() {
 fn apply(dir: &Path, decided: Pending<'_>, dies_after: Option<usize>) -> WriteReport {
     let mut decided = decided;
     decided.decide_orphans().expect("orphans");
-    let Pending { mut report, previous, interrupted, bases, options, finish, .. } = decided;
+    let Pending { mut report, previous, interrupted, bases, options, finish, mut staging, .. } = decided;
     let context = Apply { out: dir, previous: &previous, bases: &bases, options, finish, interrupted, dies_after };
-    context.apply(&mut report, Manifest::new("config", PackInfo::default()), &NoProgress).expect("apply");
+    let manifest = Manifest::new("config", PackInfo::default());
+    context.apply(&mut report, manifest, &mut staging, &NoProgress).expect("apply");
     report
 }
 
@@ -231,4 +232,63 @@ fn dry_run_and_unknown_files_write_nothing() {
     );
     assert_eq!(changes(&report), [("m/a.md", Change::KeptUnknown), ("m/b.md", Change::New)]);
     assert!(!out.join("m/b.md").exists() && !out.join(STATE_DIR).exists());
+}
+
+fn stored_bases(out: &Path) -> usize {
+    walkdir::WalkDir::new(out.join(STATE_DIR).join("bases"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .count()
+}
+
+#[test]
+fn a_build_that_fails_part_way_takes_back_what_it_staged() {
+    let dir = tempfile::tempdir().expect("temp");
+    let out = dir.path();
+    write(out, &generation(1), WriteOptions::default());
+    std::fs::write(out.join("m/9.md"), b"caf\xe9\n").expect("a Latin-1 file");
+    let mut pending = Pending::begin(out, WriteOptions::default(), &NoFinish).expect("begin");
+    pending.decide(generation(2), &NoProgress).expect("the first batch");
+    assert!(out.join(STATE_DIR).join("staging").is_dir(), "the first batch is staged");
+    assert_eq!(stored_bases(out), 8, "and its bases stored");
+    let error = pending.decide(vec![file("m/9.md", "nine\n")], &NoProgress).expect_err("not UTF-8");
+    assert!(error.to_string().contains("9.md"), "{error}");
+    drop(pending);
+    assert!(!out.join(STATE_DIR).join("staging").exists());
+    assert_eq!(stored_bases(out), 4, "only the bases of the last build");
+    for expected in generation(1) {
+        assert_eq!(std::fs::read_to_string(out.join(&expected.path)).expect("read"), expected.text);
+    }
+    assert_eq!(write(out, &generation(1), WriteOptions::default()).written(), 0, "nothing to repair");
+}
+
+#[test]
+fn a_build_killed_while_staging_is_cleared_up_by_the_next() {
+    let dir = tempfile::tempdir().expect("temp");
+    let out = dir.path();
+    write(out, &generation(1), WriteOptions::default());
+    let mut pending = Pending::begin(out, WriteOptions::default(), &NoFinish).expect("begin");
+    pending.decide(generation(2), &NoProgress).expect("staged");
+    std::mem::forget(pending); // killed: nothing is taken back
+    assert!(unfinished(out));
+    let report = write(out, &generation(3), WriteOptions::default());
+    assert_eq!(report.count(Change::Updated), 4, "{:?}", changes(&report));
+    assert!(!unfinished(out));
+    assert_eq!(stored_bases(out), 4, "the bases the killed build stored are swept");
+}
+
+#[test]
+fn a_same_size_save_by_rename_during_the_build_is_noticed() {
+    let dir = tempfile::tempdir().expect("temp");
+    let out = dir.path();
+    write(out, &[file("m/a.md", BASE)], WriteOptions::default());
+    let decisions = decided(out, &[file("m/a.md", &BASE.replace("two\n", "TWO\n"))]);
+    // an editor that saves to a new file and renames it over the old one, same size
+    std::fs::write(out.join("m/a.md.new"), BASE.replace("one\n", "ONE\n")).expect("save");
+    std::fs::rename(out.join("m/a.md.new"), out.join("m/a.md")).expect("rename");
+    let report = apply(out, decisions, None);
+    assert_eq!(changes(&report), [("m/a.md", Change::Merged)]);
+    let text = std::fs::read_to_string(out.join("m/a.md")).expect("read");
+    assert!(text.contains("ONE") && text.contains("TWO"), "{text}");
 }

@@ -43,6 +43,9 @@ use view::SharedViews;
 const FOOTER_TEMPLATE: &str = "partials/attribution-footer.md";
 /// Template of the self-assessment's maturity chart.
 const CHART_TEMPLATE: &str = "pack/maturity-chart.svg";
+/// Documents a build renders and decides together: enough to keep every core busy,
+/// few enough that a pack of 50,000 services holds only this many texts at once.
+pub const BATCH: usize = 512;
 /// Template of the pack's `ATTRIBUTION.md`.
 const ATTRIBUTION_TEMPLATE: &str = "pack/ATTRIBUTION.md";
 
@@ -185,24 +188,53 @@ impl<'a> Renderer<'a> {
         previous: &dyn Previous,
         progress: &dyn Progress,
     ) -> Result<RenderedPack, Error> {
-        progress.start(Step::Render, self.plan.documents.iter().filter(|d| !d.summary).count());
-        let render_parallel = || {
-            self.plan
-                .documents
-                .par_iter()
-                .filter(|document| !document.summary)
-                .map(|document| {
-                    let rendered = self.render_document(document, None, previous);
-                    progress.advance(1);
-                    rendered
-                })
-                .collect::<Result<Vec<RenderedDocument>, Error>>()
-        };
-        let rendered = on_pool(self.pool.as_ref(), render_parallel)?;
-        progress.finish();
+        let mut rendered = Vec::new();
+        self.render_batches(previous, usize::MAX, progress, &mut |batch| {
+            rendered.extend(batch);
+            Ok(())
+        })?;
         let reused = rendered.iter().filter(|d| d.reused).count();
         let (documents, placeholders) = rendered.into_iter().map(|d| (d.file, d.placeholders)).unzip();
         Ok(RenderedPack { documents, extras: self.render_extras()?, placeholders, reused })
+    }
+
+    /// The documents [`Renderer::render_documents_reusing`] renders, handed to `each`
+    /// [`BATCH`] at a time in plan order, so a build holds one batch of texts at once.
+    /// Placeholders are not kept (a build does not report them).
+    pub fn render_documents_in_batches(
+        &self,
+        previous: &dyn Previous,
+        progress: &dyn Progress,
+        each: &mut dyn FnMut(Vec<RenderedFile>) -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        self.render_batches(previous, BATCH, progress, &mut |batch| each(batch.into_iter().map(|d| d.file).collect()))
+    }
+
+    fn render_batches(
+        &self,
+        previous: &dyn Previous,
+        size: usize,
+        progress: &dyn Progress,
+        each: &mut dyn FnMut(Vec<RenderedDocument>) -> Result<(), Error>,
+    ) -> Result<(), Error> {
+        let documents: Vec<&PlannedDocument> = self.plan.documents.iter().filter(|d| !d.summary).collect();
+        progress.start(Step::Render, documents.len());
+        // Documents are independent of each other, so a batch renders in parallel.
+        for batch in documents.chunks(size.max(1)) {
+            let render_parallel = || {
+                batch
+                    .par_iter()
+                    .map(|document| {
+                        let rendered = self.render_document(document, None, previous);
+                        progress.advance(1);
+                        rendered
+                    })
+                    .collect::<Result<Vec<RenderedDocument>, Error>>()
+            };
+            each(on_pool(self.pool.as_ref(), render_parallel)?)?;
+        }
+        progress.finish();
+        Ok(())
     }
 
     /// The summary documents (compliance matrix, self-assessment report), given the
@@ -250,7 +282,7 @@ impl<'a> Renderer<'a> {
     }
 
     /// `ATTRIBUTION.md`, the licence and the maturity chart.
-    fn render_extras(&self) -> Result<Vec<RenderedFile>, Error> {
+    pub fn render_extras(&self) -> Result<Vec<RenderedFile>, Error> {
         let attribution_context = self.shared.for_pack();
         let assessment = AssessmentResult::compute(self.config, Catalogue::builtin());
         let attribution = self.render_template(ATTRIBUTION_TEMPLATE, &attribution_context)?;
