@@ -141,7 +141,7 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
                 inputs_sha256: inputs,
                 ..Manifest::new(&loaded.text, pack_info(&loaded.config, &templates))
             };
-            match write_markdown(renderer, previous_renders, manifest, &lifecycle, options, progress) {
+            match write_markdown(renderer, (&previous, previous_renders), manifest, &lifecycle, options, progress) {
                 Ok(report) => report,
                 Err(error) => {
                     // What the failed build staged is gone already (`output`); an
@@ -178,14 +178,14 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
 /// touched; the summaries come last, from the decided texts of all the others.
 fn write_markdown(
     renderer: &Renderer<'_>,
-    previous: &dyn Previous,
+    (state, previous): (&State, &dyn Previous),
     manifest: Manifest,
     lifecycle: &Lifecycle,
     options: &BuildOptions,
     progress: &dyn Progress,
 ) -> Result<WriteReport, Error> {
     let write_options = WriteOptions { force: options.force, restore: options.restore, dry_run: options.dry_run };
-    let mut pending = Pending::begin(&options.out, write_options, lifecycle)?;
+    let mut pending = Pending::begin_with(&options.out, write_options, lifecycle, state)?;
     let mut finals = Finals::default();
     let today = lifecycle::today();
     let mut note = |decided: &[FileChange]| finals.note(decided, lifecycle, &today);
