@@ -1,10 +1,11 @@
 //! Writing a rendered pack into the output folder without ever losing anyone's edits.
 //!
-//! Everything is rendered in memory before this step runs, so a bad config or template
-//! never leaves a half-written pack. For each file this module first *decides* what to
-//! do (pure apart from reading the disk: that is what `--dry-run` and `diff` show), then
-//! *applies* the decisions: files through atomic renames, base copies, and the manifest
-//! last, so a build killed at any moment leaves a pack the next build repairs.
+//! For each file this module first *decides* what to do (pure apart from reading the
+//! disk: that is what `--dry-run` and `diff` show), a batch of renderings at a time,
+//! staging each batch's texts on disk (`staging`); only when the whole pack is decided
+//! does it *apply* the decisions: files through atomic renames, base copies, and the
+//! manifest last. So a bad template or an unreadable file never leaves a half-written
+//! pack, and a build killed at any moment leaves one the next build repairs.
 //!
 //! The rules, per file (base = what was generated last time):
 //! - not on disk: new (or, if it was generated before, deleted by the user: it stays

@@ -13,6 +13,8 @@
 //!   build wrote (base: the new rendering) from one it had not reached yet (base: the
 //!   old one) — without it, every file written between the crash and the manifest
 //!   looks edited and the merge would stall on it.
+//! - `staging/<n>`: the texts a build will write, while it decides the rest (see
+//!   `staging`); gone once the manifest is written.
 //! - `backup/<timestamp>[-n]/<path>`: edited files saved before `--force` overwrote them;
 //!   never reused, so two forced builds in one second keep both copies.
 //! - `lock`: held while a build writes (see `lock`).
