@@ -121,13 +121,6 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
     // templates at all: parsing them was nearly all of a no-op build, and they
     // compiled when they were recorded.
     let renderer = if unchanged { None } else { Some(Renderer::new(&loaded.config, &plan, &templates)?) };
-    // Documents that would render as last time take last time's text (`render::reuse`);
-    // `--force` and `--restore` ask for everything anew.
-    let reusable = PreviousRenders::new(&options.out, &previous).filter(|_| !options.force && !options.restore);
-    let previous_renders: &dyn Previous = match &reusable {
-        Some(previous) => previous,
-        None => &NoPrevious,
-    };
     // One build at a time per output folder; a dry run writes nothing and needs no lock.
     let new_folder = !options.out.exists();
     let lock = if options.dry_run { None } else { Some(output::lock::acquire(&options.out)?) };
@@ -135,6 +128,15 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
         // A build killed earlier may have left temporary files; the lock makes them ours.
         crate::fs::remove_stale_temporaries(&options.out)?;
     }
+    // Another build may have finished while this one waited for the lock.
+    let previous = previous.reloaded_if_changed(&options.out)?;
+    // Documents that would render as last time take last time's text (`render::reuse`);
+    // `--force` and `--restore` ask for everything anew.
+    let reusable = PreviousRenders::new(&options.out, &previous).filter(|_| !options.force && !options.restore);
+    let previous_renders: &dyn Previous = match &reusable {
+        Some(previous) => previous,
+        None => &NoPrevious,
+    };
     let report = match &renderer {
         Some(renderer) => {
             let manifest = Manifest {

@@ -27,6 +27,7 @@ mod print;
 mod record;
 mod search;
 
+use std::borrow::Cow;
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
 use std::path::Path;
@@ -139,9 +140,10 @@ pub struct SiteInfo {
 }
 
 /// One Markdown document of the pack, read from disk: what the navigation, the index
-/// and the document-control tables need. The body is not kept (`document.body` is
-/// empty): at 10,000 services the bodies are 440 MB, so a page's body is read again
-/// when its page is rendered, a batch at a time ([`SourcePage::body`]).
+/// and the document-control tables need, and the body while the bodies kept so far
+/// fit in [`BODIES_KEPT`]. At 10,000 services the bodies are 440 MB, so beyond that a
+/// page's body is read again when its page is rendered, a batch at a time
+/// ([`SourcePage::body`]); a pack of a few thousand documents reads each file once.
 struct SourcePage {
     /// Path under `markdown/`, e.g. `services/hpc/service-level-agreement.md`.
     markdown_path: String,
@@ -149,11 +151,16 @@ struct SourcePage {
     sha256: String,
     /// Path under `html/`, e.g. `services/hpc/service-level-agreement.html`.
     html_path: String,
+    /// Front matter; `document.body` is empty when `body_kept` is false.
     document: Document,
+    body_kept: bool,
     title: String,
     group: Option<DocumentGroup>,
     order: usize,
 }
+
+/// Bytes of Markdown bodies the site keeps from listing its pages to rendering them.
+const BODIES_KEPT: usize = 64 << 20;
 
 /// Builds `out/html/` from `out/markdown/`.
 pub fn build_site(
@@ -566,6 +573,7 @@ fn read_pages(
     let planned: HashMap<&str, (DocumentGroup, usize)> =
         plan.documents.iter().enumerate().map(|(i, d)| (d.path.as_str(), (d.group, i))).collect();
     let mut pages = Vec::new();
+    let mut kept_bytes = 0;
     for markdown_path in sources {
         let html_path = format!("{}.html", markdown_path.strip_suffix(".md").unwrap_or(markdown_path));
         if html_path == INDEX_PAGE {
@@ -583,8 +591,10 @@ fn read_pages(
         let title = document.field("title").filter(|t| !t.trim().is_empty()).map_or_else(fallback_title, str::to_owned);
         let (group, order) = planned.get(markdown_path.as_str()).map_or((None, usize::MAX), |(g, i)| (Some(*g), *i));
         let markdown_path = markdown_path.clone();
-        let document = Document { body: String::new(), ..document };
-        pages.push(SourcePage { markdown_path, sha256, html_path, document, title, group, order });
+        kept_bytes += document.body.len();
+        let body_kept = kept_bytes <= BODIES_KEPT;
+        let document = if body_kept { document } else { Document { body: String::new(), ..document } };
+        pages.push(SourcePage { markdown_path, sha256, html_path, document, body_kept, title, group, order });
     }
     pages.sort_by(|a, b| {
         (a.group.is_none(), a.group, a.order, &a.title).cmp(&(b.group.is_none(), b.group, b.order, &b.title))
@@ -593,14 +603,18 @@ fn read_pages(
 }
 
 impl SourcePage {
-    /// The page's Markdown body, read again, and whether the file is still the one
-    /// listed (someone may save it while the site is built; the page then shows the
-    /// saved text and is rendered again next time; one deleted meanwhile shows empty).
-    fn body(&self, out: &Path) -> Result<(String, bool), Error> {
+    /// The page's Markdown body (kept, or read again), and whether it is the text that
+    /// was listed (someone may save the file while the site is built; the page then
+    /// shows the saved text and is rendered again next time; one deleted meanwhile
+    /// shows empty).
+    fn body(&self, out: &Path) -> Result<(Cow<'_, str>, bool), Error> {
+        if self.body_kept {
+            return Ok((Cow::Borrowed(&self.document.body), true));
+        }
         let path = out.join("markdown").join(&self.markdown_path);
-        let Some(bytes) = crate::fs::read_bytes_if_exists(&path)? else { return Ok((String::new(), false)) };
+        let Some(bytes) = crate::fs::read_bytes_if_exists(&path)? else { return Ok((Cow::Borrowed(""), false)) };
         let same = crate::fs::sha256_hex(&bytes) == self.sha256;
-        Ok((Document::parse(&String::from_utf8_lossy(&bytes)).body, same))
+        Ok((Cow::Owned(Document::parse(&String::from_utf8_lossy(&bytes)).body), same))
     }
 }
 

@@ -79,6 +79,7 @@ mod tests {
                 fields: vec![("id".into(), id.into()), ("owner".into(), "Ann Lee".into())],
                 ..Document::default()
             },
+            body_kept: true,
             title: format!("Title of {id}"),
             group: None,
             order: 0,

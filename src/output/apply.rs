@@ -71,7 +71,7 @@ impl Apply<'_> {
                 self.write(&report.changes[index], &mut backup)?;
                 progress.advance(1);
             }
-            self.record(&report.changes[index], &mut manifest);
+            self.record(&mut report.changes[index], &mut manifest);
         }
         progress.finish();
         report.backup = backup.folder().map(Path::to_owned);
@@ -165,7 +165,10 @@ impl Apply<'_> {
         }
     }
 
-    fn record(&self, change: &FileChange, manifest: &mut Manifest) {
+    /// Enters the file's base in the new manifest. What its rendering read moves
+    /// there: the report has no use for it, and at 50,000 services each copy of the
+    /// link lists is over 100 MB.
+    fn record(&self, change: &mut FileChange, manifest: &mut Manifest) {
         let previous = self.previous.files.get(&change.path);
         match (change.change, change.generated_sha256()) {
             (Change::Removed | Change::KeptUnknown, _) => {}
@@ -176,8 +179,8 @@ impl Apply<'_> {
             }
             (_, Some(generated)) => {
                 manifest.files.insert(change.path.clone(), generated);
-                if let Some(inputs) = &change.inputs {
-                    manifest.renders.insert(change.path.clone(), inputs.clone());
+                if let Some(inputs) = change.inputs.take() {
+                    manifest.renders.insert(change.path.clone(), inputs);
                 }
             }
             (_, None) => {}

@@ -310,7 +310,7 @@ pub struct Pending<'a> {
 impl<'a> Pending<'a> {
     /// Reads the state of the output folder; nothing is written yet.
     pub fn begin(out: &'a Path, options: WriteOptions, finish: &'a dyn Finish) -> Result<Pending<'a>, Error> {
-        let State { manifest, interrupted } = Self::check_folder(out).and_then(|()| State::load(out))?;
+        let State { manifest, interrupted, .. } = Self::check_folder(out).and_then(|()| State::load(out))?;
         Self::with_state(out, options, finish, Cow::Owned(manifest.unwrap_or_default()), interrupted)
     }
 

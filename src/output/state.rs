@@ -25,7 +25,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
-use crate::fs::{read_if_exists, remove_if_exists, safe_join, sha256_hex, write_atomic};
+use crate::fs::{Stamp, read_if_exists, remove_if_exists, safe_join, sha256_hex, write_atomic};
 use crate::pack::{STATE_DIR, load_record, save_record};
 use crate::render::reuse::RenderInputs;
 const MANIFEST: &str = "manifest.json";
@@ -107,13 +107,17 @@ pub struct State {
     pub manifest: Option<Manifest>,
     /// The last build was interrupted while writing documents.
     pub interrupted: bool,
+    /// The manifest and journal files as they were when read.
+    seen: [Option<Stamp>; 2],
 }
 
 impl State {
     pub fn load(out: &Path) -> Result<State, Error> {
+        // Stamped before they are read: a write in between shows as a change.
+        let seen = Self::stamps(out)?;
         let mut manifest = Manifest::load(out)?;
         let Some(journal) = Journal::load(out)? else {
-            return Ok(State { manifest, interrupted: false });
+            return Ok(State { manifest, interrupted: false, seen });
         };
         let files = &mut manifest.get_or_insert_with(Manifest::default).files;
         for (path, entry) in journal.files {
@@ -123,7 +127,18 @@ impl State {
                 files.insert(path, entry.base);
             }
         }
-        Ok(State { manifest, interrupted: true })
+        Ok(State { manifest, interrupted: true, seen })
+    }
+
+    /// This state if no build has recorded anything since it was read, else the state
+    /// read again. A build reads the state before it takes the lock (to know whether
+    /// there is anything to do), and another build may have finished meanwhile.
+    pub fn reloaded_if_changed(self, out: &Path) -> Result<State, Error> {
+        if Self::stamps(out)? == self.seen { Ok(self) } else { State::load(out) }
+    }
+
+    fn stamps(out: &Path) -> Result<[Option<Stamp>; 2], Error> {
+        Ok([Stamp::now(&state_path(out, MANIFEST)?), Stamp::now(&state_path(out, JOURNAL)?)])
     }
 }
 
