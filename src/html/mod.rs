@@ -45,7 +45,7 @@ use crate::plan::Plan;
 use crate::progress::{Progress, Step};
 use crate::templates::{DocumentGroup, TemplateSet};
 use asset::UnsafeAsset;
-use nav::{GroupTitles, navigation, navigation_full};
+use nav::{GroupTitles, Nav, navigation, navigation_full};
 use record::SiteCache;
 
 const LAYOUT: &str = "html/layout.html";
@@ -175,6 +175,7 @@ pub fn build_site(
     // Everything the site reads is listed, named and checked before the first write.
     let Source { pages, assets, mut skipped } = Source::list(out)?;
     let pages = read_pages(out, plan, &pages, &mut skipped)?;
+    let nav = Nav::new(titles, &pages);
     let assets = read_assets(out, &assets, &mut skipped)?;
     // The documents' pages, the index, search and the print page.
     let mut report = SiteReport { pages: pages.len() + 3, skipped, ..SiteReport::default() };
@@ -182,7 +183,7 @@ pub fn build_site(
 
     // A page is rendered again only when its Markdown or something every page shares
     // (layout, stylesheet, organisation facts, navigation) changed since the last build.
-    let shared = site_signature(templates, info, &pages, &titles);
+    let shared = site_signature(templates, info, &pages, &nav);
     let previous = SiteCache::load(out);
     let fresh: Vec<bool> = pages
         .iter()
@@ -198,8 +199,8 @@ pub fn build_site(
     let whole_pack_stale = !pending.is_empty()
         || [search::INDEX_SCRIPT, print::PRINT_PAGE].iter().any(|path| !html_root.join(path).is_file());
     let in_full = nav::listed_in_full(&pages);
-    let index = render_index(&tera, templates, info, (&pages, &titles))?;
-    let search_page = render_search(&tera, templates, info, (&pages, &titles))?;
+    let index = render_index(&tera, templates, info, (&pages, &nav))?;
+    let search_page = render_search(&tera, templates, info, (&pages, &nav))?;
     let generated: BTreeSet<String> = pages
         .iter()
         .map(|page| page.html_path.clone())
@@ -237,7 +238,7 @@ pub fn build_site(
             .map(|&index| {
                 let (body, same) = pages[index].body(out)?;
                 let body = markdown::render(&body);
-                let html = render_page(&tera, templates, info, (&pages, &titles), index, &body)?;
+                let html = render_page(&tera, templates, info, (&pages, &nav), index, &body)?;
                 progress.advance(1);
                 Ok((index, body, html, same))
             })
@@ -267,7 +268,7 @@ pub fn build_site(
         let index_script = search::index_script(&pages, |index| {
             in_full[index].then(|| kept.get(&index)).flatten().map(|body| body.sections.as_slice())
         });
-        let print_page = render_print(&tera, templates, info, (&pages, &titles), (&in_full, &kept))?;
+        let print_page = render_print(&tera, templates, info, (&pages, &nav), (&in_full, &kept))?;
         Some((index_script, print_page))
     } else {
         None
@@ -311,7 +312,7 @@ fn render_index(
     tera: &Tera,
     templates: &TemplateSet,
     info: &SiteInfo,
-    (pages, titles): (&[SourcePage], &GroupTitles),
+    (pages, nav): (&[SourcePage], &Nav),
 ) -> Result<String, Error> {
     render_template(
         tera,
@@ -319,8 +320,8 @@ fn render_index(
         INDEX,
         serde_json::json!({
             "site": info,
-            "nav": navigation(pages, None, titles),
-            "groups": navigation_full(pages, titles),
+            "nav": navigation(pages, None, nav),
+            "groups": navigation_full(pages, nav),
             "document_count": pages.len(),
             "page": { "title": info.org_name, "root": "" },
         }),
@@ -332,7 +333,7 @@ fn render_search(
     tera: &Tera,
     templates: &TemplateSet,
     info: &SiteInfo,
-    (pages, titles): (&[SourcePage], &GroupTitles),
+    (pages, nav): (&[SourcePage], &Nav),
 ) -> Result<String, Error> {
     render_template(
         tera,
@@ -340,7 +341,7 @@ fn render_search(
         SEARCH,
         serde_json::json!({
             "site": info,
-            "nav": navigation(pages, None, titles),
+            "nav": navigation(pages, None, nav),
             "page": { "title": "Search", "root": "" },
         }),
     )
@@ -352,7 +353,7 @@ fn render_print(
     tera: &Tera,
     templates: &TemplateSet,
     info: &SiteInfo,
-    (pages, titles): (&[SourcePage], &GroupTitles),
+    (pages, nav): (&[SourcePage], &Nav),
     (in_full, bodies): (&[bool], &HashMap<usize, markdown::Page>),
 ) -> Result<String, Error> {
     let printed: Vec<usize> = (0..pages.len()).filter(|&index| in_full[index]).collect();
@@ -378,7 +379,7 @@ fn render_print(
             anchor,
         });
     }
-    let left_out: Vec<serde_json::Value> = navigation_full(pages, titles)
+    let left_out: Vec<serde_json::Value> = navigation_full(pages, nav)
         .iter()
         .filter(|group| group.items.len() > SIDEBAR_LIMIT)
         .map(|group| serde_json::json!({ "title": group.title, "id": group.id, "count": group.items.len() }))
@@ -389,7 +390,7 @@ fn render_print(
         PRINT,
         serde_json::json!({
             "site": info,
-            "nav": navigation(pages, None, titles),
+            "nav": navigation(pages, None, nav),
             "documents": documents,
             "left_out": left_out,
             "page": { "title": "The whole pack for printing", "root": "", "print_css": page_rules },
@@ -439,7 +440,7 @@ fn render_page(
     tera: &Tera,
     templates: &TemplateSet,
     info: &SiteInfo,
-    (pages, titles): (&[SourcePage], &GroupTitles),
+    (pages, nav): (&[SourcePage], &Nav),
     index: usize,
     rendered: &markdown::Page,
 ) -> Result<String, Error> {
@@ -457,7 +458,7 @@ fn render_page(
         LAYOUT,
         serde_json::json!({
             "site": info,
-            "nav": navigation(pages, Some(index), titles),
+            "nav": navigation(pages, Some(index), nav),
             "page": {
                 "title": page.title,
                 "heading": heading,
@@ -478,14 +479,14 @@ fn render_page(
 
 /// Hash of what every page shares: layout and index templates, stylesheet, site facts
 /// and the navigation (titles and paths of the listed documents).
-fn site_signature(templates: &TemplateSet, info: &SiteInfo, pages: &[SourcePage], titles: &GroupTitles) -> String {
+fn site_signature(templates: &TemplateSet, info: &SiteInfo, pages: &[SourcePage], nav: &Nav) -> String {
     let mut shared = String::new();
     for name in [TOP, CONTROL, LAYOUT, INDEX, STYLESHEET, SEARCH, PRINT] {
         shared.push_str(templates.get(name).map_or("", |f| f.text.as_str()));
         shared.push('\0');
     }
     shared.push_str(&serde_json::to_string(info).unwrap_or_default());
-    shared.push_str(&serde_json::to_string(&navigation(pages, None, titles)).unwrap_or_default());
+    shared.push_str(&serde_json::to_string(&navigation(pages, None, nav)).unwrap_or_default());
     shared.push_str(concat!("\0", env!("CARGO_PKG_VERSION")));
     crate::fs::sha256_hex(shared.as_bytes())
 }

@@ -57,24 +57,39 @@ impl GroupTitles {
 }
 
 /// The sidebar as seen from page `current` (`None` for the index page).
-pub(super) fn navigation(pages: &[SourcePage], current: Option<usize>, titles: &GroupTitles) -> Vec<NavGroup> {
+pub(super) fn navigation(pages: &[SourcePage], current: Option<usize>, nav: &Nav) -> Vec<NavGroup> {
     let from = current.map_or("index.html", |i| pages[i].html_path.as_str());
     GROUPS
         .iter()
-        .filter_map(|(group, id)| {
-            let members: Vec<usize> = (0..pages.len()).filter(|&i| pages[i].group == *group).collect();
-            if members.is_empty() {
-                return None;
-            }
+        .zip(&nav.members)
+        .filter(|(_, members)| !members.is_empty())
+        .map(|((_, id), members)| {
             let collapsed = members.len() > SIDEBAR_LIMIT;
             let items = if collapsed {
                 Vec::new()
             } else {
                 members.iter().map(|&i| nav_item(&pages[i], from, current == Some(i))).collect()
             };
-            Some(NavGroup { id, title: titles.title(id), items, collapsed })
+            NavGroup { id, title: nav.titles.title(id), items, collapsed }
         })
         .collect()
+}
+
+/// The group titles and which pages (indices in reading order) each group holds,
+/// worked out once: every page's sidebar needs them, and finding them per page made
+/// the site quadratic in the number of pages.
+pub(super) struct Nav {
+    titles: GroupTitles,
+    /// Aligned with `GROUPS`.
+    members: Vec<Vec<usize>>,
+}
+
+impl Nav {
+    pub(super) fn new(titles: GroupTitles, pages: &[SourcePage]) -> Nav {
+        let members =
+            GROUPS.iter().map(|(group, _)| (0..pages.len()).filter(|&i| pages[i].group == *group).collect()).collect();
+        Nav { titles, members }
+    }
 }
 
 /// For each page, whether its group is small enough to be listed in full (in the
@@ -88,13 +103,14 @@ pub(super) fn listed_in_full(pages: &[SourcePage]) -> Vec<bool> {
 }
 
 /// Every group with all its documents, for the index page.
-pub(super) fn navigation_full(pages: &[SourcePage], titles: &GroupTitles) -> Vec<NavGroup> {
+pub(super) fn navigation_full(pages: &[SourcePage], nav: &Nav) -> Vec<NavGroup> {
     GROUPS
         .iter()
-        .filter_map(|(group, id)| {
-            let items: Vec<NavItem> =
-                pages.iter().filter(|p| p.group == *group).map(|p| nav_item(p, "index.html", false)).collect();
-            (!items.is_empty()).then_some(NavGroup { id, title: titles.title(id), items, collapsed: false })
+        .zip(&nav.members)
+        .filter(|(_, members)| !members.is_empty())
+        .map(|((_, id), members)| {
+            let items = members.iter().map(|&i| nav_item(&pages[i], "index.html", false)).collect();
+            NavGroup { id, title: nav.titles.title(id), items, collapsed: false }
         })
         .collect()
 }
