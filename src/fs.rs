@@ -113,11 +113,46 @@ pub fn move_into_place(staged: &Path, target: &Path) -> Result<(), Error> {
 /// What a file looked like when it was read: enough to notice that it was saved since
 /// (a different size, modification time or inode: editors that save by renaming give
 /// a new inode) without reading it again.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(into = "StampRecord", from = "StampRecord")]
 pub struct Stamp {
     len: u64,
     modified: Option<std::time::SystemTime>,
     inode: u64,
+}
+
+/// How long before a moment a file must have been modified for its stamp, taken at
+/// that moment, to prove it unchanged later. File times are coarse: a save in the same
+/// tick as the modification before it, at the same size and in place, leaves the stamp
+/// as it was. Git calls such entries "racily clean" and reads them again; so do we.
+/// A time with a fraction of a second comes from a file system that keeps fine times
+/// (a tick of a few milliseconds at most); one without may be from FAT, whose tick
+/// is two seconds.
+const SETTLED_AFTER_FINE: std::time::Duration = std::time::Duration::from_millis(100);
+const SETTLED_AFTER_COARSE: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// [`Stamp`] as records keep it: the modification time in nanoseconds since 1970.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct StampRecord {
+    len: u64,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    modified_ns: Option<u64>,
+    inode: u64,
+}
+
+impl From<Stamp> for StampRecord {
+    fn from(stamp: Stamp) -> Self {
+        let since_epoch = stamp.modified.and_then(|time| time.duration_since(std::time::UNIX_EPOCH).ok());
+        let modified_ns = since_epoch.and_then(|duration| u64::try_from(duration.as_nanos()).ok());
+        StampRecord { len: stamp.len, modified_ns, inode: stamp.inode }
+    }
+}
+
+impl From<StampRecord> for Stamp {
+    fn from(record: StampRecord) -> Self {
+        let modified = record.modified_ns.map(|ns| std::time::UNIX_EPOCH + std::time::Duration::from_nanos(ns));
+        Stamp { len: record.len, modified, inode: record.inode }
+    }
 }
 
 impl Stamp {
@@ -133,11 +168,29 @@ impl Stamp {
     pub fn now(path: &Path) -> Option<Stamp> {
         std::fs::metadata(path).ok().map(|metadata| Stamp::of(&metadata))
     }
+
+    /// Whether this stamp, taken at `taken`, still proves the file unchanged when the
+    /// file shows the same stamp later: the file was last modified well before
+    /// (see [`SETTLED_AFTER_FINE`]). A file with no modification time proves nothing.
+    pub fn settled_at(&self, taken: std::time::SystemTime) -> bool {
+        self.modified.is_some_and(|modified| {
+            let fine = modified.duration_since(std::time::UNIX_EPOCH).is_ok_and(|since| since.subsec_nanos() != 0);
+            modified + if fine { SETTLED_AFTER_FINE } else { SETTLED_AFTER_COARSE } <= taken
+        })
+    }
 }
 
 /// [`read_if_exists`], with the stamp of the file that was read (taken from the same
 /// open file, so the two always belong together).
 pub fn read_stamped(path: &Path) -> Result<Option<(String, Stamp)>, Error> {
+    let Some((bytes, stamp)) = read_bytes_stamped(path)? else { return Ok(None) };
+    let text = String::from_utf8(bytes).map_err(|error| not_utf8(path, error.as_bytes()))?;
+    Ok(Some((text, stamp)))
+}
+
+/// [`read_bytes_if_exists`], with the stamp of the file that was read (taken from the
+/// open file before reading: a save during the read shows as a different stamp).
+pub fn read_bytes_stamped(path: &Path) -> Result<Option<(Vec<u8>, Stamp)>, Error> {
     use std::io::Read;
     let read_error = |source| Error::Read { path: path.to_owned(), source };
     let mut file = match std::fs::File::open(path) {
@@ -148,8 +201,7 @@ pub fn read_stamped(path: &Path) -> Result<Option<(String, Stamp)>, Error> {
     let stamp = Stamp::of(&file.metadata().map_err(read_error)?);
     let mut bytes = Vec::with_capacity(usize::try_from(stamp.len).unwrap_or(0));
     file.read_to_end(&mut bytes).map_err(read_error)?;
-    let text = String::from_utf8(bytes).map_err(|error| not_utf8(path, error.as_bytes()))?;
-    Ok(Some((text, stamp)))
+    Ok(Some((bytes, stamp)))
 }
 
 /// Writes `bytes` to `target` unless it holds exactly them already (a rebuild with
@@ -269,6 +321,25 @@ pub fn remove_if_exists(path: &Path) -> Result<(), Error> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_stamp_proves_a_file_unchanged_only_once_its_clock_has_moved_on() {
+        use std::time::{Duration, UNIX_EPOCH};
+        let at = |ns: u64| UNIX_EPOCH + Duration::from_nanos(ns);
+        let stamp = |ns: u64| Stamp { len: 1, modified: Some(at(ns)), inode: 7 };
+        // Fine times (a fraction of a second): 100 ms is enough.
+        let fine = 1_800_000_000_123_456_789;
+        assert!(!stamp(fine).settled_at(at(fine + 99_000_000)));
+        assert!(stamp(fine).settled_at(at(fine + 100_000_000)));
+        // Whole seconds, as FAT keeps them: two seconds.
+        let coarse = 1_800_000_000_000_000_000;
+        assert!(!stamp(coarse).settled_at(at(coarse + 1_999_000_000)));
+        assert!(stamp(coarse).settled_at(at(coarse + 2_000_000_000)));
+        assert!(!Stamp { modified: None, ..stamp(fine) }.settled_at(at(u64::MAX)));
+        // A record keeps it exactly.
+        let json = serde_json::to_string(&stamp(fine)).expect("serialise");
+        assert_eq!(serde_json::from_str::<Stamp>(&json).expect("read back"), stamp(fine));
+    }
 
     #[test]
     fn paths_cannot_leave_the_output_folder() {

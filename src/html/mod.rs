@@ -19,6 +19,10 @@
 //! know is never deleted. `html/` is the site's folder, though: if a generated file
 //! needs the path of a file fitsm-pack did not make, it is written there and the build
 //! says which file it replaced (a warning), rather than failing the site.
+//!
+//! A site with nothing to do is left alone: if every Markdown source and generated
+//! file is as the last finished site build left it (`stamps`), and nothing else the
+//! site is made from changed, the build stops before compiling a template.
 
 pub mod asset;
 pub mod markdown;
@@ -26,11 +30,13 @@ mod nav;
 mod print;
 mod record;
 mod search;
+mod stamps;
 
 use std::borrow::Cow;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::fmt;
 use std::path::Path;
+use std::time::SystemTime;
 
 use rayon::prelude::*;
 
@@ -39,6 +45,7 @@ use tera::Tera;
 
 use crate::document::{Document, field_label};
 use crate::error::{Error, tera_chain};
+use crate::fs::Stamp;
 use crate::pack::paths::relative_href;
 use crate::pack::shipped::{self, NameProblem};
 use crate::plan::Plan;
@@ -47,6 +54,7 @@ use crate::templates::{DocumentGroup, TemplateSet};
 use asset::UnsafeAsset;
 use nav::{GroupTitles, Nav, navigation, navigation_full};
 use record::SiteCache;
+use stamps::{Seen, SiteStamps};
 
 const LAYOUT: &str = "html/layout.html";
 const INDEX: &str = "html/index.html";
@@ -170,13 +178,22 @@ pub fn build_site(
     templates: &TemplateSet,
     progress: &dyn Progress,
 ) -> Result<SiteReport, Error> {
-    let tera = compile(templates)?;
-    let titles = GroupTitles::load(templates)?;
+    // Stamps taken from here on prove a file unchanged only if it is older than this.
+    let stamped = SystemTime::now();
     // Everything the site reads is listed, named and checked before the first write.
     let Source { pages, assets, mut skipped } = Source::list(out)?;
-    let pages = read_pages(out, plan, &pages, &mut skipped)?;
+    let inputs = site_inputs(templates, info, plan);
+    let (previous, record_text) = SiteCache::load(out);
+    let sources: Vec<String> = pages.iter().chain(&assets).map(|path| format!("markdown/{path}")).collect();
+    if SiteStamps::load(out).vouch_for(out, (&inputs, &record_text), &sources, previous.pages.keys()) {
+        return Ok(SiteReport { pages: pages.len() + 3, skipped, ..SiteReport::default() });
+    }
+    let tera = compile(templates)?;
+    let titles = GroupTitles::load(templates)?;
+    let mut stamps = BTreeMap::new();
+    let pages = read_pages(out, plan, &pages, &mut skipped, (&mut stamps, stamped))?;
     let nav = Nav::new(titles, &pages);
-    let assets = read_assets(out, &assets, &mut skipped)?;
+    let assets = read_assets(out, &assets, &mut skipped, (&mut stamps, stamped))?;
     // The documents' pages, the index, search and the print page.
     let mut report = SiteReport { pages: pages.len() + 3, skipped, ..SiteReport::default() };
     let html_root = out.join("html");
@@ -184,7 +201,6 @@ pub fn build_site(
     // A page is rendered again only when its Markdown or something every page shares
     // (layout, stylesheet, organisation facts, navigation) changed since the last build.
     let shared = site_signature(templates, info, &pages, &nav);
-    let previous = SiteCache::load(out);
     let fresh: Vec<bool> = pages
         .iter()
         .map(|page| {
@@ -222,6 +238,7 @@ pub fn build_site(
             .collect(),
         files: known.union(&generated).cloned().collect(),
     };
+    SiteStamps::clear(out)?;
     in_progress.save(out)?;
 
     // Pages are rendered and written a batch at a time, so a pack of thousands of
@@ -287,8 +304,16 @@ pub fn build_site(
     writes.extend(assets.iter().map(|(path, bytes)| (path.as_str(), bytes.as_slice())));
     for (relative, bytes) in writes {
         write_if_changed(&html_root, relative, bytes, known.contains(relative), &mut report)?;
+        let taken = SystemTime::now();
+        if let Some(stamp) = Stamp::now(&html_root.join(relative)) {
+            stamps.insert(format!("html/{relative}"), Seen::new(stamp, taken, crate::fs::sha256_hex(bytes)));
+        }
     }
     remove_stale_files(&html_root, known.difference(&generated), &mut report)?;
+    // A page whose Markdown changed while it was rendered proves nothing: no stamp.
+    for &index in &moved {
+        stamps.remove(&format!("markdown/{}", pages[index].markdown_path));
+    }
     let done = SiteCache {
         signature: shared,
         pages: pages
@@ -299,7 +324,8 @@ pub fn build_site(
             .collect(),
         files: generated,
     };
-    done.save(out)?;
+    let record_sha256 = done.save(out)?;
+    SiteStamps { inputs, record_sha256, files: stamps }.save(out)?;
     Ok(report)
 }
 
@@ -479,6 +505,26 @@ fn render_page(
 
 /// Hash of what every page shares: layout and index templates, stylesheet, site facts
 /// and the navigation (titles and paths of the listed documents).
+/// Hash of everything the site is made from except the Markdown files: the site's
+/// templates, the organisation facts it shows, the plan's order and grouping of the
+/// documents, and the generator.
+fn site_inputs(templates: &TemplateSet, info: &SiteInfo, plan: &Plan) -> String {
+    use sha2::{Digest, Sha256};
+    let mut hasher = Sha256::new();
+    hasher.update(concat!("fitsm-pack ", env!("CARGO_PKG_VERSION"), "\0"));
+    for file in templates.files().filter(|file| file.name.starts_with("html/")) {
+        hasher.update(file.name.as_bytes());
+        hasher.update([0]);
+        hasher.update(file.text.as_bytes());
+        hasher.update([0]);
+    }
+    hasher.update(serde_json::to_string(info).unwrap_or_default());
+    for document in &plan.documents {
+        hasher.update(format!("\0{}\0{:?}", document.path, document.group));
+    }
+    crate::fs::hex(&hasher.finalize())
+}
+
 fn site_signature(templates: &TemplateSet, info: &SiteInfo, pages: &[SourcePage], nav: &Nav) -> String {
     let mut shared = String::new();
     for name in [TOP, CONTROL, LAYOUT, INDEX, STYLESHEET, SEARCH, PRINT] {
@@ -501,15 +547,24 @@ fn asset_extension(path: &str) -> Option<String> {
 /// to the same place in the site, so relative links keep working. Only images and PDFs
 /// that a browser would not run (see [`asset`]); HTML and scripts are never copied.
 /// Returns (path under `html/`, bytes), all read and checked before anything is written.
-fn read_assets(out: &Path, assets: &[String], skipped: &mut Vec<NotCopied>) -> Result<Vec<(String, Vec<u8>)>, Error> {
+fn read_assets(
+    out: &Path,
+    assets: &[String],
+    skipped: &mut Vec<NotCopied>,
+    (stamps, stamped): (&mut BTreeMap<String, Seen>, SystemTime),
+) -> Result<Vec<(String, Vec<u8>)>, Error> {
     let markdown_root = out.join("markdown");
     let mut copies = Vec::new();
     for relative in assets {
-        let path = markdown_root.join(relative);
-        let bytes = std::fs::read(&path).map_err(|source| Error::Read { path: path.clone(), source })?;
+        let (bytes, stamp) = read_source(&markdown_root, relative)?;
         let extension = asset_extension(relative).unwrap_or_default();
         match asset::check(&extension, &bytes) {
-            Ok(()) => copies.push((relative.clone(), bytes)),
+            Ok(()) => {
+                // Only copied pictures are stamped: one left out is checked (and named)
+                // again by every build.
+                stamps.insert(format!("markdown/{relative}"), Seen::new(stamp, stamped, crate::fs::sha256_hex(&bytes)));
+                copies.push((relative.clone(), bytes));
+            }
             Err(problem) => skipped
                 .push(NotCopied { path: format!("markdown/{relative}"), reason: NotCopiedReason::Content(problem) }),
         }
@@ -569,6 +624,7 @@ fn read_pages(
     plan: &Plan,
     sources: &[String],
     skipped: &mut Vec<NotCopied>,
+    (stamps, stamped): (&mut BTreeMap<String, Seen>, SystemTime),
 ) -> Result<Vec<SourcePage>, Error> {
     let markdown_root = out.join("markdown");
     let planned: HashMap<&str, (DocumentGroup, usize)> =
@@ -582,9 +638,9 @@ fn read_pages(
                 .push(NotCopied { path: format!("markdown/{markdown_path}"), reason: NotCopiedReason::ReplacesIndex });
             continue;
         }
-        let path = markdown_root.join(markdown_path);
-        let bytes = std::fs::read(&path).map_err(|source| Error::Read { path: path.clone(), source })?;
+        let (bytes, stamp) = read_source(&markdown_root, markdown_path)?;
         let sha256 = crate::fs::sha256_hex(&bytes);
+        stamps.insert(format!("markdown/{markdown_path}"), Seen::new(stamp, stamped, sha256.clone()));
         let document = Document::parse(&String::from_utf8_lossy(&bytes));
         let fallback_title = || {
             markdown::render(&document.body).title.unwrap_or_else(|| markdown_path.trim_end_matches(".md").to_owned())
@@ -617,6 +673,13 @@ impl SourcePage {
         let same = crate::fs::sha256_hex(&bytes) == self.sha256;
         Ok((Cow::Owned(Document::parse(&String::from_utf8_lossy(&bytes)).body), same))
     }
+}
+
+/// A file the listing found under `markdown/`, with its stamp.
+fn read_source(markdown_root: &Path, relative: &str) -> Result<(Vec<u8>, Stamp), Error> {
+    let path = markdown_root.join(relative);
+    let gone = || Error::Read { path: path.clone(), source: std::io::ErrorKind::NotFound.into() };
+    crate::fs::read_bytes_stamped(&path)?.ok_or_else(gone)
 }
 
 /// The document-control table: every front-matter field except the title (the page's

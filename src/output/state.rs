@@ -18,6 +18,8 @@
 //! - `backup/<timestamp>[-n]/<path>`: edited files saved before `--force` overwrote them;
 //!   never reused, so two forced builds in one second keep both copies.
 //! - `lock`: held while a build writes (see `lock`).
+//!
+//! The site keeps its own records beside these (`html::record`, `html::stamps`).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

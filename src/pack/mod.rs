@@ -50,9 +50,15 @@ pub fn load_record<T: serde::de::DeserializeOwned>(out: &Path, name: &str) -> Op
 
 /// Writes a record (see [`load_record`]) if it changed. True if it wrote.
 pub fn save_record(out: &Path, name: &str, value: &impl serde::Serialize) -> Result<bool, Error> {
+    let text = record_text(value);
+    crate::fs::write_if_changed(&crate::fs::safe_join(out, &format!("{STATE_DIR}/{name}"))?, text.as_bytes())
+}
+
+/// The text [`save_record`] writes for `value`.
+pub fn record_text(value: &impl serde::Serialize) -> String {
     let mut text = serde_json::to_string_pretty(value).unwrap_or_default();
     text.push('\n');
-    crate::fs::write_if_changed(&crate::fs::safe_join(out, &format!("{STATE_DIR}/{name}"))?, text.as_bytes())
+    text
 }
 
 /// Every Markdown document under `out/markdown` that ships, as (path relative to

@@ -19,7 +19,9 @@ fn output(project: &Project) -> Vec<(String, Vec<u8>)> {
     project
         .files_below("dist")
         .into_iter()
-        .filter(|file| !file.contains("/backup/") && file != ".fitsm-pack/lock")
+        .filter(|file| {
+            !file.contains("/backup/") && file != ".fitsm-pack/lock" && file != ".fitsm-pack/site-stamps.json"
+        })
         .map(|file| {
             let bytes = std::fs::read(project.path(&format!("dist/{file}"))).expect("read");
             let bytes = if file == ".fitsm-pack/manifest.json" {

@@ -170,6 +170,85 @@ fn only_pages_whose_markdown_changed_are_rendered_again() {
     assert!(project.read("dist/html/print.html").contains("Reviewed by the CAB."));
 }
 
+/// The modification time of a file of the project.
+fn modified(project: &Project, relative: &str) -> std::time::SystemTime {
+    std::fs::metadata(project.path(relative)).and_then(|m| m.modified()).expect("modification time")
+}
+
+/// A file's modification time in nanoseconds since 1970, as the site's stamps keep it.
+fn modified_ns(metadata: &std::fs::Metadata) -> u64 {
+    let since = metadata.modified().expect("mtime").duration_since(std::time::UNIX_EPOCH).expect("after 1970");
+    u64::try_from(since.as_nanos()).expect("before 2554")
+}
+
+#[test]
+fn a_site_with_nothing_to_do_is_left_alone_and_every_change_is_still_seen() {
+    let project = Project::example(FULL_EXAMPLE);
+    project.run(["build"]).success();
+    project.run(["build"]).success().stderr_contains("site: 59 pages, 0 written");
+    // Nothing to do: the record of the site is not even written again.
+    let stamps = modified(&project, "dist/.fitsm-pack/site-stamps.json");
+    project.run(["build"]).success().stderr_contains("site: 59 pages, 0 written");
+    assert_eq!(stamps, modified(&project, "dist/.fitsm-pack/site-stamps.json"));
+
+    // A generated file someone changed or deleted is made again.
+    let index = project.read("dist/html/index.html");
+    std::fs::write(project.path("dist/html/index.html"), "<p>ours</p>").expect("overwrite");
+    std::fs::remove_file(project.path("dist/html/assets/style.css")).expect("delete");
+    project.run(["build"]).success().stderr_contains("site: 59 pages, 2 written");
+    assert_eq!(project.read("dist/html/index.html"), index);
+    assert!(project.exists("dist/html/assets/style.css"));
+
+    // A save of the same size, in place, in the same clock tick as the modification
+    // before it leaves the file's stamp as it was. The record below is what a build
+    // leaves when it stamps a file 20 ms after it was modified: too young a stamp to
+    // prove anything, so the file is read again.
+    let path = "markdown/processes/change-management.md";
+    let record_path = project.path("dist/.fitsm-pack/site-stamps.json");
+    let mut record: serde_json::Value =
+        serde_json::from_str(&project.read("dist/.fitsm-pack/site-stamps.json")).expect("the stamps are JSON");
+    let taken = record["files"][path]["taken_ns"].as_u64().expect("the page's stamp");
+    let modified = taken - 20_000_000;
+    record["files"][path]["stamp"]["modified_ns"] = modified.into();
+    std::fs::write(&record_path, record.to_string()).expect("rewrite the stamps");
+    let text = project.read(&format!("dist/{path}"));
+    let edited = text.replacen("deliberate", "delibarate", 1);
+    assert!(edited != text && edited.len() == text.len());
+    let file = std::fs::OpenOptions::new().write(true).open(project.path(&format!("dist/{path}"))).expect("open");
+    std::io::Write::write_all(&mut &file, edited.as_bytes()).expect("write in place");
+    file.set_modified(std::time::UNIX_EPOCH + std::time::Duration::from_nanos(modified)).expect("set the time");
+    drop(file);
+    let stamp = |record: &serde_json::Value| {
+        let meta = std::fs::metadata(project.path(&format!("dist/{path}"))).expect("metadata");
+        let now = (meta.len(), std::os::unix::fs::MetadataExt::ino(&meta), modified_ns(&meta));
+        let seen = &record["files"][path]["stamp"];
+        (now, (seen["len"].as_u64(), seen["inode"].as_u64(), seen["modified_ns"].as_u64()))
+    };
+    let (now, seen) = stamp(&record);
+    assert_eq!((Some(now.0), Some(now.1), Some(now.2)), seen, "the file shows the stamp the record holds");
+    project.run(["build"]).success();
+    assert!(project.read("dist/html/processes/change-management.html").contains("delibarate"));
+
+    // The stamps lost: one ordinary build, same site.
+    let pages = project.files_below("dist/html");
+    std::fs::remove_file(project.path("dist/.fitsm-pack/site-stamps.json")).expect("delete the stamps");
+    project.run(["build"]).success().stderr_contains("site: 59 pages, 0 written");
+    assert!(project.exists("dist/.fitsm-pack/site-stamps.json"));
+    assert_eq!(pages, project.files_below("dist/html"));
+}
+
+#[test]
+fn a_site_template_change_renders_every_page_again_even_when_nothing_else_changed() {
+    let project = Project::example("minimal");
+    project.run(["build"]).success();
+    project.run(["build"]).success().stderr_contains("0 written");
+    let layout = Path::new(env!("CARGO_MANIFEST_DIR")).join("templates/html/partials/top.html");
+    let overlay = std::fs::read_to_string(&layout).map(|text| format!("{text}<!-- our intranet -->\n"));
+    let project = project.file("templates/html/partials/top.html", &overlay.expect("the built-in partial"));
+    project.run(["build", "--templates", "templates"]).success();
+    assert!(project.read("dist/html/sms/service-management-policy.html").contains("<!-- our intranet -->"));
+}
+
 /// Every `href` and `src` of every page of the site, with the page it is on.
 fn site_links(project: &Project) -> Vec<(String, String)> {
     let mut links = Vec::new();
