@@ -39,6 +39,47 @@ pub fn safe_join(out: &Path, relative: &str) -> Result<PathBuf, Error> {
     Ok(target)
 }
 
+/// [`safe_join`] for many paths under one folder, each folder on the way looked at
+/// once: a no-op build of 10,000 services looks at 25,000 files, and checking every
+/// folder above each of them again was a fifth of its time.
+pub struct SafeJoin<'a> {
+    out: &'a Path,
+    folders: std::collections::HashSet<PathBuf>,
+}
+
+impl<'a> SafeJoin<'a> {
+    pub fn new(out: &'a Path) -> Self {
+        SafeJoin { out, folders: std::collections::HashSet::new() }
+    }
+
+    /// `relative` joined as [`safe_join`] joins it, with what is there (not following
+    /// a link; `None` if nothing).
+    pub fn join(&mut self, relative: &str) -> Result<(PathBuf, Option<std::fs::Metadata>), Error> {
+        let (folder, name) = relative.rsplit_once('/').unwrap_or(("", relative));
+        let mut target = if folder.is_empty() {
+            self.out.to_owned()
+        } else if let Some(known) = self.folders.get(Path::new(folder)) {
+            self.out.join(known)
+        } else {
+            let joined = safe_join(self.out, folder)?;
+            self.folders.insert(PathBuf::from(folder));
+            joined
+        };
+        if Path::new(name).components().ne([Component::Normal(name.as_ref())]) {
+            return Err(Error::Write {
+                path: self.out.join(relative),
+                source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "path would leave the output folder"),
+            });
+        }
+        target.push(name);
+        let metadata = std::fs::symlink_metadata(&target).ok();
+        if metadata.as_ref().is_some_and(|m| m.file_type().is_symlink()) {
+            return Err(Error::Symlink { path: target });
+        }
+        Ok((target, metadata))
+    }
+}
+
 /// True if `path` itself is a symbolic link (not following it).
 pub fn is_symlink(path: &Path) -> bool {
     std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())
@@ -131,6 +172,30 @@ pub struct Stamp {
 const SETTLED_AFTER_FINE: std::time::Duration = std::time::Duration::from_millis(100);
 const SETTLED_AFTER_COARSE: std::time::Duration = std::time::Duration::from_secs(2);
 
+/// A stamp with the moment it was taken: what a record keeps to know, later, that a
+/// file is unchanged without reading it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Stamped {
+    pub stamp: Stamp,
+    /// When the stamp was taken (no later), in nanoseconds since 1970.
+    pub taken_ns: u64,
+}
+
+impl Stamped {
+    pub fn new(stamp: Stamp, taken: std::time::SystemTime) -> Self {
+        let since_epoch = taken.duration_since(std::time::UNIX_EPOCH).ok();
+        Stamped { stamp, taken_ns: since_epoch.and_then(|d| u64::try_from(d.as_nanos()).ok()).unwrap_or(0) }
+    }
+
+    /// Whether the file `metadata` describes (not following a link) is proven the one
+    /// stamped: a plain file with the same stamp, taken long enough after it was
+    /// modified to prove it ([`Stamp::settled_at`]).
+    pub fn proves(&self, metadata: &std::fs::Metadata) -> bool {
+        let taken = std::time::UNIX_EPOCH + std::time::Duration::from_nanos(self.taken_ns);
+        metadata.is_file() && Stamp::of(metadata) == self.stamp && self.stamp.settled_at(taken)
+    }
+}
+
 /// [`Stamp`] as records keep it: the modification time in nanoseconds since 1970.
 #[derive(serde::Serialize, serde::Deserialize)]
 struct StampRecord {
@@ -156,7 +221,7 @@ impl From<StampRecord> for Stamp {
 }
 
 impl Stamp {
-    fn of(metadata: &std::fs::Metadata) -> Stamp {
+    pub fn of(metadata: &std::fs::Metadata) -> Stamp {
         #[cfg(unix)]
         let inode = std::os::unix::fs::MetadataExt::ino(metadata);
         #[cfg(not(unix))]
@@ -348,6 +413,12 @@ mod tests {
         assert!(safe_join(out, "/etc/passwd").is_err());
         assert!(safe_join(out, "").is_err());
         assert!(safe_join(out, "markdown/a.md").is_ok());
+        let mut join = SafeJoin::new(out);
+        for bad in ["../x", "/etc/passwd", "", "markdown/..", "markdown/../../x", "markdown/."] {
+            assert!(join.join(bad).is_err(), "{bad}");
+        }
+        assert_eq!(join.join("markdown/a.md").expect("inside").0, out.join("markdown/a.md"));
+        assert_eq!(join.join("a.md").expect("inside").0, out.join("a.md"));
     }
 
     #[cfg(unix)]
@@ -358,6 +429,11 @@ mod tests {
         std::os::unix::fs::symlink(outside.path(), dir.path().join("html")).expect("symlink");
         assert!(matches!(safe_join(dir.path(), "html/a.html"), Err(Error::Symlink { .. })));
         assert!(matches!(crate::pack::refuse_links(dir.path()), Err(Error::Symlink { .. })));
+        let mut join = SafeJoin::new(dir.path());
+        assert!(matches!(join.join("html/a.html"), Err(Error::Symlink { .. })));
+        std::fs::write(outside.path().join("a.md"), "elsewhere").expect("write");
+        std::os::unix::fs::symlink(outside.path().join("a.md"), dir.path().join("a.md")).expect("symlink");
+        assert!(matches!(join.join("a.md"), Err(Error::Symlink { .. })));
     }
 
     #[test]

@@ -21,7 +21,7 @@ use pulldown_cmark::{Event, HeadingLevel, Parser, Tag, TagEnd};
 pub const MARKER: &str = "FitSM requirements:";
 
 /// One heading and the section it opens.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Section {
     /// 1 for `#`, 2 for `##` …
     pub level: u8,

@@ -325,7 +325,8 @@ pub fn build_site(
         files: generated,
     };
     let record_sha256 = done.save(out)?;
-    SiteStamps { inputs, record_sha256, files: stamps }.save(out)?;
+    // A shortcut for the next build, which does without it if it cannot be saved.
+    let _ = SiteStamps { inputs, record_sha256, files: stamps }.save(out);
     Ok(report)
 }
 

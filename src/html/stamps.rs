@@ -18,12 +18,12 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::SystemTime;
 
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
-use crate::fs::Stamp;
+use crate::fs::{Stamp, Stamped};
 
 #[derive(Debug, Default, Serialize, Deserialize, PartialEq)]
 pub(super) struct SiteStamps {
@@ -39,22 +39,21 @@ pub(super) struct SiteStamps {
 /// One file as the build read or wrote it.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub(super) struct Seen {
-    pub(super) stamp: Stamp,
-    /// When the stamp was taken (no later), in nanoseconds since 1970.
-    pub(super) taken_ns: u64,
+    #[serde(flatten)]
+    pub(super) stamped: Stamped,
     pub(super) sha256: String,
 }
 
 impl Seen {
     pub(super) fn new(stamp: Stamp, taken: SystemTime, sha256: String) -> Self {
-        Seen { stamp, taken_ns: nanos_since_epoch(taken), sha256 }
+        Seen { stamped: Stamped::new(stamp, taken), sha256 }
     }
 
-    /// Whether the file at `path` is still the one seen: the same stamp, taken long
-    /// enough after the file was modified to prove it; else the same content.
-    fn still(&self, path: &Path) -> bool {
-        let taken = UNIX_EPOCH + Duration::from_nanos(self.taken_ns);
-        if Stamp::now(path) == Some(self.stamp) && self.stamp.settled_at(taken) {
+    /// Whether the file at `path` (`metadata`: what is there, not following a link)
+    /// is still the one seen: proven by its stamp, else by its content.
+    fn still(&self, path: &Path, metadata: Option<&std::fs::Metadata>) -> bool {
+        let Some(metadata) = metadata.filter(|m| m.is_file()) else { return false };
+        if self.stamped.proves(metadata) {
             return true;
         }
         crate::fs::read_bytes_if_exists(path)
@@ -62,10 +61,6 @@ impl Seen {
             .flatten()
             .is_some_and(|bytes| crate::fs::sha256_hex(&bytes) == self.sha256)
     }
-}
-
-fn nanos_since_epoch(moment: SystemTime) -> u64 {
-    moment.duration_since(UNIX_EPOCH).ok().and_then(|since| u64::try_from(since.as_nanos()).ok()).unwrap_or(0)
 }
 
 impl SiteStamps {
@@ -76,7 +71,7 @@ impl SiteStamps {
     }
 
     pub(super) fn save(&self, out: &Path) -> Result<(), Error> {
-        crate::pack::save_record(out, Self::FILE, self).map(|_| ())
+        crate::pack::save_cache(out, Self::FILE, self)
     }
 
     /// Forgets the stamps before a site build changes anything they vouch for: a build
@@ -98,12 +93,18 @@ impl SiteStamps {
         pages: impl IntoIterator<Item = &'p String>,
     ) -> bool {
         let seen_sources = self.files.keys().filter(|path| path.starts_with("markdown/")).count();
+        let mut join = crate::fs::SafeJoin::new(out);
         !self.inputs.is_empty()
             && self.inputs == inputs
             && self.record_sha256 == crate::fs::sha256_hex(record.as_bytes())
             && seen_sources == sources.len()
             && sources.iter().all(|path| self.files.contains_key(path))
-            && self.files.iter().all(|(path, seen)| crate::fs::safe_join(out, path).is_ok_and(|path| seen.still(&path)))
-            && pages.into_iter().all(|page| out.join("html").join(page).is_file())
+            && self
+                .files
+                .iter()
+                .all(|(path, seen)| join.join(path).is_ok_and(|(path, metadata)| seen.still(&path, metadata.as_ref())))
+            && pages.into_iter().all(|page| {
+                join.join(&format!("html/{page}")).is_ok_and(|(_, metadata)| metadata.is_some_and(|m| m.is_file()))
+            })
     }
 }

@@ -126,6 +126,18 @@ impl Lifecycle {
 
     /// The control data of the document at `path` whose final text is `text`.
     pub fn control(&self, path: &str, text: &str) -> Option<Control> {
+        self.control_with(path, || content_hash(text))
+    }
+
+    /// Whether the document at `path` was ever approved (then its control data
+    /// depends on its content, see [`Lifecycle::control`]).
+    pub fn approved_ever(&self, path: &str) -> bool {
+        self.documents.get(path).is_some_and(|known| self.approvals.of(&known.id).next().is_some())
+    }
+
+    /// [`Lifecycle::control`], given the [`content_hash`] of the text (worked out only
+    /// if the document was ever approved).
+    pub fn control_with(&self, path: &str, content_sha256: impl FnOnce() -> String) -> Option<Control> {
         let known = self.documents.get(path)?;
         let approvals: Vec<&Approval> = self.approvals.of(&known.id).collect();
         let mut history: Vec<HistoryRow> = Vec::new();
@@ -159,7 +171,7 @@ impl Lifecycle {
             });
         };
         let next_review = add_months(&last.date, known.review_interval_months);
-        if content_hash(text) == last.content_sha256 {
+        if content_sha256() == last.content_sha256 {
             return Some(Control {
                 version: last.version.clone(),
                 status: "approved".into(),

@@ -19,7 +19,8 @@
 //!   never reused, so two forced builds in one second keep both copies.
 //! - `lock`: held while a build writes (see `lock`).
 //!
-//! The site keeps its own records beside these (`html::record`, `html::stamps`).
+//! The site keeps its own records beside these (`html::record`, `html::stamps`), and
+//! `check` its notes of what each file said (`check::findings`).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};

@@ -54,6 +54,13 @@ pub fn save_record(out: &Path, name: &str, value: &impl serde::Serialize) -> Res
     crate::fs::write_if_changed(&crate::fs::safe_join(out, &format!("{STATE_DIR}/{name}"))?, text.as_bytes())
 }
 
+/// Writes a cache (a record only fitsm-pack reads, of a size that grows with the
+/// pack) as compact JSON.
+pub fn save_cache(out: &Path, name: &str, value: &impl serde::Serialize) -> Result<(), Error> {
+    let text = serde_json::to_vec(value).unwrap_or_default();
+    crate::fs::write_atomic(&crate::fs::safe_join(out, &format!("{STATE_DIR}/{name}"))?, &text)
+}
+
 /// The text [`save_record`] writes for `value`.
 pub fn record_text(value: &impl serde::Serialize) -> String {
     let mut text = serde_json::to_string_pretty(value).unwrap_or_default();

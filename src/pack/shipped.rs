@@ -187,14 +187,57 @@ pub struct Inspection {
     pub conflicts: Vec<String>,
 }
 
+/// What the inspection finds in one shipped file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct FileCheck {
+    /// It is text holding unresolved merge conflict markers.
+    pub conflict: bool,
+    /// It keeps the attribution it must keep (every file that need not counts).
+    pub attributed: bool,
+}
+
+impl FileCheck {
+    /// Checks: a Markdown document keeps the CC BY link; `ATTRIBUTION.md` keeps it;
+    /// the licence is the licence; no text file holds a conflict of ours.
+    pub fn of(relative: &str, bytes: &[u8]) -> FileCheck {
+        // Only text can hold a conflict; Word files and images are not UTF-8.
+        let Ok(text) = std::str::from_utf8(bytes) else {
+            let needs_attribution = is_document(relative) || relative == ATTRIBUTION_FILE || relative == LICENCE_FILE;
+            return FileCheck { conflict: false, attributed: !needs_attribution };
+        };
+        let attributed = if relative == LICENCE_FILE {
+            text.contains(LICENCE_TITLE)
+        } else {
+            !(is_document(relative) || relative == ATTRIBUTION_FILE) || text.contains(ATTRIBUTION_LINK)
+        };
+        FileCheck { conflict: has_conflict_markers(text), attributed }
+    }
+}
+
 /// Lists what ships from `out`, reads every file once, checks it, and hands its bytes
-/// to `each` (the zip keeps them; `check` looks into the documents).
-///
-/// Checks: a Markdown document keeps the CC BY link; `ATTRIBUTION.md` exists and keeps
-/// it; the licence text exists; no text file holds a conflict of ours. A file that
-/// disappears while this runs is simply not shipped.
+/// to `each` (the zip keeps them). A file that disappears while this runs is simply
+/// not shipped.
 pub fn inspect(out: &Path, mut each: impl FnMut(&str, Vec<u8>) -> Result<(), Error>) -> Result<Inspection, Error> {
-    let Listing { files, skipped } = shipped(out)?;
+    inspect_with(out, shipped(out)?, |relative, path| {
+        let bytes = match std::fs::read(path) {
+            Ok(bytes) => bytes,
+            Err(error) if error.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+            Err(source) => return Err(Error::Read { path: path.to_owned(), source }),
+        };
+        let check = FileCheck::of(relative, &bytes);
+        each(relative, bytes)?;
+        Ok(Some(check))
+    })
+}
+
+/// Checks each file of `listing` (what [`shipped`] found in `out`) with `check`
+/// (given its path relative to `out` and on disk; `None`: it is gone), which may
+/// know the answer without reading the file (`check` keeps what it found by stamp).
+pub fn inspect_with(
+    out: &Path,
+    Listing { files, skipped }: Listing,
+    mut check: impl FnMut(&str, &Path) -> Result<Option<FileCheck>, Error>,
+) -> Result<Inspection, Error> {
     let mut inspection = Inspection { skipped, ..Inspection::default() };
     for required in [ATTRIBUTION_FILE, LICENCE_FILE] {
         if !files.iter().any(|file| file == required) {
@@ -202,29 +245,13 @@ pub fn inspect(out: &Path, mut each: impl FnMut(&str, Vec<u8>) -> Result<(), Err
         }
     }
     for relative in files {
-        let path = out.join(&relative);
-        let bytes = match std::fs::read(&path) {
-            Ok(bytes) => bytes,
-            Err(error) if error.kind() == std::io::ErrorKind::NotFound => continue,
-            Err(source) => return Err(Error::Read { path, source }),
-        };
-        // Only text can hold a conflict; Word files and images are not UTF-8.
-        if let Ok(text) = std::str::from_utf8(&bytes) {
-            if has_conflict_markers(text) {
-                inspection.conflicts.push(relative.clone());
-            }
-            let attributed = if relative == LICENCE_FILE {
-                text.contains(LICENCE_TITLE)
-            } else {
-                !(is_document(&relative) || relative == ATTRIBUTION_FILE) || text.contains(ATTRIBUTION_LINK)
-            };
-            if !attributed {
-                inspection.missing_attribution.push(relative.clone());
-            }
-        } else if is_document(&relative) || relative == ATTRIBUTION_FILE || relative == LICENCE_FILE {
+        let Some(found) = check(&relative, &out.join(&relative))? else { continue };
+        if found.conflict {
+            inspection.conflicts.push(relative.clone());
+        }
+        if !found.attributed {
             inspection.missing_attribution.push(relative.clone());
         }
-        each(&relative, bytes)?;
         inspection.files.push(relative);
     }
     Ok(inspection)

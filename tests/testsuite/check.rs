@@ -188,3 +188,58 @@ fn conflict_markers_in_any_shipped_file_fail_the_check() {
     let report = json(&project.run(["check", "--format", "json"]).exit(1).stdout());
     assert_eq!(report["conflicts"], serde_json::json!(["ATTRIBUTION.md", "html/notes.txt"]));
 }
+
+/// Sets every file of the pack an hour back, as if it had been built earlier: what
+/// `check` notes about a file proves it unchanged only once its clock moved on.
+fn age_pack(project: &Project) {
+    let an_hour_ago = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    for file in project.files_below("dist").into_iter().filter(|f| !f.starts_with(".fitsm-pack/")) {
+        let file = std::fs::OpenOptions::new().write(true).open(project.path(&format!("dist/{file}"))).expect("open");
+        file.set_modified(an_hour_ago).expect("set the time");
+    }
+}
+
+#[test]
+fn check_notes_what_each_file_said_and_still_sees_every_change() {
+    let project = Project::example(FULL_EXAMPLE);
+    project.run(["build"]).success();
+    age_pack(&project);
+    let check = || json(&project.run(["check", "--format", "json"]).success().stdout());
+    let first = check();
+    assert!(project.exists("dist/.fitsm-pack/check-stamps.json"));
+    // From the notes alone: the same report.
+    let notes = std::fs::metadata(project.path("dist/.fitsm-pack/check-stamps.json")).expect("notes");
+    assert_eq!(check(), first);
+    let unchanged = std::fs::metadata(project.path("dist/.fitsm-pack/check-stamps.json")).expect("notes");
+    assert_eq!(notes.modified().ok(), unchanged.modified().ok(), "nothing new to note");
+    let open = |report: &serde_json::Value| report["placeholders_total"].as_u64().expect("a count");
+
+    // An edit that adds a placeholder.
+    let path = "dist/markdown/processes/change-management.md";
+    let text = project.read(path);
+    let edited = text.replacen("\n## ", "\n[TO BE COMPLETED: the CAB's quorum]\n\n## ", 1);
+    std::fs::write(project.path(path), &edited).expect("edit");
+    assert_eq!(open(&check()), open(&first) + 1);
+
+    // A save of the same size, in place, in the tick the note's stamp was taken: the
+    // stamp is the same, but too young to prove anything, so the file is read again.
+    let record_path = project.path("dist/.fitsm-pack/check-stamps.json");
+    let mut notes: serde_json::Value =
+        serde_json::from_str(&project.read("dist/.fitsm-pack/check-stamps.json")).expect("the notes are JSON");
+    let key = &path["dist/".len()..];
+    let taken = notes["files"][key]["taken_ns"].as_u64().expect("a note of the document");
+    let modified = taken - 20_000_000;
+    notes["files"][key]["stamp"]["modified_ns"] = modified.into();
+    std::fs::write(&record_path, notes.to_string()).expect("rewrite the notes");
+    let same_size = edited.replacen("[TO BE COMPLETED: the CAB", "[TO BE COMPLETEX: the CAB", 1);
+    let file = std::fs::OpenOptions::new().write(true).open(project.path(path)).expect("open in place");
+    std::io::Write::write_all(&mut &file, same_size.as_bytes()).expect("write in place");
+    file.set_modified(std::time::UNIX_EPOCH + std::time::Duration::from_nanos(modified)).expect("set the time");
+    drop(file);
+    assert_eq!(open(&check()), open(&first));
+
+    // Approvals are read anew each time, from what the documents say.
+    project.run(["approve", "SMS-POL", "--by", "mwright", "--date", "2026-11-30"]).success();
+    let approved = check();
+    assert!(approved["awaiting_approval"].as_array().is_some_and(|list| list.iter().all(|d| d["id"] != "SMS-POL")));
+}

@@ -1,4 +1,6 @@
-//! `check`: is the pack ready to show an auditor? Reads everything, writes nothing.
+//! `check`: is the pack ready to show an auditor? Reads everything and writes nothing
+//! but its own note of what each file said (`findings`), so that checking a pack
+//! nobody touched since does not read it all again.
 //!
 //! It reports config validity (a bad config stops here, like every command), whether
 //! the pack on disk is stale against the config, requirement coverage and its gaps,
@@ -12,19 +14,21 @@
 //! text must be there, no text file may hold a conflict, and files whose names cannot
 //! ship are named (warnings: the zip and the site leave them out).
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use serde::Serialize;
 
+mod findings;
+
 use crate::build::{BuildOptions, Format};
 use crate::catalogue::Catalogue;
-use crate::coverage::{Coverage, count_placeholders};
-use crate::document::Document;
+use crate::coverage::Coverage;
 use crate::error::Error;
-use crate::lifecycle::{Approvals, Control, Lifecycle, State};
+use crate::lifecycle::{Approvals, Lifecycle, State};
 use crate::output::{self, Change};
-use crate::pack::shipped::{self, is_document};
+use crate::pack::shipped;
 use crate::pipeline::Planned;
+use findings::Findings;
 
 pub use crate::pack::shipped::ATTRIBUTION_LINK;
 
@@ -277,61 +281,6 @@ pub fn check(options: &CheckOptions) -> Result<CheckReport, Error> {
     report.passed = failures.is_empty();
     report.failures = failures;
     Ok(report)
-}
-
-/// What the documents on disk say: placeholders, reviews, and the inspection of
-/// everything that ships.
-struct Findings {
-    documents: usize,
-    /// The sections of each document as it stands on disk, by path in the pack.
-    outlines: std::collections::HashMap<String, Vec<crate::outline::Section>>,
-    /// The lifecycle state of each planned document on disk.
-    controls: std::collections::HashMap<String, Controlled>,
-    placeholders: Vec<DocumentCount>,
-    overdue_reviews: Vec<OverdueReview>,
-    inspection: shipped::Inspection,
-}
-
-/// A document's control data as its content makes it, with who owns it.
-struct Controlled {
-    id: String,
-    owner: String,
-    control: Control,
-}
-
-impl Findings {
-    fn read(out: &Path, lifecycle: &Lifecycle) -> Result<Findings, Error> {
-        let today = jiff::ZonedDateTime::now().date();
-        let mut placeholders = Vec::new();
-        let mut overdue_reviews = Vec::new();
-        let mut documents = 0;
-        let mut outlines = std::collections::HashMap::new();
-        let mut controls = std::collections::HashMap::new();
-        let inspection = shipped::inspect(out, |path, bytes| {
-            if !is_document(path) {
-                return Ok(());
-            }
-            documents += 1;
-            let text = String::from_utf8_lossy(&bytes);
-            let count = count_placeholders(&text);
-            if count > 0 {
-                placeholders.push(DocumentCount { path: path.to_owned(), count });
-            }
-            let document = Document::parse(&text);
-            outlines.insert(path.to_owned(), crate::outline::sections(&document.body));
-            let owner = document.field("owner").unwrap_or_default().to_owned();
-            if let (Some(id), Some(control)) = (lifecycle.id_of(path), lifecycle.control(path, &text)) {
-                controls.insert(path.to_owned(), Controlled { id: id.to_owned(), owner: owner.clone(), control });
-            }
-            if let Some(next) = document.field("next_review").and_then(|d| d.parse::<jiff::civil::Date>().ok())
-                && next < today
-            {
-                overdue_reviews.push(OverdueReview { path: path.to_owned(), next_review: next.to_string(), owner });
-            }
-            Ok(())
-        })?;
-        Ok(Findings { documents, outlines, controls, placeholders, overdue_reviews, inspection })
-    }
 }
 
 /// The failures and the warnings (failures under `--strict`) a report's facts amount to.

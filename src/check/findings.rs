@@ -1,0 +1,197 @@
+//! What the files on disk say, for `check`: placeholders, sections and their
+//! requirement markers, control data, attribution and conflicts.
+//!
+//! Reading and parsing every document was four fifths of a `check` of 10,000
+//! services, so what each file said is kept in `.fitsm-pack/check-stamps.json`
+//! beside the file's stamp (size, modification time, inode, and when the stamp was
+//! taken). A file whose stamp proves it unchanged ([`Stamped::proves`]) is not read
+//! again. The note is this machine's and only ever a shortcut: a file it does not
+//! prove is read, and a note that cannot be read or written is no error.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::Path;
+use std::time::SystemTime;
+
+use rayon::prelude::*;
+use serde::{Deserialize, Serialize};
+
+use super::{DocumentCount, OverdueReview};
+use crate::document::Document;
+use crate::error::Error;
+use crate::lifecycle::{Control, Lifecycle};
+use crate::outline::Section;
+use crate::pack::shipped::{self, FileCheck, is_document};
+use crate::pack::{STATE_DIR, load_record, save_cache};
+
+/// What the documents on disk say: placeholders, reviews, and the inspection of
+/// everything that ships.
+pub(super) struct Findings {
+    pub(super) documents: usize,
+    /// The sections of each document that carry requirement markers (all coverage
+    /// looks at), as it stands on disk, by path in the pack.
+    pub(super) outlines: HashMap<String, Vec<Section>>,
+    /// The lifecycle state of each planned document on disk.
+    pub(super) controls: HashMap<String, Controlled>,
+    pub(super) placeholders: Vec<DocumentCount>,
+    pub(super) overdue_reviews: Vec<OverdueReview>,
+    pub(super) inspection: shipped::Inspection,
+}
+
+/// A document's control data as its content makes it, with who owns it.
+pub(super) struct Controlled {
+    pub(super) id: String,
+    pub(super) owner: String,
+    pub(super) control: Control,
+}
+
+/// What one file said when it was read.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Said {
+    #[serde(flatten)]
+    check: FileCheck,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    document: Option<DocumentSaid>,
+}
+
+/// What a document said.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct DocumentSaid {
+    placeholders: usize,
+    /// Its sections with requirement markers.
+    sections: Vec<Section>,
+    owner: String,
+    next_review: Option<String>,
+    /// [`crate::lifecycle::content_hash`] of its text, if it was ever approved.
+    content_sha256: Option<String>,
+}
+
+impl Said {
+    /// What the file says. The content hash approvals are checked against is worked
+    /// out only for documents that have an approval.
+    fn of(relative: &str, bytes: &[u8], lifecycle: &Lifecycle) -> Said {
+        let check = FileCheck::of(relative, bytes);
+        if !is_document(relative) {
+            return Said { check, document: None };
+        }
+        let text = String::from_utf8_lossy(bytes);
+        let document = Document::parse(&text);
+        let mut sections = crate::outline::sections(&document.body);
+        sections.retain(|section| !section.requirements.is_empty());
+        let document = DocumentSaid {
+            placeholders: crate::coverage::count_placeholders(&text),
+            sections,
+            owner: document.field("owner").unwrap_or_default().to_owned(),
+            next_review: document.field("next_review").map(str::to_owned),
+            content_sha256: lifecycle.approved_ever(relative).then(|| crate::lifecycle::content_hash(&text)),
+        };
+        Said { check, document: Some(document) }
+    }
+
+    /// Whether this note says all that `lifecycle` asks of the file (a document
+    /// approved since it was noted needs its content hash).
+    fn serves(&self, relative: &str, lifecycle: &Lifecycle) -> bool {
+        self.document.as_ref().is_none_or(|d| d.content_sha256.is_some() || !lifecycle.approved_ever(relative))
+    }
+}
+
+/// `.fitsm-pack/check-stamps.json`: path → what the file said, with its stamp.
+#[derive(Debug, Default, Serialize, Deserialize)]
+struct Notes {
+    /// The generator that noted them: what a file says may be read differently by
+    /// another version.
+    generator: String,
+    files: BTreeMap<String, Noted>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Noted {
+    #[serde(flatten)]
+    stamped: crate::fs::Stamped,
+    said: Said,
+}
+
+const NOTES: &str = "check-stamps.json";
+const GENERATOR: &str = concat!("fitsm-pack ", env!("CARGO_PKG_VERSION"));
+
+impl Findings {
+    pub(super) fn read(out: &Path, lifecycle: &Lifecycle) -> Result<Findings, Error> {
+        let notes: Notes = load_record(out, NOTES).filter(|n: &Notes| n.generator == GENERATOR).unwrap_or_default();
+        let listing = shipped::shipped(out)?;
+        // Files are independent of each other: the ones to read are read in parallel.
+        let found: Vec<(bool, Option<Noted>)> = listing
+            .files
+            .par_iter()
+            .map(|relative| {
+                let path = out.join(relative);
+                let metadata = std::fs::symlink_metadata(&path).ok();
+                let known = notes.files.get(relative).filter(|note| {
+                    metadata.as_ref().is_some_and(|m| note.stamped.proves(m)) && note.said.serves(relative, lifecycle)
+                });
+                if let Some(note) = known {
+                    return Ok((false, Some(note.clone())));
+                }
+                let taken = SystemTime::now();
+                let Some((bytes, stamp)) = crate::fs::read_bytes_stamped(&path)? else { return Ok((true, None)) };
+                let said = Said::of(relative, &bytes, lifecycle);
+                Ok((true, Some(Noted { stamped: crate::fs::Stamped::new(stamp, taken), said })))
+            })
+            .collect::<Result<_, Error>>()?;
+        let read_again = found.iter().any(|(read, _)| *read);
+        let noted = Notes {
+            generator: GENERATOR.to_owned(),
+            files: listing
+                .files
+                .iter()
+                .zip(found)
+                .filter_map(|(path, (_, note))| Some((path.clone(), note?)))
+                .collect(),
+        };
+        let mut said: Vec<(String, Said)> = Vec::with_capacity(noted.files.len());
+        let inspection = shipped::inspect_with(out, listing, |relative, _| {
+            let Some(note) = noted.files.get(relative) else { return Ok(None) };
+            said.push((relative.to_owned(), note.said.clone()));
+            Ok(Some(note.said.check))
+        })?;
+        // Only into a pack's own state folder, only when it changed, and never an
+        // error: it is a shortcut.
+        if (read_again || noted.files.len() != notes.files.len()) && out.join(STATE_DIR).is_dir() {
+            let _ = save_cache(out, NOTES, &noted);
+        }
+        Ok(Findings::from_said(said, lifecycle, inspection))
+    }
+
+    fn from_said(said: Vec<(String, Said)>, lifecycle: &Lifecycle, inspection: shipped::Inspection) -> Findings {
+        let today = jiff::ZonedDateTime::now().date();
+        let mut findings = Findings {
+            documents: 0,
+            outlines: HashMap::new(),
+            controls: HashMap::new(),
+            placeholders: Vec::new(),
+            overdue_reviews: Vec::new(),
+            inspection,
+        };
+        for (path, Said { document, .. }) in said {
+            let Some(document) = document else { continue };
+            findings.documents += 1;
+            if document.placeholders > 0 {
+                findings.placeholders.push(DocumentCount { path: path.clone(), count: document.placeholders });
+            }
+            let control = lifecycle.control_with(&path, || document.content_sha256.clone().unwrap_or_default());
+            if let (Some(id), Some(control)) = (lifecycle.id_of(&path), control) {
+                let owner = document.owner.clone();
+                findings.controls.insert(path.clone(), Controlled { id: id.to_owned(), owner, control });
+            }
+            let next = document.next_review.as_deref().and_then(|d| d.parse::<jiff::civil::Date>().ok());
+            if let Some(next) = next.filter(|next| *next < today) {
+                let owner = document.owner.clone();
+                findings.overdue_reviews.push(OverdueReview {
+                    path: path.clone(),
+                    next_review: next.to_string(),
+                    owner,
+                });
+            }
+            findings.outlines.insert(path, document.sections);
+        }
+        findings
+    }
+}
