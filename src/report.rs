@@ -175,13 +175,31 @@ pub(crate) fn check_text(report: &CheckReport) -> String {
     out
 }
 
+/// How many files a list of `check` names in text. A pack of a thousand services has
+/// thousands of documents with placeholders, and listing them all buried the verdict;
+/// `--format json` lists everything.
+const SHOWN: usize = 10;
+
+/// One line below a fact of `check`.
+fn detail(out: &mut String, text: String) {
+    let _ = writeln!(out, "  {:<18}   {text}", "");
+}
+
+/// The first [`SHOWN`] of `lines` below a fact, then how many more there are.
+fn details(out: &mut String, lines: impl ExactSizeIterator<Item = String>) {
+    let total = lines.len();
+    for text in lines.take(SHOWN) {
+        detail(out, text);
+    }
+    if total > SHOWN {
+        detail(out, format!("… and {} more (check --format json lists them all)", total - SHOWN));
+    }
+}
+
 /// One labelled line per fact of `check`, with the files behind it indented below.
 fn check_facts(out: &mut String, report: &CheckReport) {
     let line = |out: &mut String, label: &str, value: String| {
         let _ = writeln!(out, "  {label:<18} {value}");
-    };
-    let detail = |out: &mut String, text: String| {
-        let _ = writeln!(out, "  {:<18}   {text}", "");
     };
     let none_or = |items: &[String], text: String| if items.is_empty() { "none".to_owned() } else { text };
     line(out, "config", "valid".to_owned());
@@ -193,9 +211,7 @@ fn check_facts(out: &mut String, report: &CheckReport) {
         format!("up to date ({} documents)", report.documents)
     };
     line(out, "pack", pack);
-    for file in report.stale_files.iter().take(10) {
-        detail(out, format!("{} {}", file.change.label(), file.path));
-    }
+    details(out, report.stale_files.iter().map(|file| format!("{} {}", file.change.label(), file.path)));
     let in_scope = report.requirements_total - report.requirements_excluded;
     let stage = |share: &fitsm_pack::coverage::Share| format!("{} of {in_scope} ({:.1} %)", share.count, share.percent);
     line(
@@ -224,9 +240,10 @@ fn check_facts(out: &mut String, report: &CheckReport) {
         "placeholders",
         format!("{} open in {} document(s)", report.placeholders_total, report.placeholders.len()),
     );
-    for document in &report.placeholders {
-        detail(out, format!("{:>3}  {}", document.count, document.path));
-    }
+    // The documents with the most left open first: where the work is.
+    let mut open: Vec<_> = report.placeholders.iter().collect();
+    open.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.path.cmp(&b.path)));
+    details(out, open.into_iter().map(|document| format!("{:>3}  {}", document.count, document.path)));
     let approvals = format!(
         "{} approved and current, {} changed since approval, {} never approved",
         report.documents.saturating_sub(report.awaiting_approval.len() + report.changed_since_approval.len()),
@@ -234,24 +251,17 @@ fn check_facts(out: &mut String, report: &CheckReport) {
         report.awaiting_approval.len()
     );
     line(out, "approvals", approvals);
-    for document in &report.changed_since_approval {
-        detail(out, format!("changed  {} now {} (owner {})", document.id, document.version, document.owner));
-    }
-    for document in report.awaiting_approval.iter().take(10) {
-        detail(out, format!("awaiting {} {} (owner {})", document.id, document.version, document.owner));
-    }
-    if report.awaiting_approval.len() > 10 {
-        detail(out, format!("… and {} more", report.awaiting_approval.len() - 10));
-    }
+    let changed = report.changed_since_approval.iter();
+    details(out, changed.map(|d| format!("changed  {} now {} (owner {})", d.id, d.version, d.owner)));
+    let awaiting = report.awaiting_approval.iter();
+    details(out, awaiting.map(|d| format!("awaiting {} {} (owner {})", d.id, d.version, d.owner)));
     let overdue: Vec<String> = report
         .overdue_reviews
         .iter()
         .map(|r| format!("{} (due {}, owner {})", r.path, r.next_review, r.owner))
         .collect();
     line(out, "reviews overdue", none_or(&overdue, overdue.len().to_string()));
-    for review in overdue {
-        detail(out, review);
-    }
+    details(out, overdue.into_iter());
     let attribution = if report.missing_attribution.is_empty() {
         format!("kept in all {} documents", report.documents)
     } else {

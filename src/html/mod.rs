@@ -185,7 +185,7 @@ pub fn build_site(
     let inputs = site_inputs(templates, info, plan);
     let (previous, record_text) = SiteCache::load(out);
     let sources: Vec<String> = pages.iter().chain(&assets).map(|path| format!("markdown/{path}")).collect();
-    if SiteStamps::load(out).vouch_for(out, (&inputs, &record_text), &sources, previous.pages.keys()) {
+    if SiteStamps::load(out).vouch_for(out, (&inputs, &record_text), &sources) {
         return Ok(SiteReport { pages: pages.len() + 3, skipped, ..SiteReport::default() });
     }
     let tera = compile(templates)?;
@@ -304,10 +304,6 @@ pub fn build_site(
     writes.extend(assets.iter().map(|(path, bytes)| (path.as_str(), bytes.as_slice())));
     for (relative, bytes) in writes {
         write_if_changed(&html_root, relative, bytes, known.contains(relative), &mut report)?;
-        let taken = SystemTime::now();
-        if let Some(stamp) = Stamp::now(&html_root.join(relative)) {
-            stamps.insert(format!("html/{relative}"), Seen::new(stamp, taken, crate::fs::sha256_hex(bytes)));
-        }
     }
     remove_stale_files(&html_root, known.difference(&generated), &mut report)?;
     // A page whose Markdown changed while it was rendered proves nothing: no stamp.
@@ -326,7 +322,7 @@ pub fn build_site(
     };
     let record_sha256 = done.save(out)?;
     // A shortcut for the next build, which does without it if it cannot be saved.
-    let _ = SiteStamps { inputs, record_sha256, files: stamps }.save(out);
+    let _ = SiteStamps::taken_now(out, (inputs, record_sha256), stamps, &done.files).save(out);
     Ok(report)
 }
 

@@ -243,3 +243,24 @@ fn check_notes_what_each_file_said_and_still_sees_every_change() {
     let approved = check();
     assert!(approved["awaiting_approval"].as_array().is_some_and(|list| list.iter().all(|d| d["id"] != "SMS-POL")));
 }
+
+#[test]
+fn a_large_pack_names_the_documents_with_most_work_first_and_counts_the_rest() {
+    let project = Project::new().config(&fitsm_pack::synth::config(40));
+    project.run(["build", "--format", "md"]).success();
+    let report = json(&project.run(["check", "--format", "json"]).stdout());
+    let with_placeholders = report["placeholders"].as_array().expect("a list").len();
+    assert!(with_placeholders > 20, "{with_placeholders}");
+    let text = project.run(["check"]).stdout();
+    let listed: Vec<u64> = text
+        .lines()
+        .skip_while(|line| !line.trim_start().starts_with("placeholders"))
+        .skip(1)
+        .map_while(|line| line.trim_start().split_once("  ").and_then(|(count, _)| count.trim().parse().ok()))
+        .collect();
+    assert_eq!(listed.len(), 10, "{text}");
+    assert!(listed.windows(2).all(|pair| pair[0] >= pair[1]), "most open first: {listed:?}");
+    let more = format!("… and {} more (check --format json lists them all)", with_placeholders - 10);
+    assert!(text.contains(&more), "{text}");
+    assert!(text.lines().count() < 80, "{text}");
+}

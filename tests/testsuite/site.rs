@@ -207,9 +207,9 @@ fn a_site_with_nothing_to_do_is_left_alone_and_every_change_is_still_seen() {
     let record_path = project.path("dist/.fitsm-pack/site-stamps.json");
     let mut record: serde_json::Value =
         serde_json::from_str(&project.read("dist/.fitsm-pack/site-stamps.json")).expect("the stamps are JSON");
-    let taken = record["files"][path]["taken_ns"].as_u64().expect("the page's stamp");
+    let taken = record["sources"][path]["taken_ns"].as_u64().expect("the page's stamp");
     let modified = taken - 20_000_000;
-    record["files"][path]["stamp"]["modified_ns"] = modified.into();
+    record["sources"][path]["stamp"]["modified_ns"] = modified.into();
     std::fs::write(&record_path, record.to_string()).expect("rewrite the stamps");
     let text = project.read(&format!("dist/{path}"));
     let edited = text.replacen("deliberate", "delibarate", 1);
@@ -221,7 +221,7 @@ fn a_site_with_nothing_to_do_is_left_alone_and_every_change_is_still_seen() {
     let stamp = |record: &serde_json::Value| {
         let meta = std::fs::metadata(project.path(&format!("dist/{path}"))).expect("metadata");
         let now = (meta.len(), std::os::unix::fs::MetadataExt::ino(&meta), modified_ns(&meta));
-        let seen = &record["files"][path]["stamp"];
+        let seen = &record["sources"][path]["stamp"];
         (now, (seen["len"].as_u64(), seen["inode"].as_u64(), seen["modified_ns"].as_u64()))
     };
     let (now, seen) = stamp(&record);
