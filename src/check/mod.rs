@@ -12,7 +12,9 @@
 //! It looks at every file that ships (the list `zip` archives, from
 //! [`crate::pack::shipped`]), not only the documents: `ATTRIBUTION.md` and the licence
 //! text must be there, no text file may hold a conflict, and files whose names cannot
-//! ship are named (warnings: the zip and the site leave them out).
+//! ship are named (warnings: the zip and the site leave them out). The site's pages
+//! and the Word files are listed but not opened, since they are made from the
+//! documents it checks (see `findings`).
 
 use std::path::PathBuf;
 
