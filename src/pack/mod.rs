@@ -36,6 +36,14 @@ pub fn refuse_links(out: &Path) -> Result<(), Error> {
             return Err(Error::Symlink { path });
         }
     }
+    // Every record in the state folder is written by some step, the last ones after
+    // the documents: a link among them is refused now, not half-way through a build.
+    let Ok(records) = std::fs::read_dir(out.join(STATE_DIR)) else { return Ok(()) };
+    for entry in records.filter_map(Result::ok) {
+        if entry.file_type().is_ok_and(|kind| kind.is_symlink()) {
+            return Err(Error::Symlink { path: entry.path() });
+        }
+    }
     Ok(())
 }
 

@@ -24,6 +24,24 @@ fn a_site_folder_that_is_a_link_is_refused_and_its_target_untouched() {
     assert!(outside.path().join("keep.html").exists());
 }
 
+#[cfg(unix)]
+#[test]
+fn a_record_of_the_state_folder_that_is_a_link_is_refused_before_any_document_is_written() {
+    let project = Project::example("minimal");
+    project.run(["build"]).success();
+    let outside = tempfile::tempdir().expect("outside");
+    let target = outside.path().join("stamps.json");
+    std::fs::write(&target, "someone else's file").expect("foreign file");
+    let stamps = project.path("dist/.fitsm-pack/site-stamps.json");
+    std::fs::remove_file(&stamps).expect("the site's stamps");
+    std::os::unix::fs::symlink(&target, &stamps).expect("link");
+    let before = project.read(SLA);
+    Project::config_in_place(&project, &config_with_new_name(&project));
+    project.run(["build"]).exit(2).stderr_contains("site-stamps.json is a symbolic link");
+    assert_eq!(project.read(SLA), before, "no document was written");
+    assert_eq!(std::fs::read_to_string(&target).expect("target"), "someone else's file");
+}
+
 #[test]
 fn the_first_build_deletes_no_word_file_it_did_not_make() {
     let project = Project::example("minimal").file("dist/docx/board-minutes.docx", "not ours");
