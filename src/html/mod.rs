@@ -500,8 +500,6 @@ fn render_page(
     )
 }
 
-/// Hash of what every page shares: layout and index templates, stylesheet, site facts
-/// and the navigation (titles and paths of the listed documents).
 /// Hash of everything the site is made from except the Markdown files: the site's
 /// templates, the organisation facts it shows, the plan's order and grouping of the
 /// documents, and the generator.
@@ -522,6 +520,8 @@ fn site_inputs(templates: &TemplateSet, info: &SiteInfo, plan: &Plan) -> String 
     crate::fs::hex(&hasher.finalize())
 }
 
+/// Hash of what every page shares: layout and index templates, stylesheet, site facts
+/// and the navigation (titles and paths of the listed documents).
 fn site_signature(templates: &TemplateSet, info: &SiteInfo, pages: &[SourcePage], nav: &Nav) -> String {
     let mut shared = String::new();
     for name in [TOP, CONTROL, LAYOUT, INDEX, STYLESHEET, SEARCH, PRINT] {
