@@ -17,10 +17,7 @@ use crate::error::Error;
 /// outside it: absolute paths, `..`, and symbolic links on the way (the output folder
 /// itself is the user's choice and may be a link).
 pub fn safe_join(out: &Path, relative: &str) -> Result<PathBuf, Error> {
-    let leaves = || Error::Write {
-        path: out.join(relative),
-        source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "path would leave the output folder"),
-    };
+    let leaves = || leaves(out, relative);
     let mut target = out.to_owned();
     for part in Path::new(relative).components() {
         match part {
@@ -37,6 +34,14 @@ pub fn safe_join(out: &Path, relative: &str) -> Result<PathBuf, Error> {
         return Err(leaves());
     }
     Ok(target)
+}
+
+/// The error for a path that would land outside the output folder.
+fn leaves(out: &Path, relative: &str) -> Error {
+    Error::Write {
+        path: out.join(relative),
+        source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "path would leave the output folder"),
+    }
 }
 
 /// [`safe_join`] for many paths under one folder, each folder on the way looked at
@@ -66,10 +71,7 @@ impl<'a> SafeJoin<'a> {
             joined
         };
         if Path::new(name).components().ne([Component::Normal(name.as_ref())]) {
-            return Err(Error::Write {
-                path: self.out.join(relative),
-                source: std::io::Error::new(std::io::ErrorKind::InvalidInput, "path would leave the output folder"),
-            });
+            return Err(leaves(self.out, relative));
         }
         target.push(name);
         let metadata = std::fs::symlink_metadata(&target).ok();
@@ -183,17 +185,27 @@ pub struct Stamped {
 
 impl Stamped {
     pub fn new(stamp: Stamp, taken: std::time::SystemTime) -> Self {
-        let since_epoch = taken.duration_since(std::time::UNIX_EPOCH).ok();
-        Stamped { stamp, taken_ns: since_epoch.and_then(|d| u64::try_from(d.as_nanos()).ok()).unwrap_or(0) }
+        Stamped { stamp, taken_ns: nanos_since_epoch(taken).unwrap_or(0) }
     }
 
     /// Whether the file `metadata` describes (not following a link) is proven the one
     /// stamped: a plain file with the same stamp, taken long enough after it was
     /// modified to prove it ([`Stamp::settled_at`]).
     pub fn proves(&self, metadata: &std::fs::Metadata) -> bool {
-        let taken = std::time::UNIX_EPOCH + std::time::Duration::from_nanos(self.taken_ns);
+        let taken = at_nanos_since_epoch(self.taken_ns);
         metadata.is_file() && Stamp::of(metadata) == self.stamp && self.stamp.settled_at(taken)
     }
+}
+
+/// A moment as records keep it: nanoseconds since 1970 (`None` before 1970 or after 2554).
+fn nanos_since_epoch(moment: std::time::SystemTime) -> Option<u64> {
+    let since = moment.duration_since(std::time::UNIX_EPOCH).ok()?;
+    u64::try_from(since.as_nanos()).ok()
+}
+
+/// The moment [`nanos_since_epoch`] gave `nanos` for.
+fn at_nanos_since_epoch(nanos: u64) -> std::time::SystemTime {
+    std::time::UNIX_EPOCH + std::time::Duration::from_nanos(nanos)
 }
 
 /// [`Stamp`] as records keep it: the modification time in nanoseconds since 1970.
@@ -207,16 +219,13 @@ struct StampRecord {
 
 impl From<Stamp> for StampRecord {
     fn from(stamp: Stamp) -> Self {
-        let since_epoch = stamp.modified.and_then(|time| time.duration_since(std::time::UNIX_EPOCH).ok());
-        let modified_ns = since_epoch.and_then(|duration| u64::try_from(duration.as_nanos()).ok());
-        StampRecord { len: stamp.len, modified_ns, inode: stamp.inode }
+        StampRecord { len: stamp.len, modified_ns: stamp.modified.and_then(nanos_since_epoch), inode: stamp.inode }
     }
 }
 
 impl From<StampRecord> for Stamp {
     fn from(record: StampRecord) -> Self {
-        let modified = record.modified_ns.map(|ns| std::time::UNIX_EPOCH + std::time::Duration::from_nanos(ns));
-        Stamp { len: record.len, modified, inode: record.inode }
+        Stamp { len: record.len, modified: record.modified_ns.map(at_nanos_since_epoch), inode: record.inode }
     }
 }
 

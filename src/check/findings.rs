@@ -162,14 +162,13 @@ impl Findings {
             })
             .collect::<Result<_, Error>>()?;
         let read_again = found.iter().any(|found| matches!(found, Found::Read(_)));
-        let mut said: Vec<(String, Said)> = Vec::with_capacity(found.len());
         let mut noted = Notes { generator: GENERATOR.to_owned(), files: BTreeMap::new() };
-        let mut found: HashMap<&str, Found> = listing.files.iter().map(String::as_str).zip(found).collect();
-        let inspection = shipped::inspect_with(out, listing.clone(), |relative, _| {
-            Ok(match found.remove(relative) {
+        // `inspect_with` asks about the listed files once each, in order.
+        let mut found = found.into_iter();
+        let inspection = shipped::inspect_with(out, listing, |relative, _| {
+            Ok(match found.next() {
                 Some(Found::Noted(note) | Found::Read(note)) => {
                     let check = note.said.check;
-                    said.push((relative.to_owned(), note.said.clone()));
                     noted.files.insert(relative.to_owned(), note);
                     Some(check)
                 }
@@ -183,10 +182,16 @@ impl Findings {
         if (read_again || noted.files.len() != notes.files.len()) && out.join(STATE_DIR).is_dir() {
             let _ = save_cache(out, NOTES, &noted);
         }
+        // The notes are by path, and so is the listing: the findings keep its order.
+        let said = noted.files.into_iter().map(|(path, note)| (path, note.said));
         Ok(Findings::from_said(said, lifecycle, inspection))
     }
 
-    fn from_said(said: Vec<(String, Said)>, lifecycle: &Lifecycle, inspection: shipped::Inspection) -> Findings {
+    fn from_said(
+        said: impl Iterator<Item = (String, Said)>,
+        lifecycle: &Lifecycle,
+        inspection: shipped::Inspection,
+    ) -> Findings {
         let today = jiff::ZonedDateTime::now().date();
         let mut findings = Findings {
             documents: 0,

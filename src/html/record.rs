@@ -27,17 +27,15 @@ impl SiteCache {
 
     /// The record, with its text as read (empty if there is none).
     pub(super) fn load(out: &Path) -> (Self, String) {
-        let text = crate::fs::safe_join(out, &format!("{}/{}", crate::pack::STATE_DIR, Self::FILE))
-            .ok()
-            .and_then(|path| crate::fs::read_if_exists(&path).ok().flatten())
-            .unwrap_or_default();
+        let text = crate::pack::load_record_text(out, Self::FILE).unwrap_or_default();
         (serde_json::from_str(&text).unwrap_or_default(), text)
     }
 
     /// Saves the record; returns the SHA-256 of its text.
     pub(super) fn save(&self, out: &Path) -> Result<String, Error> {
-        crate::pack::save_record(out, Self::FILE, self)?;
-        Ok(crate::fs::sha256_hex(crate::pack::record_text(self).as_bytes()))
+        let text = crate::pack::record_text(self);
+        crate::pack::save_record_text(out, Self::FILE, &text)?;
+        Ok(crate::fs::sha256_hex(text.as_bytes()))
     }
 
     /// The files this record vouches for as generated. A record from before the file

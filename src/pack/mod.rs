@@ -52,13 +52,22 @@ pub fn refuse_links(out: &Path) -> Result<(), Error> {
 /// a record is never worth stopping a build for, and every reader treats "no record"
 /// as the safe case (nothing is known to be ours, so nothing is deleted or trusted).
 pub fn load_record<T: serde::de::DeserializeOwned>(out: &Path, name: &str) -> Option<T> {
+    load_record_text(out, name).and_then(|text| serde_json::from_str(&text).ok())
+}
+
+/// The text of a record (see [`load_record`]), as it is on disk.
+pub fn load_record_text(out: &Path, name: &str) -> Option<String> {
     let path = crate::fs::safe_join(out, &format!("{STATE_DIR}/{name}")).ok()?;
-    read_if_exists(&path).ok().flatten().and_then(|text| serde_json::from_str(&text).ok())
+    read_if_exists(&path).ok().flatten()
 }
 
 /// Writes a record (see [`load_record`]) if it changed. True if it wrote.
 pub fn save_record(out: &Path, name: &str, value: &impl serde::Serialize) -> Result<bool, Error> {
-    let text = record_text(value);
+    save_record_text(out, name, &record_text(value))
+}
+
+/// [`save_record`] of a text made by [`record_text`].
+pub fn save_record_text(out: &Path, name: &str, text: &str) -> Result<bool, Error> {
     crate::fs::write_if_changed(&crate::fs::safe_join(out, &format!("{STATE_DIR}/{name}"))?, text.as_bytes())
 }
 

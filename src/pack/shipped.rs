@@ -233,6 +233,7 @@ pub fn inspect(out: &Path, mut each: impl FnMut(&str, Vec<u8>) -> Result<(), Err
 /// Checks each file of `listing` (what [`shipped`] found in `out`) with `check`
 /// (given its path relative to `out` and on disk; `None`: it is gone), which may
 /// know the answer without reading the file (`check` keeps what it found by stamp).
+/// `check` is called once per listed file, in the listing's order.
 pub fn inspect_with(
     out: &Path,
     Listing { files, skipped }: Listing,
