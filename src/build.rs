@@ -220,6 +220,7 @@ impl Finals {
     fn note(&mut self, decided: &[FileChange], lifecycle: &Lifecycle, today: &str) {
         let noted: Vec<(String, Vec<Section>, bool)> = decided
             .par_iter()
+            .with_max_len(1)
             .filter_map(|change| {
                 let text = change.after.as_deref()?;
                 let in_force = lifecycle.control(&change.path, text).is_some_and(|control| control.in_force(today));

@@ -250,8 +250,11 @@ pub fn build_site(
     // recorded as done, so the next build renders them again.
     let mut moved: BTreeSet<usize> = BTreeSet::new();
     for batch in pending.chunks(PAGE_BATCH) {
+        // One page a task: the whole-pack pages are large, and rayon's default split
+        // could leave them all to one thread.
         let rendered: Vec<(usize, markdown::Page, String, bool)> = batch
             .par_iter()
+            .with_max_len(1)
             .map(|&index| {
                 let (body, same) = pages[index].body(out)?;
                 let body = markdown::render(&body);
@@ -277,6 +280,7 @@ pub fn build_site(
         let fresh_in_full: Vec<usize> = (0..pages.len()).filter(|&index| fresh[index] && in_full[index]).collect();
         let bodies = fresh_in_full
             .par_iter()
+            .with_max_len(1)
             .map(|&index| Ok((index, markdown::render(&pages[index].body(out)?.0))))
             .collect::<Result<Vec<_>, Error>>()?;
         kept.extend(bodies);

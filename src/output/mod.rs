@@ -43,6 +43,7 @@ use crate::render::reuse::{Previous, RenderInputs};
 use apply::Apply;
 use endings::LineEnding;
 use merge::Merged;
+use rayon::prelude::*;
 use staging::Staging;
 use state::Bases;
 pub use state::{Manifest, PackInfo, State};
@@ -371,20 +372,28 @@ impl<'a> Pending<'a> {
         observe: &mut dyn FnMut(&[FileChange]),
     ) -> Result<(), Error> {
         progress.start(Step::Compare, files.len());
-        let mut batch = Vec::with_capacity(files.len());
-        let mut seen = Vec::with_capacity(files.len());
-        for file in files {
-            let (current, stamp) = read_stamped(&safe_join(self.out, &file.path)?)?.unzip();
-            let previous_hash = self.previous.files.get(&file.path).map(String::as_str);
-            let generated = Text::from(file.text);
-            let mut change =
-                decide(&file.path, generated, current, previous_hash, &self.bases, self.options, self.finish)?;
-            change.inputs = file.inputs;
-            batch.push(change);
-            seen.push(stamp);
-            progress.advance(1);
-        }
+        // Each file is read and decided on its own (merges of large documents take a
+        // while), so the batch is decided in parallel; it is staged in order below.
+        let (out, previous, bases, options, finish) =
+            (self.out, &*self.previous, &self.bases, self.options, self.finish);
+        let decided: Vec<(FileChange, Option<Stamp>)> = files
+            .into_par_iter()
+            .with_max_len(1)
+            .map(|file| {
+                let (current, stamp) = read_stamped(&safe_join(out, &file.path)?)?.unzip();
+                let previous_hash = previous.files.get(&file.path).map(String::as_str);
+                let generated = Text::from(file.text);
+                let mut change = decide(&file.path, generated, current, previous_hash, bases, options, finish)?;
+                change.inputs = file.inputs;
+                progress.advance(1);
+                Ok((change, stamp))
+            })
+            .collect::<Vec<Result<_, Error>>>()
+            .into_iter()
+            // The first failure in the batch's order, as a serial loop would report it.
+            .collect::<Result<_, Error>>()?;
         progress.finish();
+        let (mut batch, seen): (Vec<FileChange>, Vec<Option<Stamp>>) = decided.into_iter().unzip();
         observe(&batch);
         if !self.options.dry_run {
             for (change, seen) in batch.iter_mut().zip(seen) {

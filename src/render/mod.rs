@@ -219,11 +219,14 @@ impl<'a> Renderer<'a> {
     ) -> Result<(), Error> {
         let documents: Vec<&PlannedDocument> = self.plan.documents.iter().filter(|d| !d.summary).collect();
         progress.start(Step::Render, documents.len());
-        // Documents are independent of each other, so a batch renders in parallel.
+        // Documents are independent of each other, so a batch renders in parallel, one
+        // document a task: a few whole-pack documents take seconds each at thousands of
+        // services, and rayon's default split left them all to one thread in turn.
         for batch in documents.chunks(size.max(1)) {
             let render_parallel = || {
                 batch
                     .par_iter()
+                    .with_max_len(1)
                     .map(|document| {
                         let rendered = self.render_document(document, None, previous);
                         progress.advance(1);
@@ -231,7 +234,9 @@ impl<'a> Renderer<'a> {
                     })
                     .collect::<Result<Vec<RenderedDocument>, Error>>()
             };
-            each(on_pool(self.pool.as_ref(), render_parallel)?)?;
+            let rendered = on_pool(self.pool.as_ref(), render_parallel);
+            self.shared.forget_spares();
+            each(rendered?)?;
         }
         progress.finish();
         Ok(())
@@ -266,10 +271,13 @@ impl<'a> Renderer<'a> {
             let render = || {
                 summaries
                     .par_iter()
+                    .with_max_len(1)
                     .map(|document| self.render_document(document, Some(&coverage), &NoPrevious))
                     .collect::<Result<Vec<RenderedDocument>, Error>>()
             };
-            let drafts = on_pool(self.pool.as_ref(), render)?;
+            let drafts = on_pool(self.pool.as_ref(), render);
+            self.shared.forget_spares();
+            let drafts = drafts?;
             if pass == 0 {
                 for (document, draft) in summaries.iter().zip(&drafts) {
                     own.insert(document.path.as_str(), outline_of(&draft.file.text));
@@ -329,17 +337,15 @@ impl<'a> Renderer<'a> {
             let file = RenderedFile { path, text, inputs: Some(last.clone()) };
             return Ok(RenderedDocument { file, placeholders: Vec::new(), reused: true });
         }
-        let context = self
-            .shared
-            .context_value(document, self.plan, coverage, &reads)
-            .and_then(tera::Context::from_value)
-            .map_err(|error| template_error(&error))?;
+        let lent =
+            self.shared.lend_context(document, self.plan, coverage, &reads).map_err(|error| template_error(&error))?;
         let (rendered, looked_up) = links::recording(|| {
             Ok::<_, Error>((
-                self.render_template(&document.template, &context)?,
-                self.render_template(FOOTER_TEMPLATE, &context)?,
+                self.render_template(&document.template, &lent.context)?,
+                self.render_template(FOOTER_TEMPLATE, &lent.context)?,
             ))
         });
+        self.shared.give_back(lent);
         let (body, footer) = rendered?;
         let inputs = hashed.map(|hashed| {
             let links = reuse::targets(looked_up);

@@ -19,7 +19,8 @@ mod home;
 mod pack;
 mod people;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::Mutex;
 
 use serde::Serialize;
 use serde_json::Value;
@@ -137,8 +138,18 @@ pub(crate) struct SharedViews<'a> {
     examples: Value,
     /// The hash of each shared part, serialised once per build (see
     /// [`Self::hash_context`]).
-    shared_hashes: std::sync::Mutex<std::collections::HashMap<&'static str, [u8; 32]>>,
+    shared_hashes: Mutex<HashMap<&'static str, [u8; 32]>>,
+    /// Shared parts as JSON, each copy lent to one document's context at a time and
+    /// given back after its render (see [`Self::lend_context`]).
+    lendable: Mutex<HashMap<&'static str, Vec<Value>>>,
     config: &'a Config,
+}
+
+/// A document's context, holding shared parts lent by [`SharedViews::lend_context`]:
+/// hand it to [`SharedViews::give_back`] once rendered.
+pub(crate) struct LentContext {
+    pub(crate) context: tera::Context,
+    lent: Vec<&'static str>,
 }
 
 /// Whether a context part is the same for every document that reads it (so its hash
@@ -184,6 +195,7 @@ impl<'a> SharedViews<'a> {
             assessment: assessment_value(assessment),
             examples: examples::load(config, templates)?,
             shared_hashes: Default::default(),
+            lendable: Default::default(),
             people_by_id,
             config,
         })
@@ -222,7 +234,7 @@ impl<'a> SharedViews<'a> {
     /// Only the names its template can read (`reads`) are put in: the rest would be
     /// serialised for nothing (see `render::reads`). Per-entity documents get their
     /// entity and the shared data; documents rendered once also get the full lists.
-    /// (The renderer takes [`Self::context_value`], to hash it first.)
+    /// (The renderer borrows its contexts: [`Self::lend_context`].)
     #[cfg(test)]
     pub(crate) fn for_document(
         &self,
@@ -231,28 +243,62 @@ impl<'a> SharedViews<'a> {
         coverage: Option<&Coverage>,
         reads: &dyn Fn(&str) -> bool,
     ) -> Result<tera::Context, tera::Error> {
-        tera::Context::from_value(self.context_value(document, plan, coverage, reads)?)
+        Ok(self.lend_context(document, plan, coverage, reads)?.context)
     }
 
-    /// [`Self::for_document`] as a JSON object, which `render::reuse` hashes before
-    /// it becomes a context.
-    pub(crate) fn context_value(
+    /// [`Self::for_document`], its shared parts lent: give it back after rendering.
+    ///
+    /// Serialising a shared part is a deep copy of what it lists (at 10,000 services,
+    /// `services` alone is tens of MB of JSON), and most documents read the same
+    /// parts. A copy that is given back serves the next document, so each part is
+    /// serialised about once per rendering thread instead of once per document.
+    pub(crate) fn lend_context(
         &self,
         document: &PlannedDocument,
         plan: &Plan,
         coverage: Option<&Coverage>,
         reads: &dyn Fn(&str) -> bool,
-    ) -> Result<Value, tera::Error> {
+    ) -> Result<LentContext, tera::Error> {
         let mut object = serde_json::Map::new();
-        self.context_parts(document, plan, coverage, reads, &mut |name, _, value| {
-            object.insert(name.to_owned(), value()?);
+        let mut lent = Vec::new();
+        self.context_parts(document, plan, coverage, reads, &mut |name, part, value| {
+            let spare = match part {
+                Part::Shared => self.lendable.lock().ok().and_then(|mut spares| spares.get_mut(name)?.pop()),
+                Part::Own => None,
+            };
+            let value = match spare {
+                Some(value) => value,
+                None => value()?,
+            };
+            if part == Part::Shared {
+                lent.push(name);
+            }
+            object.insert(name.to_owned(), value);
             Ok(())
         })
         .map_err(|e| tera::Error::msg(e.to_string()))?;
-        Ok(Value::Object(object))
+        Ok(LentContext { context: tera::Context::from_value(Value::Object(object))?, lent })
     }
 
-    /// Feeds into `hasher` what [`Self::context_value`] would hold, without building
+    /// Takes back the shared parts of a context made by [`Self::lend_context`].
+    pub(crate) fn give_back(&self, LentContext { mut context, lent }: LentContext) {
+        let Ok(mut spares) = self.lendable.lock() else { return };
+        for name in lent {
+            if let Some(value) = context.remove(name) {
+                spares.entry(name).or_default().push(value);
+            }
+        }
+    }
+
+    /// Drops the spare copies of the shared parts (between batches: the lists a few
+    /// whole-pack documents read are not kept for the thousands of documents after).
+    pub(crate) fn forget_spares(&self) {
+        if let Ok(mut spares) = self.lendable.lock() {
+            spares.clear();
+        }
+    }
+
+    /// Feeds into `hasher` what [`Self::lend_context`] would hold, without building
     /// it: the document's own parts as JSON, each shared part as the hash of its JSON,
     /// made once per build. This is what lets a build tell that a document would
     /// render as last time (`render::reuse`) at the cost of its own parts only;
@@ -292,7 +338,7 @@ impl<'a> SharedViews<'a> {
 
     /// The names and values of a document's context, each given to `put` with
     /// whether it is shared, if the template `reads` it. The one list of what a
-    /// context holds: [`Self::context_value`] and [`Self::hash_context`] both walk it.
+    /// context holds: [`Self::lend_context`] and [`Self::hash_context`] both walk it.
     fn context_parts(
         &self,
         document: &PlannedDocument,
