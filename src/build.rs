@@ -124,9 +124,13 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
     // One build at a time per output folder; a dry run writes nothing and needs no lock.
     let new_folder = !options.out.exists();
     let lock = if options.dry_run { None } else { Some(output::lock::acquire(&options.out)?) };
-    if !options.dry_run {
-        // A build killed earlier may have left temporary files; the lock makes them ours.
-        crate::fs::remove_stale_temporaries(&options.out)?;
+    if let Some(lock) = &lock {
+        // A build killed earlier may have left temporary files anywhere; the lock makes
+        // them ours. Otherwise only `check`, which writes its notes without the lock,
+        // can have left one, in the state folder.
+        let killed = lock.previous_killed();
+        let folder = if killed { options.out.clone() } else { options.out.join(crate::pack::STATE_DIR) };
+        crate::fs::remove_stale_temporaries(&folder, killed)?;
     }
     // Another build may have finished while this one waited for the lock.
     let previous = previous.reloaded_if_changed(&options.out)?;

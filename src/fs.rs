@@ -366,14 +366,16 @@ pub fn hex(digest: &[u8]) -> String {
 const TEMPORARY_PREFIX: &str = ".fitsm-pack-";
 const TEMPORARY_SUFFIX: &str = ".tmp";
 
-/// Removes temporary files a killed build left behind. Called under the build lock,
-/// so no other build can be using them. Links are not followed.
-pub fn remove_stale_temporaries(out: &Path) -> Result<usize, Error> {
+/// Removes temporary files a killed build left behind in `folder`, and in its
+/// subfolders if `deep`. Called under the build lock, so no other build can be using
+/// them. Links are not followed.
+pub fn remove_stale_temporaries(folder: &Path, deep: bool) -> Result<usize, Error> {
     let mut removed = 0;
-    if !out.is_dir() {
+    if !folder.is_dir() {
         return Ok(0);
     }
-    for entry in walkdir::WalkDir::new(out).follow_links(false).into_iter().filter_map(Result::ok) {
+    let walk = walkdir::WalkDir::new(folder).follow_links(false).max_depth(if deep { usize::MAX } else { 1 });
+    for entry in walk.into_iter().filter_map(Result::ok) {
         let name = entry.file_name().to_string_lossy();
         if entry.file_type().is_file() && name.starts_with(TEMPORARY_PREFIX) && name.ends_with(TEMPORARY_SUFFIX) {
             remove_if_exists(entry.path())?;
