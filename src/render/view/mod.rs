@@ -152,16 +152,49 @@ pub(crate) struct LentContext {
     lent: Vec<&'static str>,
 }
 
-/// Whether a context part is the same for every document that reads it (so its hash
-/// is computed once) or the document's own.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Part {
-    Shared,
-    Own,
+/// A context part as [`SharedViews::context_parts`] hands it over.
+enum Part<'v> {
+    /// The same for every document that reads it (so its hash is computed once, and
+    /// its JSON lent from document to document), made when first asked for.
+    Shared(&'v dyn Fn() -> serde_json::Result<Value>),
+    /// The document's own.
+    Own(&'v dyn Json),
 }
 
 /// Where [`SharedViews::context_parts`] puts each part it is asked for.
-type PutPart<'p> = dyn FnMut(&'static str, Part, &dyn Fn() -> serde_json::Result<Value>) -> serde_json::Result<()> + 'p;
+type PutPart<'p> = dyn FnMut(&'static str, Part<'_>) -> serde_json::Result<()> + 'p;
+
+/// A document's own part, made into a JSON value for its context, or written straight
+/// into the hash that tells whether it would render as last time: most documents are
+/// only hashed, and building their values first was most of that.
+trait Json {
+    fn value(&self) -> serde_json::Result<Value>;
+    fn write(&self, to: &mut dyn std::io::Write) -> serde_json::Result<()>;
+}
+
+impl<T: Serialize> Json for T {
+    fn value(&self) -> serde_json::Result<Value> {
+        serde_json::to_value(self)
+    }
+
+    fn write(&self, to: &mut dyn std::io::Write) -> serde_json::Result<()> {
+        serde_json::to_writer(to, self)
+    }
+}
+
+/// A hasher as a writer, for [`Json::write`].
+struct HashWriter<'h>(&'h mut sha2::Sha256);
+
+impl std::io::Write for HashWriter<'_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        sha2::Digest::update(self.0, bytes);
+        Ok(bytes.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
 
 impl<'a> SharedViews<'a> {
     pub(crate) fn new(
@@ -261,18 +294,18 @@ impl<'a> SharedViews<'a> {
     ) -> Result<LentContext, tera::Error> {
         let mut object = serde_json::Map::new();
         let mut lent = Vec::new();
-        self.context_parts(document, plan, coverage, reads, &mut |name, part, value| {
-            let spare = match part {
-                Part::Shared => self.lendable.lock().ok().and_then(|mut spares| spares.get_mut(name)?.pop()),
-                Part::Own => None,
+        self.context_parts(document, plan, coverage, reads, &mut |name, part| {
+            let value = match part {
+                Part::Own(own) => own.value()?,
+                Part::Shared(make) => {
+                    lent.push(name);
+                    let spare = self.lendable.lock().ok().and_then(|mut spares| spares.get_mut(name)?.pop());
+                    match spare {
+                        Some(value) => value,
+                        None => make()?,
+                    }
+                }
             };
-            let value = match spare {
-                Some(value) => value,
-                None => value()?,
-            };
-            if part == Part::Shared {
-                lent.push(name);
-            }
             object.insert(name.to_owned(), value);
             Ok(())
         })
@@ -311,12 +344,12 @@ impl<'a> SharedViews<'a> {
         hasher: &mut sha2::Sha256,
     ) -> serde_json::Result<()> {
         use sha2::Digest;
-        self.context_parts(document, plan, None, reads, &mut |name, part, value| {
+        self.context_parts(document, plan, None, reads, &mut |name, part| {
             hasher.update(name.as_bytes());
             hasher.update([0]);
             match part {
-                Part::Own => hasher.update(serde_json::to_vec(&value()?)?),
-                Part::Shared => {
+                Part::Own(own) => own.write(&mut HashWriter(hasher))?,
+                Part::Shared(value) => {
                     let known = self.shared_hashes.lock().ok().and_then(|hashes| hashes.get(name).copied());
                     let hash = match known {
                         Some(hash) => hash,
@@ -347,31 +380,32 @@ impl<'a> SharedViews<'a> {
         reads: &dyn Fn(&str) -> bool,
         put_part: &mut PutPart<'_>,
     ) -> serde_json::Result<()> {
-        let mut own = |name: &'static str, value: &dyn Fn() -> serde_json::Result<Value>| {
-            if reads(name) { put_part(name, Part::Own, value) } else { Ok(()) }
+        let mut own = |name: &'static str, value: &dyn Json| {
+            if reads(name) { put_part(name, Part::Own(value)) } else { Ok(()) }
         };
-        own("doc", &|| serde_json::to_value(self.doc_view(document)))?;
+        own("doc", &self.doc_view(document))?;
         let entity = |kind: RenderFor| document.entity.as_ref().filter(|e| e.kind == kind).map(|e| e.index);
         if let Some(service) = entity(RenderFor::Service).and_then(|i| self.entities.services.get(i)) {
-            own("service", &|| serde_json::to_value(service))?;
+            own("service", service)?;
         }
         let supplier = entity(RenderFor::Supplier).or_else(|| entity(RenderFor::FederationMember));
         if let Some(supplier) = supplier.and_then(|i| self.entities.suppliers.get(i)) {
-            own("supplier", &|| serde_json::to_value(supplier))?;
+            own("supplier", supplier)?;
         }
         if let Some(customer) = entity(RenderFor::Customer).and_then(|i| self.entities.customers.get(i)) {
-            own("customer", &|| serde_json::to_value(customer))?;
+            own("customer", customer)?;
         }
         if let Some(process) =
             document.process.as_ref().and_then(|code| self.processes.iter().find(|p| &p.code == code))
         {
-            own("process", &|| serde_json::to_value(process))?;
+            own("process", process)?;
         }
         if let Some(c) = coverage {
             // Summaries: the requirements with the counted coverage, and its figures.
-            own("requirements", &|| serde_json::to_value(&c.requirements))?;
-            own("coverage", &|| {
-                serde_json::to_value(CoverageView {
+            own("requirements", &c.requirements)?;
+            own(
+                "coverage",
+                &CoverageView {
                     total: c.total,
                     addressed: c.addressed,
                     with_placeholders: c.with_placeholders,
@@ -381,11 +415,11 @@ impl<'a> SharedViews<'a> {
                     approved: c.approved,
                     evidenced: c.evidenced,
                     percent: c.percent,
-                })
-            })?;
+                },
+            )?;
         }
         let mut put = |name: &'static str, value: &dyn Fn() -> serde_json::Result<Value>| {
-            if reads(name) { put_part(name, Part::Shared, value) } else { Ok(()) }
+            if reads(name) { put_part(name, Part::Shared(value)) } else { Ok(()) }
         };
         put("org", &|| serde_json::to_value(&self.org))?;
         put("pack", &|| serde_json::to_value(&self.pack))?;
