@@ -59,7 +59,11 @@ pub fn options() -> Options {
 }
 
 pub fn render(markdown: &str) -> Page {
-    let events: Vec<Event<'_>> = Parser::new_ext(markdown, options()).map(neutralise_html).map(rewrite_link).collect();
+    // Sized up front: grown step by step, the event list of a whole-pack page (tens of
+    // MB at thousands of services) was copied into fresh memory a dozen times. About
+    // one event per eight bytes is what table-heavy documents hold.
+    let mut events: Vec<Event<'_>> = Vec::with_capacity(markdown.len() / 8);
+    events.extend(Parser::new_ext(markdown, options()).map(neutralise_html).map(rewrite_link));
     let events = autolink(mark_placeholders(join_text(events)));
     let (events, toc, title) = anchor_headings(events);
     let events = table_regions(events);
