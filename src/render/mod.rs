@@ -494,4 +494,27 @@ mod restricted_contexts {
             assert!(smaller > planned.plan.documents.len() / 2, "{example}: most contexts are smaller");
         }
     }
+
+    #[test]
+    fn a_part_given_back_serves_the_next_document_as_a_fresh_one_would() {
+        for example in ["university-computing-centre", "research-federation"] {
+            let path = std::path::PathBuf::from(format!("examples/{example}/sms.toml"));
+            let planned = crate::pipeline::plan(&path, None).expect("the example plans");
+            let (config, plan, templates) = (&planned.loaded.config, &planned.plan, &planned.templates);
+            let renderer = Renderer::new(config, plan, templates).expect("renders");
+            // Never given anything back, so every context it makes is made afresh.
+            let fresh = SharedViews::new(config, plan, Catalogue::builtin(), templates).expect("views");
+            let mut lent_parts = 0;
+            for document in plan.documents.iter().filter(|d| !d.summary) {
+                let reads = renderer.reads.get(&document.template).expect("every template's reads");
+                let reads = |name: &str| reads.includes(name);
+                let lent = renderer.shared.lend_context(document, plan, None, &reads).expect("context");
+                let made = fresh.for_document(document, plan, None, &reads).expect("context");
+                assert_eq!(lent.context.clone().into_json(), made.into_json(), "{example}: {}", document.path);
+                lent_parts += lent.lent.len();
+                renderer.shared.give_back(lent);
+            }
+            assert!(lent_parts > plan.documents.len(), "{example}: documents share parts");
+        }
+    }
 }

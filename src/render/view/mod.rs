@@ -139,9 +139,9 @@ pub(crate) struct SharedViews<'a> {
     /// The hash of each shared part, serialised once per build (see
     /// [`Self::hash_context`]).
     shared_hashes: Mutex<HashMap<&'static str, [u8; 32]>>,
-    /// Shared parts as JSON, each copy lent to one document's context at a time and
-    /// given back after its render (see [`Self::lend_context`]).
-    lendable: Mutex<HashMap<&'static str, Vec<Value>>>,
+    /// Shared parts as JSON, one spare copy of each, lent to one document's context
+    /// at a time and given back after its render (see [`Self::lend_context`]).
+    lendable: Mutex<HashMap<&'static str, Value>>,
     config: &'a Config,
 }
 
@@ -149,7 +149,8 @@ pub(crate) struct SharedViews<'a> {
 /// hand it to [`SharedViews::give_back`] once rendered.
 pub(crate) struct LentContext {
     pub(crate) context: tera::Context,
-    lent: Vec<&'static str>,
+    /// The names of the shared parts it holds.
+    pub(crate) lent: Vec<&'static str>,
 }
 
 /// A context part as [`SharedViews::context_parts`] hands it over.
@@ -284,7 +285,7 @@ impl<'a> SharedViews<'a> {
     /// Serialising a shared part is a deep copy of what it lists (at 10,000 services,
     /// `services` alone is tens of MB of JSON), and most documents read the same
     /// parts. A copy that is given back serves the next document, so each part is
-    /// serialised about once per rendering thread instead of once per document.
+    /// serialised a few times per batch of documents instead of once per document.
     pub(crate) fn lend_context(
         &self,
         document: &PlannedDocument,
@@ -299,7 +300,7 @@ impl<'a> SharedViews<'a> {
                 Part::Own(own) => own.value()?,
                 Part::Shared(make) => {
                     lent.push(name);
-                    let spare = self.lendable.lock().ok().and_then(|mut spares| spares.get_mut(name)?.pop());
+                    let spare = self.lendable.lock().ok().and_then(|mut spares| spares.remove(name));
                     match spare {
                         Some(value) => value,
                         None => make()?,
@@ -314,13 +315,24 @@ impl<'a> SharedViews<'a> {
     }
 
     /// Takes back the shared parts of a context made by [`Self::lend_context`].
+    /// Takes back the shared parts of a context made by [`Self::lend_context`]. One
+    /// spare of each part is kept, no more: at 10,000 services a copy of every list
+    /// the whole-pack documents read is some 250 MB, and a copy per thread doubled it.
     pub(crate) fn give_back(&self, LentContext { mut context, lent }: LentContext) {
+        use std::collections::hash_map::Entry;
+        // The copies not kept are freed after the lock is let go.
+        let mut not_kept = Vec::new();
         let Ok(mut spares) = self.lendable.lock() else { return };
         for name in lent {
-            if let Some(value) = context.remove(name) {
-                spares.entry(name).or_default().push(value);
+            let Some(value) = context.remove(name) else { continue };
+            match spares.entry(name) {
+                Entry::Vacant(spare) => {
+                    spare.insert(value);
+                }
+                Entry::Occupied(_) => not_kept.push(value),
             }
         }
+        drop(spares);
     }
 
     /// Drops the spare copies of the shared parts (between batches: the lists a few
