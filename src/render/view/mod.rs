@@ -314,7 +314,6 @@ impl<'a> SharedViews<'a> {
         Ok(LentContext { context: tera::Context::from_value(Value::Object(object))?, lent })
     }
 
-    /// Takes back the shared parts of a context made by [`Self::lend_context`].
     /// Takes back the shared parts of a context made by [`Self::lend_context`]. One
     /// spare of each part is kept, no more: at 10,000 services a copy of every list
     /// the whole-pack documents read is some 250 MB, and a copy per thread doubled it.
@@ -366,9 +365,14 @@ impl<'a> SharedViews<'a> {
                     let hash = match known {
                         Some(hash) => hash,
                         None => {
-                            let hash: [u8; 32] = sha2::Sha256::digest(serde_json::to_vec(&value()?)?).into();
+                            let value = value()?;
+                            let hash: [u8; 32] = sha2::Sha256::digest(serde_json::to_vec(&value)?).into();
                             if let Ok(mut hashes) = self.shared_hashes.lock() {
                                 hashes.insert(name, hash);
+                            }
+                            // Made once already: the first document to render takes it.
+                            if let Ok(mut spares) = self.lendable.lock() {
+                                spares.entry(name).or_insert(value);
                             }
                             hash
                         }
