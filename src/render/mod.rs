@@ -315,15 +315,16 @@ impl<'a> Renderer<'a> {
     ) -> Result<RenderedDocument, Error> {
         let template_error =
             |error: &tera::Error| self.templates.error(&document.template, crate::error::tera_chain(error));
-        let reads = self.reads.get(&document.template).unwrap_or(&Reads::Everything);
-        let reads = |name: &str| reads.includes(name);
+        let everything = Reads::everything();
+        let reads = self.reads.get(&document.template).unwrap_or(&everything);
         let front = frontmatter::render(&self.shared.doc_view(document));
         let path = format!("markdown/{}", document.path);
+        let mut made = view::MadeParts::new();
         let hashed = match (&self.template_set, coverage) {
             (Some(set), None) => {
                 let mut hasher = reuse::start(set, &document.template, &front);
                 self.shared
-                    .hash_context(document, self.plan, &reads, &mut hasher)
+                    .hash_context(document, self.plan, reads, &mut hasher, &mut made)
                     .map_err(|error| template_error(&tera::Error::msg(error.to_string())))?;
                 Some(hasher)
             }
@@ -337,8 +338,10 @@ impl<'a> Renderer<'a> {
             let file = RenderedFile { path, text, inputs: Some(last.clone()) };
             return Ok(RenderedDocument { file, placeholders: Vec::new(), reused: true });
         }
-        let lent =
-            self.shared.lend_context(document, self.plan, coverage, &reads).map_err(|error| template_error(&error))?;
+        let lent = self
+            .shared
+            .lend_context(document, self.plan, coverage, reads, made)
+            .map_err(|error| template_error(&error))?;
         let (rendered, looked_up) = links::recording(|| {
             Ok::<_, Error>((
                 self.render_template(&document.template, &lent.context)?,
@@ -447,7 +450,7 @@ mod reference_doc {
                 continue;
             }
             let context = shared
-                .for_document(document, &plan, document.summary.then_some(&coverage), &|_| true)
+                .for_document(document, &plan, document.summary.then_some(&coverage), &Reads::everything())
                 .expect("context");
             keys(&context.into_json(), &mut names);
         }
@@ -466,8 +469,9 @@ mod reference_doc {
 
 #[cfg(test)]
 mod restricted_contexts {
-    //! Contexts hold only what their template can read (`reads`): every document of
-    //! every example renders the same with the whole context.
+    //! Contexts hold only what their template can read (`reads`), names and the
+    //! fields of whole-pack lists' entries: every document of every example renders
+    //! the same with the whole context.
 
     use super::*;
 
@@ -479,19 +483,26 @@ mod restricted_contexts {
             let renderer = Renderer::new(&planned.loaded.config, &planned.plan, &planned.templates).expect("renders");
             let coverage =
                 Coverage::compute(&planned.plan, Catalogue::builtin(), &planned.loaded.config, |_| None, |_| false);
-            let mut smaller = 0;
+            let (mut smaller, mut trimmed) = (0, 0);
             for document in &planned.plan.documents {
                 let reads = renderer.reads.get(&document.template).expect("every template's reads");
-                let context = |reads: &dyn Fn(&str) -> bool| {
+                let context = |reads: &Reads| {
                     let coverage = document.summary.then_some(&coverage);
                     renderer.shared.for_document(document, &planned.plan, coverage, reads).expect("context")
                 };
-                let (whole, restricted) = (context(&|_| true), context(&|name| reads.includes(name)));
-                smaller += usize::from(restricted.clone().into_json() != whole.clone().into_json());
+                let (whole, restricted) = (context(&Reads::everything()), context(reads));
+                let (restricted_json, whole_json) = (restricted.clone().into_json(), whole.clone().into_json());
+                smaller += usize::from(restricted_json != whole_json);
+                let first_service =
+                    |json: &serde_json::Value| json.pointer("/services/0").and_then(|s| s.as_object()).map(|s| s.len());
+                if let (Some(kept), Some(all)) = (first_service(&restricted_json), first_service(&whole_json)) {
+                    trimmed += usize::from(kept < all);
+                }
                 let render = |context| renderer.render_template(&document.template, context).expect("renders");
                 assert_eq!(render(&restricted), render(&whole), "{example}: {}", document.path);
             }
             assert!(smaller > planned.plan.documents.len() / 2, "{example}: most contexts are smaller");
+            assert!(trimmed > 0, "{example}: whole-pack documents get services with the fields they read only");
         }
     }
 
@@ -507,9 +518,8 @@ mod restricted_contexts {
             let mut lent_parts = 0;
             for document in plan.documents.iter().filter(|d| !d.summary) {
                 let reads = renderer.reads.get(&document.template).expect("every template's reads");
-                let reads = |name: &str| reads.includes(name);
-                let lent = renderer.shared.lend_context(document, plan, None, &reads).expect("context");
-                let made = fresh.for_document(document, plan, None, &reads).expect("context");
+                let lent = renderer.shared.lend_context(document, plan, None, reads, Vec::new()).expect("context");
+                let made = fresh.for_document(document, plan, None, reads).expect("context");
                 assert_eq!(lent.context.clone().into_json(), made.into_json(), "{example}: {}", document.path);
                 lent_parts += lent.lent.len();
                 renderer.shared.give_back(lent);

@@ -15,6 +15,7 @@
 mod durations;
 mod entities;
 mod examples;
+mod fields;
 mod home;
 mod pack;
 mod people;
@@ -41,6 +42,7 @@ use crate::coverage::{Coverage, RequirementCoverage};
 use crate::error::Error;
 use crate::placeholder::Home;
 use crate::plan::{Plan, PlannedDocument};
+use crate::render::reads::{Fields, Reads};
 use crate::templates::RenderFor;
 use crate::templates::{DocumentGroup, TemplateSet};
 
@@ -138,10 +140,10 @@ pub(crate) struct SharedViews<'a> {
     examples: Value,
     /// The hash of each shared part, serialised once per build (see
     /// [`Self::hash_context`]).
-    shared_hashes: Mutex<HashMap<&'static str, [u8; 32]>>,
+    shared_hashes: Mutex<HashMap<PartKey, [u8; 32]>>,
     /// Shared parts as JSON, one spare copy of each, lent to one document's context
     /// at a time and given back after its render (see [`Self::lend_context`]).
-    lendable: Mutex<HashMap<&'static str, Value>>,
+    lendable: Mutex<HashMap<PartKey, Value>>,
     config: &'a Config,
 }
 
@@ -149,9 +151,18 @@ pub(crate) struct SharedViews<'a> {
 /// hand it to [`SharedViews::give_back`] once rendered.
 pub(crate) struct LentContext {
     pub(crate) context: tera::Context,
-    /// The names of the shared parts it holds.
-    pub(crate) lent: Vec<&'static str>,
+    /// The shared parts it holds.
+    pub(crate) lent: Vec<PartKey>,
 }
+
+/// Which copy of a shared part: its name in the context, and the fields its entries
+/// keep ([`Fields::ALL`] for a part that is not a whole-pack list: every template
+/// gets the same).
+pub(crate) type PartKey = (&'static str, Fields);
+
+/// Shared parts [`SharedViews::hash_context`] made for one document's hash, for its
+/// render to take ([`SharedViews::lend_context`]); dropped if it is not rendered.
+pub(crate) type MadeParts = Vec<(PartKey, Value)>;
 
 /// A context part as [`SharedViews::context_parts`] hands it over.
 enum Part<'v> {
@@ -163,7 +174,7 @@ enum Part<'v> {
 }
 
 /// Where [`SharedViews::context_parts`] puts each part it is asked for.
-type PutPart<'p> = dyn FnMut(&'static str, Part<'_>) -> serde_json::Result<()> + 'p;
+type PutPart<'p> = dyn FnMut(PartKey, Part<'_>) -> serde_json::Result<()> + 'p;
 
 /// A document's own part, made into a JSON value for its context, or written straight
 /// into the hash that tells whether it would render as last time: most documents are
@@ -275,9 +286,9 @@ impl<'a> SharedViews<'a> {
         document: &PlannedDocument,
         plan: &Plan,
         coverage: Option<&Coverage>,
-        reads: &dyn Fn(&str) -> bool,
+        reads: &Reads,
     ) -> Result<tera::Context, tera::Error> {
-        Ok(self.lend_context(document, plan, coverage, reads)?.context)
+        Ok(self.lend_context(document, plan, coverage, reads, MadeParts::new())?.context)
     }
 
     /// [`Self::for_document`], its shared parts lent: give it back after rendering.
@@ -286,22 +297,28 @@ impl<'a> SharedViews<'a> {
     /// `services` alone is tens of MB of JSON), and most documents read the same
     /// parts. A copy that is given back serves the next document, so each part is
     /// serialised a few times per batch of documents instead of once per document.
+    /// `made` holds the parts [`Self::hash_context`] made for this document.
     pub(crate) fn lend_context(
         &self,
         document: &PlannedDocument,
         plan: &Plan,
         coverage: Option<&Coverage>,
-        reads: &dyn Fn(&str) -> bool,
+        reads: &Reads,
+        mut made: MadeParts,
     ) -> Result<LentContext, tera::Error> {
         let mut object = serde_json::Map::new();
         let mut lent = Vec::new();
-        self.context_parts(document, plan, coverage, reads, &mut |name, part| {
+        self.context_parts(document, plan, coverage, reads, &mut |key, part| {
+            let name = key.0;
             let value = match part {
                 Part::Own(own) => own.value()?,
                 Part::Shared(make) => {
-                    lent.push(name);
-                    let spare = self.lendable.lock().ok().and_then(|mut spares| spares.remove(name));
-                    match spare {
+                    let ready = match made.iter().position(|(made, _)| *made == key) {
+                        Some(at) => Some(made.swap_remove(at).1),
+                        None => self.lendable.lock().ok().and_then(|mut spares| spares.remove(&key)),
+                    };
+                    lent.push(key);
+                    match ready {
                         Some(value) => value,
                         None => make()?,
                     }
@@ -317,18 +334,20 @@ impl<'a> SharedViews<'a> {
     /// Takes back the shared parts of a context made by [`Self::lend_context`]. One
     /// spare of each part is kept, no more: at 10,000 services a copy of every list
     /// the whole-pack documents read is some 250 MB, and a copy per thread doubled it.
+    /// A whole-pack list is not kept: its entries hold the fields of one template,
+    /// which hardly any other document has, and a spare would wait out the batch.
     pub(crate) fn give_back(&self, LentContext { mut context, lent }: LentContext) {
         use std::collections::hash_map::Entry;
         // The copies not kept are freed after the lock is let go.
         let mut not_kept = Vec::new();
         let Ok(mut spares) = self.lendable.lock() else { return };
-        for name in lent {
-            let Some(value) = context.remove(name) else { continue };
-            match spares.entry(name) {
-                Entry::Vacant(spare) => {
+        for key in lent {
+            let Some(value) = context.remove(key.0) else { continue };
+            match spares.entry(key) {
+                Entry::Vacant(spare) if spare.key().1 == Fields::ALL => {
                     spare.insert(value);
                 }
-                Entry::Occupied(_) => not_kept.push(value),
+                _ => not_kept.push(value),
             }
         }
         drop(spares);
@@ -346,34 +365,33 @@ impl<'a> SharedViews<'a> {
     /// it: the document's own parts as JSON, each shared part as the hash of its JSON,
     /// made once per build. This is what lets a build tell that a document would
     /// render as last time (`render::reuse`) at the cost of its own parts only;
-    /// building a context is a deep copy of every list the template reads.
+    /// building a context is a deep copy of every list the template reads. A part
+    /// made here for its hash is put in `made`, for the document's render to take.
     pub(crate) fn hash_context(
         &self,
         document: &PlannedDocument,
         plan: &Plan,
-        reads: &dyn Fn(&str) -> bool,
+        reads: &Reads,
         hasher: &mut sha2::Sha256,
+        made: &mut MadeParts,
     ) -> serde_json::Result<()> {
         use sha2::Digest;
-        self.context_parts(document, plan, None, reads, &mut |name, part| {
-            hasher.update(name.as_bytes());
+        self.context_parts(document, plan, None, reads, &mut |key, part| {
+            hasher.update(key.0.as_bytes());
             hasher.update([0]);
             match part {
                 Part::Own(own) => own.write(&mut HashWriter(hasher))?,
                 Part::Shared(value) => {
-                    let known = self.shared_hashes.lock().ok().and_then(|hashes| hashes.get(name).copied());
+                    let known = self.shared_hashes.lock().ok().and_then(|hashes| hashes.get(&key).copied());
                     let hash = match known {
                         Some(hash) => hash,
                         None => {
                             let value = value()?;
                             let hash: [u8; 32] = sha2::Sha256::digest(serde_json::to_vec(&value)?).into();
                             if let Ok(mut hashes) = self.shared_hashes.lock() {
-                                hashes.insert(name, hash);
+                                hashes.insert(key.clone(), hash);
                             }
-                            // Made once already: the first document to render takes it.
-                            if let Ok(mut spares) = self.lendable.lock() {
-                                spares.entry(name).or_insert(value);
-                            }
+                            made.push((key, value));
                             hash
                         }
                     };
@@ -393,11 +411,11 @@ impl<'a> SharedViews<'a> {
         document: &PlannedDocument,
         plan: &Plan,
         coverage: Option<&Coverage>,
-        reads: &dyn Fn(&str) -> bool,
+        reads: &Reads,
         put_part: &mut PutPart<'_>,
     ) -> serde_json::Result<()> {
         let mut own = |name: &'static str, value: &dyn Json| {
-            if reads(name) { put_part(name, Part::Own(value)) } else { Ok(()) }
+            if reads.includes(name) { put_part((name, Fields::ALL), Part::Own(value)) } else { Ok(()) }
         };
         own("doc", &self.doc_view(document))?;
         let entity = |kind: RenderFor| document.entity.as_ref().filter(|e| e.kind == kind).map(|e| e.index);
@@ -434,60 +452,71 @@ impl<'a> SharedViews<'a> {
                 },
             )?;
         }
-        let mut put = |name: &'static str, value: &dyn Fn() -> serde_json::Result<Value>| {
-            if reads(name) { put_part(name, Part::Shared(value)) } else { Ok(()) }
+        // A part every document that reads it gets the same, and a whole-pack list,
+        // whose entries keep the fields this template reads (`fields`).
+        let mut put = |name: &'static str, fields: &Fields, value: &dyn Fn() -> serde_json::Result<Value>| {
+            if reads.includes(name) { put_part((name, fields.clone()), Part::Shared(value)) } else { Ok(()) }
         };
-        put("org", &|| serde_json::to_value(&self.org))?;
-        put("pack", &|| serde_json::to_value(&self.pack))?;
-        put("scope", &|| serde_json::to_value(&self.scope))?;
-        put("roles", &|| serde_json::to_value(&self.roles))?;
-        put("people", &|| serde_json::to_value(&self.people))?;
-        put("processes", &|| serde_json::to_value(&self.processes))?;
-        put("general_requirements", &|| serde_json::to_value(&self.general_requirements))?;
-        put("service_desk", &|| serde_json::to_value(&self.service_desk))?;
-        put("support", &|| serde_json::to_value(&self.support))?;
-        put("tools", &|| serde_json::to_value(&self.tools))?;
-        put("practices", &|| serde_json::to_value(&self.practices))?;
-        put("continuity", &|| serde_json::to_value(&self.continuity))?;
-        put("capacity", &|| serde_json::to_value(&self.capacity))?;
-        put("plan", &|| serde_json::to_value(&self.plan))?;
-        put("examples", &|| Ok(self.examples.clone()))?;
+        let all = &Fields::ALL;
+        let read = reads.fields();
+        put("org", all, &|| serde_json::to_value(&self.org))?;
+        put("pack", all, &|| serde_json::to_value(&self.pack))?;
+        put("scope", all, &|| serde_json::to_value(&self.scope))?;
+        put("roles", all, &|| serde_json::to_value(&self.roles))?;
+        put("people", all, &|| serde_json::to_value(&self.people))?;
+        put("processes", all, &|| serde_json::to_value(&self.processes))?;
+        put("general_requirements", all, &|| serde_json::to_value(&self.general_requirements))?;
+        put("service_desk", all, &|| serde_json::to_value(&self.service_desk))?;
+        put("support", all, &|| serde_json::to_value(&self.support))?;
+        put("tools", all, &|| serde_json::to_value(&self.tools))?;
+        put("practices", all, &|| serde_json::to_value(&self.practices))?;
+        put("continuity", all, &|| serde_json::to_value(&self.continuity))?;
+        put("capacity", all, &|| serde_json::to_value(&self.capacity))?;
+        put("plan", all, &|| serde_json::to_value(&self.plan))?;
+        put("examples", all, &|| Ok(self.examples.clone()))?;
         if document.entity.is_none() {
-            put("services", &|| serde_json::to_value(&self.entities.services))?;
+            put("services", read, &|| fields::entries(&self.entities.services, read))?;
             // The services of each status, in config order (`active`: live, then
             // pipeline). Whole-pack documents loop over these; a list a template
             // filters itself is a copy, and Tera copies a copied list's element again
             // on every attribute read in a loop (at 1,000 services that was most of
             // the continuity plan's 294 ms).
-            put("services_by_status", &|| {
+            // Only the lists a template names are made (`active`, `live` …).
+            put("services_by_status", read, &|| {
                 let of = |status: ServiceStatus| self.entities.services.iter().filter(move |s| s.status == status);
-                serde_json::to_value(ServicesByStatus {
-                    live: of(ServiceStatus::Live).collect(),
-                    pipeline: of(ServiceStatus::Pipeline).collect(),
-                    retired: of(ServiceStatus::Retired).collect(),
-                    active: of(ServiceStatus::Live).chain(of(ServiceStatus::Pipeline)).collect(),
-                })
+                let lists = [
+                    ("live", of(ServiceStatus::Live).collect::<Vec<_>>()),
+                    ("pipeline", of(ServiceStatus::Pipeline).collect()),
+                    ("retired", of(ServiceStatus::Retired).collect()),
+                    ("active", of(ServiceStatus::Live).chain(of(ServiceStatus::Pipeline)).collect()),
+                ];
+                let mut by_status = serde_json::Map::new();
+                for (status, services) in lists.into_iter().filter(|(status, _)| read.keeps(status)) {
+                    by_status.insert(status.to_owned(), fields::entries(services, read)?);
+                }
+                Ok(Value::Object(by_status))
             })?;
             // What each person answers for, so a document can list it per person
             // without looping over every entity for every person (quadratic: at
             // 10,000 services and 1,000 people, 15 M template iterations).
-            put("responsibilities", &|| serde_json::to_value(self.responsibilities()))?;
-            put("suppliers", &|| serde_json::to_value(&self.entities.suppliers))?;
+            put("responsibilities", all, &|| serde_json::to_value(self.responsibilities()))?;
+            put("suppliers", read, &|| fields::entries(&self.entities.suppliers, read))?;
             // The federation documents list the members apart from the other suppliers.
-            put("members", &|| {
+            put("members", read, &|| {
                 let members = self.entities.suppliers.iter().filter(|s| s.kind == SupplierKind::FederationMember);
-                serde_json::to_value(members.collect::<Vec<_>>())
+                fields::entries(members, read)
             })?;
-            put("customers", &|| serde_json::to_value(&self.entities.customers))?;
-            put("improvements", &|| serde_json::to_value(&self.improvements))?;
-            put("proposals", &|| serde_json::to_value(&self.proposals))?;
-            put("documents", &|| {
-                serde_json::to_value(plan.documents.iter().map(|d| self.register_entry(d)).collect::<Vec<_>>())
+            put("customers", read, &|| fields::entries(&self.entities.customers, read))?;
+            put("improvements", read, &|| fields::entries(&self.improvements, read))?;
+            put("proposals", read, &|| fields::entries(&self.proposals, read))?;
+            put("documents", read, &|| {
+                let entries = plan.documents.iter().map(|d| self.register_entry(d)).collect::<Vec<_>>();
+                fields::entries(&entries, read)
             })?;
             if coverage.is_none() {
-                put("requirements", &|| serde_json::to_value(&self.requirements))?;
+                put("requirements", all, &|| serde_json::to_value(&self.requirements))?;
             }
-            put("assessment", &|| Ok(self.assessment.clone()))?;
+            put("assessment", all, &|| Ok(self.assessment.clone()))?;
         }
         Ok(())
     }
@@ -549,15 +578,6 @@ struct Responsibilities<'v> {
     services: Vec<&'v str>,
     customers: Vec<&'v str>,
     suppliers: Vec<&'v str>,
-}
-
-/// `services_by_status` in a whole-pack document's context.
-#[derive(Serialize)]
-struct ServicesByStatus<'v> {
-    live: Vec<&'v entities::ServiceView<'v>>,
-    pipeline: Vec<&'v entities::ServiceView<'v>>,
-    retired: Vec<&'v entities::ServiceView<'v>>,
-    active: Vec<&'v entities::ServiceView<'v>>,
 }
 
 /// The version a document carries: drafts are 0.1, the first approved issue 1.0.
