@@ -162,6 +162,10 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
         }
         None => WriteReport::unchanged(&options.out, previous.manifest.as_ref().unwrap_or(&Manifest::default())),
     };
+    if renderer.is_some() {
+        // What rendering left free on this thread is not needed by the site's threads.
+        crate::memory::release();
+    }
     let site = if options.formats.contains(&Format::Html) && !options.dry_run {
         Some(html::build_site(&options.out, &plan, &site_info(&loaded.config, &templates), &templates, progress)?)
     } else {

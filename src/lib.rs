@@ -36,6 +36,7 @@ pub mod graph;
 pub mod html;
 pub mod init;
 pub mod lifecycle;
+pub mod memory;
 pub mod outline;
 pub mod output;
 pub mod pack;

@@ -61,6 +61,8 @@ impl Planned {
 /// Loads the config and the template set and plans the pack.
 pub fn plan(config_path: &Path, templates_override: Option<&Path>) -> Result<Planned, Error> {
     let loaded = config::load(config_path)?;
+    // Parsing a large config leaves many times its size free (the spanned TOML tree).
+    crate::memory::release_after(loaded.text.len());
     let overlay = templates_override
         .map(Path::to_owned)
         .or_else(|| loaded.config.pack.templates.as_ref().map(|dir| loaded.base_dir().join(dir)));

@@ -252,21 +252,30 @@ pub fn build_site(
     for batch in pending.chunks(PAGE_BATCH) {
         // One page a task: the whole-pack pages are large, and rayon's default split
         // could leave them all to one thread.
-        let rendered: Vec<(usize, markdown::Page, String, bool)> = batch
+        // Each page is written by the thread that renders it, so a batch holding the
+        // whole-pack pages (megabytes each at thousands of services) never holds all
+        // their HTML at once; only the bodies the search index and print page need wait.
+        let rendered: Vec<(usize, Option<markdown::Page>, PageWrite, bool)> = batch
             .par_iter()
             .with_max_len(1)
             .map(|&index| {
-                let (body, same) = pages[index].body(out)?;
+                let page = &pages[index];
+                let (body, same) = page.body(out)?;
                 let body = markdown::render(&body);
                 let html = render_page(&tera, templates, info, (&pages, &nav), index, &body)?;
+                let relative = page.html_path.as_str();
+                let written = write_page(&html_root, relative, html.as_bytes(), known.contains(relative))?;
+                let size = html.len();
+                drop(html);
+                crate::memory::release_after(size);
                 progress.advance(1);
-                Ok((index, body, html, same))
+                let keep = whole_pack_stale && in_full[index];
+                Ok((index, keep.then_some(body), written, same))
             })
             .collect::<Result<_, Error>>()?;
-        for (index, body, html, same) in rendered {
-            let relative = pages[index].html_path.as_str();
-            write_if_changed(&html_root, relative, html.as_bytes(), known.contains(relative), &mut report)?;
-            if whole_pack_stale && in_full[index] {
+        for (index, body, written, same) in rendered {
+            written.report(&pages[index].html_path, &mut report);
+            if let Some(body) = body {
                 kept.insert(index, body);
             }
             if !same {
@@ -383,23 +392,31 @@ fn render_print(
     (pages, nav): (&[SourcePage], &Nav),
     (in_full, bodies): (&[bool], &HashMap<usize, markdown::Page>),
 ) -> Result<String, Error> {
-    let printed: Vec<usize> = (0..pages.len()).filter(|&index| in_full[index]).collect();
-    let anchors = print::anchors(printed.iter().map(|&index| &pages[index]));
+    let in_print: Vec<usize> = (0..pages.len()).filter(|&index| in_full[index]).collect();
+    let anchors = print::anchors(in_print.iter().map(|&index| &pages[index]));
+    let printed: Vec<usize> = in_print.into_iter().filter(|index| bodies.contains_key(index)).collect();
+    // A document's heading and body, ids prefixed and links rebased onto the print page.
+    let rebased = |index: usize| {
+        let page = &pages[index];
+        let anchor = anchors.get(&page.html_path).map_or("", String::as_str);
+        let id = page.document.field("id").unwrap_or_default();
+        let html = bodies.get(&index).map_or("", |body| body.html.as_str());
+        let (heading, body) = split_title(html, &page.title);
+        let rebase = |html: &str| print::rebase(html, (&page.html_path, id), anchor, &anchors);
+        (rebase(&heading), rebase(&body))
+    };
     let mut documents = Vec::with_capacity(printed.len());
     let mut page_rules = print::page_rule(None, &print::css_string(&info.org_name), None);
-    for &index in &printed {
+    for (n, &index) in printed.iter().enumerate() {
         let page = &pages[index];
-        let Some(body) = bodies.get(&index) else { continue };
         let anchor = anchors.get(&page.html_path).cloned().unwrap_or_default();
-        let (heading, body) = split_title(&body.html, &page.title);
         let running_header = print::running_header(page);
         page_rules.push_str(&print::page_rule(Some(&anchor), "", Some(&running_header)));
-        let id = page.document.field("id").unwrap_or_default();
         documents.push(print::PrintDocument {
-            heading: print::rebase(&heading, (&page.html_path, id), &anchor, &anchors),
-            body: print::rebase(&body, (&page.html_path, id), &anchor, &anchors),
+            heading: rebased(index).0,
+            body: print::body_marker(n),
             title: page.title.clone(),
-            id: id.to_owned(),
+            id: page.document.field("id").unwrap_or_default().to_owned(),
             draft_notice: page.document.draft_notice(),
             control: control_rows(&page.document),
             running_header,
@@ -411,18 +428,32 @@ fn render_print(
         .filter(|group| group.items.len() > SIDEBAR_LIMIT)
         .map(|group| serde_json::json!({ "title": group.title, "id": group.id, "count": group.items.len() }))
         .collect();
-    render_template(
-        tera,
-        templates,
-        PRINT,
-        serde_json::json!({
-            "site": info,
-            "nav": navigation(pages, None, nav),
-            "documents": documents,
-            "left_out": left_out,
-            "page": { "title": "The whole pack for printing", "root": "", "print_css": page_rules },
-        }),
-    )
+    let render = |documents: &[print::PrintDocument]| {
+        render_template(
+            tera,
+            templates,
+            PRINT,
+            serde_json::json!({
+                "site": info,
+                "nav": navigation(pages, None, nav),
+                "documents": documents,
+                "left_out": left_out,
+                "page": { "title": "The whole pack for printing", "root": "", "print_css": page_rules },
+            }),
+        )
+    };
+    // The bodies are nearly all of the page (tens of MB at thousands of services), so
+    // the template gets a marker for each, and each body is put in its place after,
+    // one at a time: the bodies are not copied into the template's context and out
+    // again. A template that does not show each marker once gets the bodies themselves.
+    let page = render(&documents)?;
+    if let Some(page) = print::fill_bodies(&page, printed.len(), |n| rebased(printed[n]).1) {
+        return Ok(page);
+    }
+    for (document, &index) in documents.iter_mut().zip(&printed) {
+        document.body = rebased(index).1;
+    }
+    render(&documents)
 }
 
 /// The site's own files, at the root of `html/`.
@@ -725,15 +756,41 @@ fn write_if_changed(
     known: bool,
     report: &mut SiteReport,
 ) -> Result<(), Error> {
-    let target = crate::fs::safe_join(root, relative)?;
-    let someone_elses = !known && target.is_file();
-    if crate::fs::write_if_changed(&target, bytes)? {
-        if someone_elses {
+    write_page(root, relative, bytes, known)?.report(relative, report);
+    Ok(())
+}
+
+/// What [`write_page`] did, for the report.
+#[derive(Clone, Copy)]
+enum PageWrite {
+    Unchanged,
+    /// Written where the site had made the file, or where there was none.
+    New,
+    /// Written over a file the site had not made.
+    Replaced,
+}
+
+impl PageWrite {
+    fn report(self, relative: &str, report: &mut SiteReport) {
+        if let PageWrite::Replaced = self {
             report.replaced.push(format!("html/{relative}"));
         }
-        report.written.push(format!("html/{relative}"));
+        if !matches!(self, PageWrite::Unchanged) {
+            report.written.push(format!("html/{relative}"));
+        }
     }
-    Ok(())
+}
+
+/// [`write_if_changed`], telling what it did instead of reporting it: pages are
+/// written from the threads that render them.
+fn write_page(root: &Path, relative: &str, bytes: &[u8], known: bool) -> Result<PageWrite, Error> {
+    let target = crate::fs::safe_join(root, relative)?;
+    let someone_elses = !known && target.is_file();
+    Ok(match crate::fs::write_if_changed(&target, bytes)? {
+        false => PageWrite::Unchanged,
+        true if someone_elses => PageWrite::Replaced,
+        true => PageWrite::New,
+    })
 }
 
 #[cfg(test)]

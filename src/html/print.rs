@@ -36,6 +36,35 @@ pub(super) struct PrintDocument {
     pub(super) running_header: String,
 }
 
+/// What stands for the body of the `n`th printed document while the print page's
+/// template is rendered (see [`fill_bodies`]).
+pub(super) fn body_marker(n: usize) -> String {
+    format!("{BODY_MARKER}{n}\u{1}")
+}
+
+/// The start of every [`body_marker`]: control characters, which neither the
+/// template's text nor the escaped page titles hold.
+const BODY_MARKER: &str = "\u{1}fitsm-pack-body-";
+
+/// `page` with the marker of each of `count` bodies replaced by `body(n)`; `None` if
+/// the page does not show each marker exactly once, in order.
+pub(super) fn fill_bodies(page: &str, count: usize, body: impl Fn(usize) -> String) -> Option<String> {
+    if page.matches(BODY_MARKER).count() != count {
+        return None;
+    }
+    let mut filled = String::with_capacity(page.len());
+    let mut rest = page;
+    for n in 0..count {
+        let marker = body_marker(n);
+        let (before, after) = rest.split_once(&marker)?;
+        filled.push_str(before);
+        filled.push_str(&body(n));
+        rest = after;
+    }
+    filled.push_str(rest);
+    Some(filled)
+}
+
 /// The section id of each printed page, by its path under `html/`.
 pub(super) fn anchors<'a>(pages: impl Iterator<Item = &'a SourcePage>) -> HashMap<String, String> {
     pages.enumerate().map(|(n, page)| (page.html_path.clone(), format!("d{}", n + 1))).collect()
@@ -210,6 +239,19 @@ fn resolve(from: &str, target: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bodies_fill_their_markers_and_a_page_that_moves_them_gets_none() {
+        let body = |n: usize| format!("<p>body {n}</p>");
+        let page = format!("<h1>a</h1>{}<h1>b</h1>{}end", body_marker(0), body_marker(1));
+        assert_eq!(fill_bodies(&page, 2, body).as_deref(), Some("<h1>a</h1><p>body 0</p><h1>b</h1><p>body 1</p>end"));
+        let twice = format!("{}{}", body_marker(0), body_marker(0));
+        assert_eq!(fill_bodies(&twice, 1, body), None, "a marker shown twice");
+        assert_eq!(fill_bodies(&twice, 2, body), None, "the second body's marker missing");
+        let swapped = format!("{}{}", body_marker(1), body_marker(0));
+        assert_eq!(fill_bodies(&swapped, 2, body), None, "out of order");
+        assert_eq!(fill_bodies("no documents", 0, body).as_deref(), Some("no documents"));
+    }
 
     #[test]
     fn ids_are_prefixed_and_links_point_into_the_print_page() {

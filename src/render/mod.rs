@@ -355,6 +355,8 @@ impl<'a> Renderer<'a> {
             RenderInputs { sha256: reuse::fingerprint(hashed, &links, &self.links), links }
         });
         let (text, placeholders) = placeholder::untag(&format!("{front}\n{}\n\n{}\n", body.trim(), footer.trim()));
+        drop((body, footer));
+        crate::memory::release_after(text.len());
         Ok(RenderedDocument { file: RenderedFile { path, text, inputs }, placeholders, reused: false })
     }
 
