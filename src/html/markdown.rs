@@ -1,5 +1,5 @@
 //! Markdown → HTML for one page, with the transforms the site needs applied as event
-//! adapters (the zola pattern): heading anchors and a table of contents, `.md` links
+//! adapters (the zola pattern), in one stream from the parser to the HTML: heading anchors and a table of contents, `.md` links
 //! rewritten to `.html`, key/value tables (a blank header row, as GFM needs one) shown
 //! as a header column instead, bare URLs and e-mail addresses made links (as GitHub
 //! does), tables in a labelled region that scrolls and takes keyboard focus, and raw
@@ -59,51 +59,114 @@ pub fn options() -> Options {
 }
 
 pub fn render(markdown: &str) -> Page {
-    // Sized up front: grown step by step, the event list of a whole-pack page (tens of
-    // MB at thousands of services) was copied into fresh memory a dozen times. About
-    // one event per eight bytes is what table-heavy documents hold.
-    let mut events: Vec<Event<'_>> = Vec::with_capacity(markdown.len() / 8);
-    events.extend(Parser::new_ext(markdown, options()).map(neutralise_html).map(rewrite_link));
-    let events = autolink(mark_placeholders(join_text(events)));
-    let (events, toc, title) = anchor_headings(events);
-    let events = table_regions(events);
-    let links = events
-        .iter()
-        .filter_map(|event| match event {
-            Event::Start(Tag::Link { dest_url, .. }) if is_local(dest_url) => Some(dest_url.to_string()),
-            _ => None,
-        })
-        .collect();
-    let sections = sections(&events);
-    // After the links and text are read: this folds tables into finished HTML.
-    let events = key_value_tables(events);
+    // One pass, event by event, from the parser to the HTML: a whole-pack page of a
+    // pack with thousands of services is megabytes of Markdown and millions of events,
+    // and a list of them between each step held several hundred MB at once. Each step
+    // holds only what it must look at together (a heading, a table's head, a
+    // key/value table).
+    let mut headings = Headings::default();
+    let mut link_depth = 0usize;
+    let finder = link_finder();
+    let mut regions = TableRegions::default();
+    let mut sections = Sections::default();
+    let mut links = Vec::new();
+    let events = Parser::new_ext(markdown, options()).map(neutralise_html).map(rewrite_link);
+    let events = Stage::new(events, join_text);
+    let events = Stage::new(events, |event, _: &mut _, ready: &mut Ready<'_>| mark_placeholders(event, ready));
+    let events = Stage::new(events, |event, _: &mut _, ready: &mut Ready<'_>| {
+        autolink(event, (&finder, &mut link_depth), ready)
+    });
+    let events = Stage::new(events, |event, input: &mut _, ready: &mut Ready<'_>| headings.anchor(event, input, ready));
+    let events = Stage::new(events, |event, _: &mut _, ready: &mut Ready<'_>| regions.wrap(event, ready));
+    // The links and the text are read here, before tables are folded into HTML.
+    let events = events.inspect(|event| {
+        if let Event::Start(Tag::Link { dest_url, .. }) = event
+            && is_local(dest_url)
+        {
+            links.push(dest_url.to_string());
+        }
+        sections.read(event);
+    });
+    let events = Stage::new(events, key_value_table);
     let mut out = String::with_capacity(markdown.len() * 3 / 2);
-    html::push_html(&mut out, events.into_iter());
-    Page { html: out, toc, title, links, sections }
+    html::push_html(&mut out, events);
+    let Headings { toc, title, .. } = headings;
+    Page { html: out, toc, title, links, sections: sections.finish() }
 }
 
-/// The page's text cut at its headings, from the events as they will be shown (so the
-/// anchors are the page's own, and neutralised HTML reads as the text it shows).
-fn sections(events: &[Event<'_>]) -> Vec<Section> {
-    let mut sections = vec![Section::default()];
-    let mut in_heading = false;
-    // Where the current paragraph starts in its section's text, to read marker lines.
-    let mut paragraph_start = 0;
-    for event in events {
-        let current = sections.last_mut().expect("sections start with one");
-        let target = if in_heading { &mut current.heading } else { &mut current.text };
+/// Events a [`Stage`] has made and not yet handed on.
+type Ready<'a> = std::collections::VecDeque<Event<'a>>;
+
+/// One step of [`render`] as an event stream: `step` is given each event in turn,
+/// with the stream (to take the events that follow, when it must see several
+/// together), and puts what it makes in `ready`, which is empty when it is called.
+struct Stage<'a, I, F> {
+    input: I,
+    step: F,
+    ready: Ready<'a>,
+}
+
+impl<'a, I, F> Stage<'a, I, F>
+where
+    I: Iterator<Item = Event<'a>>,
+    F: FnMut(Event<'a>, &mut I, &mut Ready<'a>),
+{
+    fn new(input: I, step: F) -> Self {
+        Stage { input, step, ready: Ready::new() }
+    }
+}
+
+impl<'a, I, F> Iterator for Stage<'a, I, F>
+where
+    I: Iterator<Item = Event<'a>>,
+    F: FnMut(Event<'a>, &mut I, &mut Ready<'a>),
+{
+    type Item = Event<'a>;
+
+    fn next(&mut self) -> Option<Event<'a>> {
+        loop {
+            if let Some(event) = self.ready.pop_front() {
+                return Some(event);
+            }
+            let event = self.input.next()?;
+            (self.step)(event, &mut self.input, &mut self.ready);
+        }
+    }
+}
+
+/// The page's text cut at its headings, read from the events as they will be shown
+/// (so the anchors are the page's own, and neutralised HTML reads as the text it
+/// shows).
+struct Sections {
+    sections: Vec<Section>,
+    in_heading: bool,
+    /// Where the current paragraph starts in its section's text, to read marker lines.
+    paragraph_start: usize,
+}
+
+impl Default for Sections {
+    fn default() -> Self {
+        Sections { sections: vec![Section::default()], in_heading: false, paragraph_start: 0 }
+    }
+}
+
+impl Sections {
+    fn read(&mut self, event: &Event<'_>) {
+        if let Event::Start(Tag::Heading { id, .. }) = event {
+            self.sections.push(Section { anchor: id.as_ref().map(|id| id.to_string()), ..Section::default() });
+            self.in_heading = true;
+            return;
+        }
+        let Some(current) = self.sections.last_mut() else { return };
+        let target = if self.in_heading { &mut current.heading } else { &mut current.text };
         match event {
-            Event::Start(Tag::Paragraph) => paragraph_start = current.text.len(),
+            Event::Start(Tag::Paragraph) => self.paragraph_start = current.text.len(),
             Event::End(TagEnd::Paragraph) => {
-                let ids = crate::outline::marker_ids(&current.text[paragraph_start..]);
+                let ids = crate::outline::marker_ids(&current.text[self.paragraph_start..]);
                 current.requirements.extend(ids);
                 push_words(&mut current.text, " ");
             }
-            Event::Start(Tag::Heading { id, .. }) => {
-                sections.push(Section { anchor: id.as_ref().map(|id| id.to_string()), ..Section::default() });
-                in_heading = true;
-            }
-            Event::End(TagEnd::Heading(_)) => in_heading = false,
+            Event::End(TagEnd::Heading(_)) => self.in_heading = false,
             Event::Text(text) | Event::Code(text) => push_words(target, text),
             Event::SoftBreak | Event::HardBreak | Event::End(TagEnd::Item | TagEnd::TableCell | TagEnd::CodeBlock) => {
                 push_words(target, " ")
@@ -111,12 +174,16 @@ fn sections(events: &[Event<'_>]) -> Vec<Section> {
             _ => {}
         }
     }
-    for section in &mut sections {
-        section.text.truncate(section.text.trim_end().len());
-        section.heading.truncate(section.heading.trim_end().len());
+
+    fn finish(self) -> Vec<Section> {
+        let mut sections = self.sections;
+        for section in &mut sections {
+            section.text.truncate(section.text.trim_end().len());
+            section.heading.truncate(section.heading.trim_end().len());
+        }
+        sections.retain(|s| s.anchor.is_some() || !s.text.is_empty());
+        sections
     }
-    sections.retain(|s| s.anchor.is_some() || !s.text.is_empty());
-    sections
 }
 
 /// Appends `text` with every run of whitespace as one space.
@@ -134,150 +201,152 @@ fn push_words(target: &mut String, text: &str) {
 /// is the row's header (`<th scope="row">`): empty header cells say nothing to a screen
 /// reader, and the keys are what the reader looks along. Other tables pass unchanged.
 /// The cells' contents are rendered like everything else (links, emphasis); only the
-/// table's frame is written here, after raw HTML is already neutralised.
-fn key_value_tables(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
-    let mut output = Vec::with_capacity(events.len());
-    let mut index = 0;
-    while index < events.len() {
-        let Some(end) = blank_headed_table(&events, index) else {
-            output.push(events[index].clone());
-            index += 1;
-            continue;
-        };
-        let mut html = String::from("<table class=\"key-value\">\n<tbody>\n");
-        let mut cell: Vec<Event<'_>> = Vec::new();
-        let mut column = 0;
-        let mut in_head = false;
-        for event in &events[index + 1..end] {
-            match event {
-                Event::Start(Tag::TableHead) => in_head = true,
-                Event::End(TagEnd::TableHead) => in_head = false,
-                _ if in_head => {}
-                Event::Start(Tag::TableRow) => {
-                    html.push_str("<tr>");
-                    column = 0;
-                }
-                Event::End(TagEnd::TableRow) => html.push_str("</tr>\n"),
-                Event::Start(Tag::TableCell) => cell.clear(),
-                Event::End(TagEnd::TableCell) => {
-                    let (open, close) = if column == 0 { ("<th scope=\"row\">", "</th>") } else { ("<td>", "</td>") };
-                    html.push_str(open);
-                    html::push_html(&mut html, cell.drain(..));
-                    html.push_str(close);
-                    column += 1;
-                }
-                other => cell.push(other.clone()),
-            }
+/// table's frame is written here, after raw HTML is already neutralised. A table's
+/// head is read before any of it is handed on; a key/value table is read whole.
+fn key_value_table<'a>(event: Event<'a>, input: &mut impl Iterator<Item = Event<'a>>, ready: &mut Ready<'a>) {
+    if !matches!(event, Event::Start(Tag::Table(_))) {
+        ready.push_back(event);
+        return;
+    }
+    ready.push_back(event);
+    let head_end = loop {
+        let Some(event) = input.next() else { return };
+        let end = matches!(event, Event::End(TagEnd::TableHead));
+        ready.push_back(event);
+        if end {
+            break ready.len() - 1;
         }
-        html.push_str("</tbody>\n</table>\n");
-        output.push(Event::Html(html.into()));
-        index = end + 1;
-    }
-    output
-}
-
-/// When `events[start]` opens a table whose header cells are all empty, the index of
-/// the event that closes it.
-fn blank_headed_table(events: &[Event<'_>], start: usize) -> Option<usize> {
-    if !matches!(events.get(start), Some(Event::Start(Tag::Table(_)))) {
-        return None;
-    }
-    let head_end = start + events[start..].iter().position(|e| matches!(e, Event::End(TagEnd::TableHead)))?;
-    let blank = events[start + 1..head_end]
-        .iter()
+    };
+    let blank = ready
+        .range(1..head_end)
         .all(|e| matches!(e, Event::Start(Tag::TableHead | Tag::TableCell) | Event::End(TagEnd::TableCell)));
-    let end = head_end + events[head_end..].iter().position(|e| matches!(e, Event::End(TagEnd::Table)))?;
-    blank.then_some(end)
+    if !blank {
+        return;
+    }
+    loop {
+        let Some(event) = input.next() else { return };
+        if matches!(event, Event::End(TagEnd::Table)) {
+            break;
+        }
+        ready.push_back(event);
+    }
+    let mut html = String::from("<table class=\"key-value\">\n<tbody>\n");
+    let mut cell: Vec<Event<'_>> = Vec::new();
+    let mut column = 0;
+    let mut in_head = false;
+    for event in ready.drain(..).skip(1) {
+        match event {
+            Event::Start(Tag::TableHead) => in_head = true,
+            Event::End(TagEnd::TableHead) => in_head = false,
+            _ if in_head => {}
+            Event::Start(Tag::TableRow) => {
+                html.push_str("<tr>");
+                column = 0;
+            }
+            Event::End(TagEnd::TableRow) => html.push_str("</tr>\n"),
+            Event::Start(Tag::TableCell) => cell.clear(),
+            Event::End(TagEnd::TableCell) => {
+                let (open, close) = if column == 0 { ("<th scope=\"row\">", "</th>") } else { ("<td>", "</td>") };
+                html.push_str(open);
+                html::push_html(&mut html, cell.drain(..));
+                html.push_str(close);
+                column += 1;
+            }
+            other => cell.push(other),
+        }
+    }
+    html.push_str("</tbody>\n</table>\n");
+    ready.push_back(Event::Html(html.into()));
 }
 
 /// Adjacent text events as one: the parser hands brackets, `@` and the like over as
 /// separate events, and placeholders and URLs are found across them.
-fn join_text(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
-    let mut joined: Vec<Event<'_>> = Vec::with_capacity(events.len());
-    for event in events {
-        match (joined.last_mut(), event) {
-            (Some(Event::Text(previous)), Event::Text(text)) => {
-                *previous = format!("{previous}{text}").into();
+fn join_text<'a>(event: Event<'a>, input: &mut impl Iterator<Item = Event<'a>>, ready: &mut Ready<'a>) {
+    let Event::Text(mut text) = event else {
+        ready.push_back(event);
+        return;
+    };
+    for next in input.by_ref() {
+        match next {
+            Event::Text(more) => text = format!("{text}{more}").into(),
+            other => {
+                ready.push_back(Event::Text(text));
+                ready.push_back(other);
+                return;
             }
-            (_, event) => joined.push(event),
         }
     }
-    joined
+    ready.push_back(Event::Text(text));
 }
 
 /// `[TO BE COMPLETED: …]` as `<mark class="placeholder">`, so what is still open stands
 /// out on the page; the placeholder's own text stays escaped text.
-fn mark_placeholders(joined: Vec<Event<'_>>) -> Vec<Event<'_>> {
-    let mut output = Vec::with_capacity(joined.len());
-    for event in joined {
-        let Event::Text(text) = &event else {
-            output.push(event);
-            continue;
-        };
-        if !text.contains(crate::placeholder::PREFIX) {
-            output.push(event);
-            continue;
-        }
-        let mut rest: &str = text;
-        while let Some(start) = rest.find(crate::placeholder::PREFIX) {
-            let Some(length) = rest[start..].find(']').map(|end| end + 1) else { break };
-            if start > 0 {
-                output.push(Event::Text(rest[..start].to_owned().into()));
-            }
-            output.push(Event::Html("<mark class=\"placeholder\">".into()));
-            output.push(Event::Text(rest[start..start + length].to_owned().into()));
-            output.push(Event::Html("</mark>".into()));
-            rest = &rest[start + length..];
-        }
-        if !rest.is_empty() {
-            output.push(Event::Text(rest.to_owned().into()));
-        }
+fn mark_placeholders<'a>(event: Event<'a>, ready: &mut Ready<'a>) {
+    let Event::Text(text) = &event else {
+        ready.push_back(event);
+        return;
+    };
+    if !text.contains(crate::placeholder::PREFIX) {
+        ready.push_back(event);
+        return;
     }
-    output
+    let mut rest: &str = text;
+    while let Some(start) = rest.find(crate::placeholder::PREFIX) {
+        let Some(length) = rest[start..].find(']').map(|end| end + 1) else { break };
+        if start > 0 {
+            ready.push_back(Event::Text(rest[..start].to_owned().into()));
+        }
+        ready.push_back(Event::Html("<mark class=\"placeholder\">".into()));
+        ready.push_back(Event::Text(rest[start..start + length].to_owned().into()));
+        ready.push_back(Event::Html("</mark>".into()));
+        rest = &rest[start + length..];
+    }
+    if !rest.is_empty() {
+        ready.push_back(Event::Text(rest.to_owned().into()));
+    }
+}
+
+/// What finds bare URLs and addresses for [`autolink`].
+fn link_finder() -> linkify::LinkFinder {
+    let mut finder = linkify::LinkFinder::new();
+    finder.url_must_have_scheme(false);
+    finder
 }
 
 /// Bare `https://…`, `www.…` and e-mail addresses in the text become links, as GitHub
 /// shows them (GFM's autolink extension, which pulldown-cmark does not have). Text
-/// already inside a link stays as it is; only http(s) and mailto targets are made.
-fn autolink(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
-    let mut finder = linkify::LinkFinder::new();
-    finder.url_must_have_scheme(false);
-    let mut output = Vec::with_capacity(events.len());
-    let mut link_depth = 0usize;
-    for event in events {
-        match &event {
-            Event::Start(Tag::Link { .. }) => link_depth += 1,
-            Event::End(TagEnd::Link) => link_depth = link_depth.saturating_sub(1),
-            _ => {}
-        }
-        let Event::Text(text) = &event else {
-            output.push(event);
-            continue;
-        };
-        if link_depth > 0 || !text.contains('.') {
-            output.push(event);
-            continue;
-        }
-        let mut pieces = Vec::new();
-        for span in finder.spans(text) {
-            let target = span.kind().and_then(|kind| link_target(kind, span.as_str()));
-            match target {
-                Some(target) => {
-                    pieces.push(Event::Start(Tag::Link {
-                        link_type: pulldown_cmark::LinkType::Autolink,
-                        dest_url: target.into(),
-                        title: CowStr::Borrowed(""),
-                        id: CowStr::Borrowed(""),
-                    }));
-                    pieces.push(Event::Text(span.as_str().to_owned().into()));
-                    pieces.push(Event::End(TagEnd::Link));
-                }
-                None => pieces.push(Event::Text(span.as_str().to_owned().into())),
-            }
-        }
-        output.extend(pieces);
+/// already inside a link (`link_depth` deep) stays as it is; only http(s) and mailto
+/// targets are made.
+fn autolink<'a>(event: Event<'a>, (finder, link_depth): (&linkify::LinkFinder, &mut usize), ready: &mut Ready<'a>) {
+    match &event {
+        Event::Start(Tag::Link { .. }) => *link_depth += 1,
+        Event::End(TagEnd::Link) => *link_depth = link_depth.saturating_sub(1),
+        _ => {}
     }
-    output
+    let Event::Text(text) = &event else {
+        ready.push_back(event);
+        return;
+    };
+    if *link_depth > 0 || !text.contains('.') {
+        ready.push_back(event);
+        return;
+    }
+    for span in finder.spans(text) {
+        let target = span.kind().and_then(|kind| link_target(kind, span.as_str()));
+        match target {
+            Some(target) => {
+                ready.push_back(Event::Start(Tag::Link {
+                    link_type: pulldown_cmark::LinkType::Autolink,
+                    dest_url: target.into(),
+                    title: CowStr::Borrowed(""),
+                    id: CowStr::Borrowed(""),
+                }));
+                ready.push_back(Event::Text(span.as_str().to_owned().into()));
+                ready.push_back(Event::End(TagEnd::Link));
+            }
+            None => ready.push_back(Event::Text(span.as_str().to_owned().into())),
+        }
+    }
 }
 
 /// Where a bare URL or address found in the text should point, if it is one the site
@@ -303,24 +372,29 @@ fn link_target(kind: &linkify::LinkKind, found: &str) -> Option<String> {
 /// with the section it stands in: on a narrow screen the region scrolls sideways, and a
 /// keyboard user can reach it and scroll it (a scrolling region nobody can focus is a
 /// serious accessibility fault).
-fn table_regions(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
-    let mut output = Vec::with_capacity(events.len() + 8);
-    let mut section = String::new();
-    let mut in_heading = false;
-    // Labels are unique on the page: two sections may share a heading, a section may
-    // hold several tables.
-    let mut labels: std::collections::HashMap<String, usize> = std::collections::HashMap::new();
-    for event in events {
+#[derive(Default)]
+struct TableRegions {
+    /// The text of the last heading.
+    section: String,
+    in_heading: bool,
+    /// Labels are unique on the page: two sections may share a heading, a section may
+    /// hold several tables.
+    labels: std::collections::HashMap<String, usize>,
+}
+
+impl TableRegions {
+    fn wrap<'a>(&mut self, event: Event<'a>, ready: &mut Ready<'a>) {
         match &event {
             Event::Start(Tag::Heading { .. }) => {
-                in_heading = true;
-                section.clear();
+                self.in_heading = true;
+                self.section.clear();
             }
-            Event::End(TagEnd::Heading(_)) => in_heading = false,
-            Event::Text(text) | Event::Code(text) if in_heading => section.push_str(text),
+            Event::End(TagEnd::Heading(_)) => self.in_heading = false,
+            Event::Text(text) | Event::Code(text) if self.in_heading => self.section.push_str(text),
             Event::Start(Tag::Table(_)) => {
+                let section = &self.section;
                 let mut label = if section.is_empty() { "Table".to_owned() } else { format!("Table: {section}") };
-                let seen = labels.entry(label.clone()).or_default();
+                let seen = self.labels.entry(label.clone()).or_default();
                 *seen += 1;
                 if *seen > 1 {
                     label.push_str(&format!(" ({seen})"));
@@ -328,20 +402,17 @@ fn table_regions(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
                 let mut open = String::from("<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"");
                 pulldown_cmark_escape::escape_html(&mut open, &label).ok();
                 open.push_str("\">\n");
-                output.push(Event::Html(open.into()));
-                output.push(event);
-                continue;
+                ready.push_back(Event::Html(open.into()));
             }
             Event::End(TagEnd::Table) => {
-                output.push(event);
-                output.push(Event::Html("</div>\n".into()));
-                continue;
+                ready.push_back(event);
+                ready.push_back(Event::Html("</div>\n".into()));
+                return;
             }
             _ => {}
         }
-        output.push(event);
+        ready.push_back(event);
     }
-    output
 }
 
 fn neutralise_html(event: Event<'_>) -> Event<'_> {
@@ -383,46 +454,45 @@ fn is_local(target: &str) -> bool {
 
 /// Gives every heading an id (GitHub-style slug, made unique) and collects the table
 /// of contents from levels 2 and 3.
-fn anchor_headings(events: Vec<Event<'_>>) -> (Vec<Event<'_>>, Vec<TocEntry>, Option<String>) {
-    let mut toc = Vec::new();
-    let mut title = None;
-    let mut anchors = crate::outline::Anchors::default();
-    let mut output = Vec::with_capacity(events.len());
-    let mut index = 0;
-    while index < events.len() {
-        let Event::Start(Tag::Heading { level, classes, attrs, .. }) = &events[index] else {
-            output.push(events[index].clone());
-            index += 1;
-            continue;
+#[derive(Default)]
+struct Headings {
+    toc: Vec<TocEntry>,
+    /// Text of the first level-1 heading.
+    title: Option<String>,
+    anchors: crate::outline::Anchors,
+}
+
+impl Headings {
+    /// A heading is read to its end before it is handed on: its id comes from its text.
+    fn anchor<'a>(&mut self, event: Event<'a>, input: &mut impl Iterator<Item = Event<'a>>, ready: &mut Ready<'a>) {
+        let Event::Start(Tag::Heading { level, classes, attrs, .. }) = event else {
+            ready.push_back(event);
+            return;
         };
-        let end = events[index..]
-            .iter()
-            .position(|e| matches!(e, Event::End(TagEnd::Heading(_))))
-            .map_or(events.len(), |offset| index + offset);
-        let text: String = events[index + 1..end]
-            .iter()
-            .filter_map(|e| match e {
-                Event::Text(t) | Event::Code(t) => Some(t.as_ref()),
-                _ => None,
-            })
-            .collect();
-        let id = anchors.next(&text);
-        let level_number = *level as u8;
-        if *level == HeadingLevel::H1 && title.is_none() {
-            title = Some(text.clone());
+        let mut text = String::new();
+        let mut inside = Vec::new();
+        for event in input.by_ref() {
+            let end = matches!(event, Event::End(TagEnd::Heading(_)));
+            if let Event::Text(t) | Event::Code(t) = &event
+                && !end
+            {
+                text.push_str(t);
+            }
+            inside.push(event);
+            if end {
+                break;
+            }
+        }
+        let id = self.anchors.next(&text);
+        if level == HeadingLevel::H1 && self.title.is_none() {
+            self.title = Some(text.clone());
         }
         if matches!(level, HeadingLevel::H2 | HeadingLevel::H3) {
-            toc.push(TocEntry { level: level_number, id: id.clone(), text });
+            self.toc.push(TocEntry { level: level as u8, id: id.clone(), text });
         }
-        output.push(Event::Start(Tag::Heading {
-            level: *level,
-            id: Some(CowStr::from(id)),
-            classes: classes.clone(),
-            attrs: attrs.clone(),
-        }));
-        index += 1;
+        ready.push_back(Event::Start(Tag::Heading { level, id: Some(CowStr::from(id)), classes, attrs }));
+        ready.extend(inside);
     }
-    (output, toc, title)
 }
 
 pub use crate::outline::slug;
