@@ -332,10 +332,10 @@ impl<'a> SharedViews<'a> {
     }
 
     /// Takes back the shared parts of a context made by [`Self::lend_context`]. One
-    /// spare of each part is kept, no more: at 10,000 services a copy of every list
-    /// the whole-pack documents read is some 250 MB, and a copy per thread doubled it.
-    /// A whole-pack list is not kept: its entries hold the fields of one template,
-    /// which hardly any other document has, and a spare would wait out the batch.
+    /// spare of each part is kept, no more (a spare per thread doubled what they
+    /// cost). A whole-pack list is not kept: its entries hold the fields of one
+    /// template, which hardly any other document has, and a spare would wait out the
+    /// batch (at 10,000 services, some tens of MB for each whole-pack template).
     pub(crate) fn give_back(&self, LentContext { mut context, lent }: LentContext) {
         use std::collections::hash_map::Entry;
         // The copies not kept are freed after the lock is let go.
