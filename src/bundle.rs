@@ -17,6 +17,8 @@ use std::fmt;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+use sha2::Digest;
+
 use zip::write::SimpleFileOptions;
 use zip::{CompressionMethod, DateTime, System, ZipWriter};
 
@@ -140,13 +142,15 @@ pub fn zip_locked(options: &ZipOptions, _lock: &BuildLock) -> Result<ZipOutcome,
     let manifest = require_pack(out)?;
     let name = bundle_name(&manifest.pack);
     let readme = readme(&manifest, out.join("html").is_dir(), out.join("docx").is_dir())?;
-    let mut entries = vec![(format!("{name}/README.md"), readme.into_bytes())];
     // Every name is checked and every file read and inspected before anything is
-    // written: a refused or failed zip leaves nothing behind.
+    // written: a refused or failed zip leaves nothing behind. Only each file's hash is
+    // kept (a pack of 10,000 services is gigabytes); it is read again as it is zipped,
+    // and one that changed in between stops the zip.
+    let mut entries: Vec<(String, Entry)> = vec![(format!("{name}/README.md"), Entry::Text(readme.into_bytes()))];
     let inspection = shipped::inspect(out, |relative, bytes| {
         // Belt and braces: the name must be a plain relative path inside `out`.
-        safe_join(out, relative)?;
-        entries.push((format!("{name}/{relative}"), bytes));
+        let path = safe_join(out, relative)?;
+        entries.push((format!("{name}/{relative}"), Entry::File { path, sha256: sha2::Sha256::digest(&bytes).into() }));
         Ok(())
     })?;
     let refusal = Refusal {
@@ -177,15 +181,40 @@ pub fn zip_locked(options: &ZipOptions, _lock: &BuildLock) -> Result<ZipOutcome,
         .system(System::Unix);
     let zip_error = |error: zip::result::ZipError| write_error(std::io::Error::other(error));
     entries.sort_by(|a, b| a.0.cmp(&b.0));
-    for (entry, bytes) in &entries {
+    for (entry, content) in &entries {
+        let bytes = content.bytes()?;
         writer.start_file(entry.as_str(), file_options).map_err(zip_error)?;
-        writer.write_all(bytes).map_err(write_error)?;
+        writer.write_all(&bytes).map_err(write_error)?;
     }
     let temporary = writer.finish().map_err(zip_error)?;
     temporary.as_file().sync_data().map_err(write_error)?;
     fs::persist(temporary, &target).map_err(write_error)?;
     let bytes = std::fs::metadata(&target).map_err(write_error)?.len();
     Ok(ZipOutcome::Written(ZipReport { path: target, entries: entries.len(), bytes, skipped: inspection.skipped }))
+}
+
+/// What a zip entry holds: text made for the zip, or a file of the pack as inspected.
+enum Entry {
+    Text(Vec<u8>),
+    File { path: PathBuf, sha256: [u8; 32] },
+}
+
+impl Entry {
+    /// The entry's bytes: the file read again, refused if it is not what was inspected.
+    fn bytes(&self) -> Result<std::borrow::Cow<'_, [u8]>, Error> {
+        let (path, sha256) = match self {
+            Entry::Text(bytes) => return Ok(std::borrow::Cow::Borrowed(bytes)),
+            Entry::File { path, sha256 } => (path, sha256),
+        };
+        let read_error = |source| Error::Read { path: path.clone(), source };
+        let bytes = std::fs::read(path).map_err(read_error)?;
+        if sha2::Sha256::digest(&bytes).as_slice() != sha256.as_slice() {
+            return Err(read_error(std::io::Error::other(
+                "the file changed while the zip was being made; nothing was written, make the zip again",
+            )));
+        }
+        Ok(std::borrow::Cow::Owned(bytes))
+    }
 }
 
 fn require_pack(out: &Path) -> Result<Manifest, Error> {
@@ -271,6 +300,20 @@ fn readme(manifest: &Manifest, has_html: bool, has_docx: bool) -> Result<String,
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_file_is_zipped_only_as_it_was_inspected() {
+        let folder = tempfile::tempdir().expect("temporary folder");
+        let path = folder.path().join("policy.md");
+        std::fs::write(&path, "as inspected\n").expect("write");
+        let entry = Entry::File { path: path.clone(), sha256: sha2::Sha256::digest(b"as inspected\n").into() };
+        assert_eq!(entry.bytes().expect("unchanged").as_ref(), b"as inspected\n");
+        std::fs::write(&path, "edited since\n").expect("write");
+        let error = entry.bytes().expect_err("changed since it was inspected");
+        assert!(error.to_string().contains("policy.md"), "{error}");
+        std::fs::remove_file(&path).expect("remove");
+        assert!(entry.bytes().is_err(), "gone since it was inspected");
+    }
 
     #[test]
     fn bundle_names_are_safe_slugs() {
