@@ -3,7 +3,7 @@
 //! Each step is its own module; this one only wires them together in the order of the
 //! data flow, so a reader can follow a build top to bottom here.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -12,6 +12,7 @@ use crate::docx::{self, DocxReport};
 use crate::error::Error;
 use crate::html::{self, SiteInfo, SiteReport};
 use crate::lifecycle::{self, Approvals, Lifecycle};
+use crate::notes::{Notes, Said};
 use crate::outline::Section;
 use crate::output::{self, FileChange, Manifest, Pending, PreviousRenders, State, WriteOptions, WriteReport};
 use crate::pack::attribution;
@@ -206,46 +207,87 @@ fn write_markdown(
     // The summaries count what the documents will say once written, people's edits
     // and approvals included; nothing is written until all are decided.
     let summaries = renderer.render_summaries(&finals.outlines, &|document| finals.in_force(document))?;
-    pending.decide(summaries.into_iter().map(|(file, _)| file).collect(), &NoProgress)?;
+    let summaries = summaries.into_iter().map(|(file, _)| file).collect();
+    pending.decide_observing(summaries, &NoProgress, &mut |decided| finals.note_said(decided, lifecycle))?;
     let mut report = pending.finish(manifest, progress)?;
-    // A dry run reports its texts (`diff` prints them); a build wrote them.
+    // A dry run reports its texts (`diff` prints them); a build wrote them, and notes
+    // what they say for `check`.
     if !options.dry_run {
         report.release_texts();
+        Notes::note_written(&options.out, &report, finals.into_said());
     }
     Ok(report)
 }
 
-/// What the summaries need of the other documents as they will stand after the build:
-/// their sections, and which are approved and in force.
+/// What the summaries need of the other documents as they will stand after the build
+/// (their sections, and which are approved and in force), and what `check` will
+/// want to know of each file the build writes ([`crate::notes`]).
 #[derive(Default)]
 struct Finals {
     /// By path in the output folder (`markdown/…`).
     outlines: HashMap<String, Vec<Section>>,
     in_force: HashSet<String>,
+    said: BTreeMap<String, Said>,
 }
 
 impl Finals {
     fn note(&mut self, decided: &[FileChange], lifecycle: &Lifecycle, today: &str) {
-        let noted: Vec<(String, Vec<Section>, bool)> = decided
+        let noted: Vec<(String, Vec<Section>, bool, Option<Said>)> = decided
             .par_iter()
             .with_max_len(1)
             .filter_map(|change| {
                 let text = change.after.as_deref()?;
                 let in_force = lifecycle.control(&change.path, text).is_some_and(|control| control.in_force(today));
-                Some((change.path.clone(), outline_of(text), in_force))
+                let outline = outline_of(text);
+                // Its sections come from `outline` when the notes are made: two
+                // copies of them for every document were 40 MB at 10,000 services.
+                let said = said(change, lifecycle, Said::of_all_but_sections);
+                Some((change.path.clone(), outline, in_force, said))
             })
             .collect();
-        for (path, outline, in_force) in noted {
+        for (path, outline, in_force, said) in noted {
             if in_force {
                 self.in_force.insert(path.clone());
+            }
+            if let Some(said) = said {
+                self.said.insert(path.clone(), said);
             }
             self.outlines.insert(path, outline);
         }
     }
 
+    /// What `check` wants of the files in `decided`, the summaries, which nothing
+    /// else reads.
+    fn note_said(&mut self, decided: &[FileChange], lifecycle: &Lifecycle) {
+        let said: Vec<(String, Said)> = decided
+            .par_iter()
+            .with_max_len(1)
+            .filter_map(|change| Some((change.path.clone(), said(change, lifecycle, Said::of)?)))
+            .collect();
+        self.said.extend(said);
+    }
+
+    /// What `check` will want of each file the build writes, for [`Notes::note_written`].
+    fn into_said(self) -> BTreeMap<String, Said> {
+        let Finals { mut outlines, mut said, .. } = self;
+        for (path, said) in &mut said {
+            if let Some(outline) = outlines.remove(path) {
+                said.set_outline(outline);
+            }
+        }
+        said
+    }
+
     fn in_force(&self, document: &PlannedDocument) -> bool {
         self.in_force.contains(&format!("markdown/{}", document.path))
     }
+}
+
+/// What a file the build writes will say, for `check` (`None` for one it does not
+/// write: its note, if it has one, still stands or falls by its stamp).
+fn said(change: &FileChange, lifecycle: &Lifecycle, of: fn(&str, &[u8], &Lifecycle) -> Said) -> Option<Said> {
+    let text = change.after.as_deref().filter(|_| change.change.writes())?;
+    Some(of(&change.path, text.as_bytes(), lifecycle))
 }
 
 fn site_info(config: &Config, templates: &TemplateSet) -> SiteInfo {

@@ -37,6 +37,7 @@ pub mod html;
 pub mod init;
 pub mod lifecycle;
 pub mod memory;
+pub mod notes;
 pub mod outline;
 pub mod output;
 pub mod pack;

@@ -1,27 +1,21 @@
 //! What the files on disk say, for `check`: placeholders, sections and their
 //! requirement markers, control data, attribution and conflicts.
 //!
-//! Reading and parsing every document was four fifths of a `check` of 10,000
-//! services, so what each file said is kept in `.fitsm-pack/check-stamps.json`
-//! beside the file's stamp (size, modification time, inode, and when the stamp was
-//! taken). A file whose stamp proves it unchanged ([`Stamped::proves`]) is not read
-//! again. The note is this machine's and only ever a shortcut: a file it does not
-//! prove is read, and a note that cannot be read or written is no error.
+//! A file whose note ([`crate::notes`], made by the last `check` that read it or the
+//! build that wrote it) is proven by its stamp is not read again; every other file
+//! is read, and its note made.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::Path;
 use std::time::SystemTime;
 
-use rayon::prelude::*;
-use serde::{Deserialize, Serialize};
-
 use super::{DocumentCount, OverdueReview};
-use crate::document::Document;
 use crate::error::Error;
 use crate::lifecycle::{Control, Lifecycle};
+use crate::notes::{Noted, Notes, Said};
 use crate::outline::Section;
-use crate::pack::shipped::{self, FileCheck, is_document};
-use crate::pack::{STATE_DIR, load_record, save_cache};
+use crate::pack::shipped::{self, FileCheck};
+use rayon::prelude::*;
 
 /// What the documents on disk say: placeholders, reviews, and the inspection of
 /// everything that ships.
@@ -42,72 +36,6 @@ pub(super) struct Controlled {
     pub(super) id: String,
     pub(super) owner: String,
     pub(super) control: Control,
-}
-
-/// What one file said when it was read.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct Said {
-    #[serde(flatten)]
-    check: FileCheck,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    document: Option<DocumentSaid>,
-}
-
-/// What a document said.
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct DocumentSaid {
-    placeholders: usize,
-    /// Its sections with requirement markers.
-    sections: Vec<Section>,
-    owner: String,
-    next_review: Option<String>,
-    /// [`crate::lifecycle::content_hash`] of its text, if it was ever approved.
-    content_sha256: Option<String>,
-}
-
-impl Said {
-    /// What the file says. The content hash approvals are checked against is worked
-    /// out only for documents that have an approval.
-    fn of(relative: &str, bytes: &[u8], lifecycle: &Lifecycle) -> Said {
-        let check = FileCheck::of(relative, bytes);
-        if !is_document(relative) {
-            return Said { check, document: None };
-        }
-        let text = String::from_utf8_lossy(bytes);
-        let document = Document::parse(&text);
-        let mut sections = crate::outline::sections(&document.body);
-        sections.retain(|section| !section.requirements.is_empty());
-        let document = DocumentSaid {
-            placeholders: crate::coverage::count_placeholders(&text),
-            sections,
-            owner: document.field("owner").unwrap_or_default().to_owned(),
-            next_review: document.field("next_review").map(str::to_owned),
-            content_sha256: lifecycle.approved_ever(relative).then(|| crate::lifecycle::content_hash(&text)),
-        };
-        Said { check, document: Some(document) }
-    }
-
-    /// Whether this note says all that `lifecycle` asks of the file (a document
-    /// approved since it was noted needs its content hash).
-    fn serves(&self, relative: &str, lifecycle: &Lifecycle) -> bool {
-        self.document.as_ref().is_none_or(|d| d.content_sha256.is_some() || !lifecycle.approved_ever(relative))
-    }
-}
-
-/// `.fitsm-pack/check-stamps.json`: path → what the file said, with its stamp.
-#[derive(Debug, Default, Serialize, Deserialize)]
-struct Notes {
-    /// The generator that noted them: what a file says may be read differently by
-    /// another version.
-    generator: String,
-    files: BTreeMap<String, Noted>,
-}
-
-#[derive(Debug, Clone, Serialize, Deserialize)]
-struct Noted {
-    #[serde(flatten)]
-    stamped: crate::fs::Stamped,
-    said: Said,
 }
 
 /// What `check` has of one listed file.
@@ -132,12 +60,9 @@ fn made_from_the_documents(relative: &str) -> bool {
     generated && [".html", ".docx"].iter().any(|extension| relative.ends_with(extension))
 }
 
-const NOTES: &str = "check-stamps.json";
-const GENERATOR: &str = concat!("fitsm-pack ", env!("CARGO_PKG_VERSION"));
-
 impl Findings {
     pub(super) fn read(out: &Path, lifecycle: &Lifecycle) -> Result<Findings, Error> {
-        let notes: Notes = load_record(out, NOTES).filter(|n: &Notes| n.generator == GENERATOR).unwrap_or_default();
+        let notes = Notes::load(out);
         let listing = shipped::shipped(out)?;
         // Files are independent of each other: the ones to read are read in parallel.
         let found: Vec<Found> = listing
@@ -162,7 +87,7 @@ impl Findings {
             })
             .collect::<Result<_, Error>>()?;
         let read_again = found.iter().any(|found| matches!(found, Found::Read(_)));
-        let mut noted = Notes { generator: GENERATOR.to_owned(), files: BTreeMap::new() };
+        let mut noted = Notes::default();
         // `inspect_with` asks about the listed files once each, in order.
         let mut found = found.into_iter();
         let inspection = shipped::inspect_with(out, listing, |relative, _| {
@@ -177,10 +102,8 @@ impl Findings {
                 Some(Found::Gone) | None => None,
             })
         })?;
-        // Only into a pack's own state folder, only when it changed, and never an
-        // error: it is a shortcut.
-        if (read_again || noted.files.len() != notes.files.len()) && out.join(STATE_DIR).is_dir() {
-            let _ = save_cache(out, NOTES, &noted);
+        if read_again || noted.files.len() != notes.files.len() {
+            noted.save(out);
         }
         // The notes are by path, and so is the listing: the findings keep its order.
         let said = noted.files.into_iter().map(|(path, note)| (path, note.said));

@@ -52,6 +52,7 @@ impl Apply<'_> {
             self.store_base(change, staging)?;
         }
         let mut backup = Backup::new(self.out);
+        report.written_at = Some(std::time::SystemTime::now());
         progress.start(Step::Write, report.changes.iter().filter(|c| c.change.writes()).count());
         let mut writes = 0;
         for index in 0..report.changes.len() {

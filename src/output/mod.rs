@@ -166,6 +166,8 @@ struct Staged {
     seen: Option<Stamp>,
     /// The text the file gets, staged; `None` where the file is not written.
     after: Option<PathBuf>,
+    /// The staged file's stamp, which it keeps when it is renamed into place.
+    after_stamp: Option<Stamp>,
     after_sha256: Option<String>,
     /// Hash of the new rendering, which is in the base store.
     generated_sha256: Option<String>,
@@ -178,6 +180,12 @@ impl FileChange {
             Some(staged) => staged.generated_sha256.clone(),
             None => self.generated.as_deref().map(|text| sha256_hex(text.as_bytes())),
         }
+    }
+
+    /// The stamp the file has once it is written, if it is written by renaming its
+    /// staged text into place (see [`WriteReport::written_at`]).
+    pub fn written_stamp(&self) -> Option<Stamp> {
+        self.staged.as_ref().filter(|staged| staged.after.is_some()).and_then(|staged| staged.after_stamp)
     }
 
     /// Hash of the text the file has after the build.
@@ -195,6 +203,10 @@ pub struct WriteReport {
     pub changes: Vec<FileChange>,
     /// Where `--force` saved edited files, if it saved any.
     pub backup: Option<PathBuf>,
+    /// A moment before the first file was put in place (a build, not a dry run): a
+    /// file that still has the [`FileChange::written_stamp`] it was written with and
+    /// was staged well before it is proven unchanged since ([`crate::fs::Stamped`]).
+    pub written_at: Option<std::time::SystemTime>,
 }
 
 impl WriteReport {
@@ -212,7 +224,7 @@ impl WriteReport {
                 FileChange { path: path.clone(), change, before, after, generated, inputs, staged }
             })
             .collect();
-        WriteReport { changes, backup: None }
+        WriteReport { changes, backup: None, written_at: None }
     }
 
     pub fn count(&self, change: Change) -> usize {
@@ -410,9 +422,12 @@ impl<'a> Pending<'a> {
         let generated_sha256 = change.generated_sha256();
         store_base(&self.previous, &self.bases, &mut self.staging, change, generated_sha256.clone())?;
         let written = change.after.as_deref().filter(|_| change.change.writes());
-        let after = written.map(|text| self.staging.stage(text)).transpose()?;
+        let (after, after_stamp) = match written {
+            Some(text) => self.staging.stage(text).map(|(path, stamp)| (Some(path), stamp))?,
+            None => (None, None),
+        };
         let after_sha256 = written.map(|text| sha256_hex(text.as_bytes()));
-        change.staged = Some(Staged { seen, after, after_sha256, generated_sha256 });
+        change.staged = Some(Staged { seen, after, after_stamp, after_sha256, generated_sha256 });
         if change.change != Change::Overwritten {
             change.before = None;
         }

@@ -18,7 +18,7 @@ use std::path::{Path, PathBuf};
 
 use super::state::Bases;
 use crate::error::Error;
-use crate::fs::{remove_if_exists, safe_join};
+use crate::fs::{Stamp, remove_if_exists, safe_join};
 use crate::pack::STATE_DIR;
 
 const STAGING: &str = "staging";
@@ -60,8 +60,9 @@ impl<'a> Staging<'a> {
         folder(out).is_ok_and(|folder| folder.is_dir())
     }
 
-    /// Writes `text` to a new staged file and returns its path.
-    pub(super) fn stage(&mut self, text: &str) -> Result<PathBuf, Error> {
+    /// Writes `text` to a new staged file and returns its path, with its stamp (which
+    /// the file keeps when it is renamed into place).
+    pub(super) fn stage(&mut self, text: &str) -> Result<(PathBuf, Option<Stamp>), Error> {
         let folder = match &self.folder {
             Some(folder) => folder.clone(),
             None => {
@@ -74,7 +75,8 @@ impl<'a> Staging<'a> {
         let path = folder.join(self.next.to_string());
         self.next += 1;
         std::fs::write(&path, text).map_err(|source| Error::Write { path: path.clone(), source })?;
-        Ok(path)
+        let stamp = Stamp::now(&path);
+        Ok((path, stamp))
     }
 
     /// Puts a base into the store, remembering it for collection and for taking back.

@@ -244,6 +244,70 @@ fn check_notes_what_each_file_said_and_still_sees_every_change() {
     assert!(approved["awaiting_approval"].as_array().is_some_and(|list| list.iter().all(|d| d["id"] != "SMS-POL")));
 }
 
+/// Moves every note's stamp a second on, as if it had been taken once the files had
+/// settled (a pack's own build is over in less than the 100 ms a note needs).
+fn settle_notes(project: &Project) -> serde_json::Value {
+    let path = project.path("dist/.fitsm-pack/check-stamps.json");
+    let mut notes: serde_json::Value = serde_json::from_str(&project.read("dist/.fitsm-pack/check-stamps.json"))
+        .expect("the build noted what it wrote");
+    for note in notes["files"].as_object_mut().expect("notes by path").values_mut() {
+        note["taken_ns"] = (note["taken_ns"].as_u64().expect("a moment") + 1_000_000_000).into();
+    }
+    std::fs::write(&path, notes.to_string()).expect("rewrite the notes");
+    notes
+}
+
+#[test]
+fn a_build_notes_what_it_wrote_and_check_trusts_it_only_while_the_file_is_unchanged() {
+    use std::os::unix::fs::MetadataExt;
+    let project = Project::example(FULL_EXAMPLE);
+    project.run(["build"]).success();
+    project.run(["approve", "SMS-POL", "--by", "mwright", "--date", "2026-11-30"]).success();
+    project.run(["build"]).success();
+    let check = || json(&project.run(["check", "--format", "json"]).success().stdout());
+    let notes = settle_notes(&project);
+    // Every document is noted with the stamp it has now.
+    let documents: Vec<String> = project
+        .files_below("dist/markdown")
+        .into_iter()
+        .filter(|file| file.ends_with(".md"))
+        .map(|file| format!("markdown/{file}"))
+        .collect();
+    assert!(documents.len() > 40, "{documents:?}");
+    for document in &documents {
+        let note = &notes["files"][document.as_str()];
+        let metadata = std::fs::metadata(project.path(&format!("dist/{document}"))).expect("on disk");
+        assert_eq!(note["stamp"]["len"], metadata.len(), "{document}: {note}");
+        assert_eq!(note["stamp"]["inode"], metadata.ino(), "{document}: {note}");
+        let modified = metadata.modified().expect("a time").duration_since(std::time::UNIX_EPOCH).expect("after 1970");
+        assert_eq!(note["stamp"]["modified_ns"], modified.as_nanos() as u64, "{document}: {note}");
+    }
+    let approved = &notes["files"]["markdown/sms/service-management-policy.md"];
+    assert!(
+        approved["said"]["document"]["content_sha256"].is_string(),
+        "an approved document's note has its hash: {approved}"
+    );
+    let from_notes = check();
+    // `check` takes what it can from the notes: one made to say more is believed while
+    // the file's stamp proves it, and not once the file was saved again.
+    let mut notes: serde_json::Value =
+        serde_json::from_str(&project.read("dist/.fitsm-pack/check-stamps.json")).expect("the notes are JSON");
+    let key = "markdown/processes/change-management.md";
+    let placeholders = notes["files"][key]["said"]["document"]["placeholders"].as_u64().expect("a count");
+    notes["files"][key]["said"]["document"]["placeholders"] = (placeholders + 1000).into();
+    std::fs::write(project.path("dist/.fitsm-pack/check-stamps.json"), notes.to_string()).expect("rewrite");
+    let believed = check();
+    std::fs::write(project.path(&format!("dist/{key}")), project.read(&format!("dist/{key}"))).expect("save again");
+    let saved = check();
+    // What the build noted is what `check` reads from the files themselves.
+    std::fs::remove_file(project.path("dist/.fitsm-pack/check-stamps.json")).expect("forget the notes");
+    let from_files = check();
+    assert_eq!(from_notes, from_files);
+    let open = |report: &serde_json::Value| report["placeholders_total"].as_u64().expect("a count");
+    assert_eq!(open(&believed), open(&from_files) + 1000);
+    assert_eq!(open(&saved), open(&from_files));
+}
+
 #[test]
 fn a_large_pack_names_the_documents_with_most_work_first_and_counts_the_rest() {
     let project = Project::new().config(&fitsm_pack::synth::config(40));

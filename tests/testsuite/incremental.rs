@@ -20,7 +20,9 @@ fn output(project: &Project) -> Vec<(String, Vec<u8>)> {
         .files_below("dist")
         .into_iter()
         .filter(|file| {
-            !file.contains("/backup/") && file != ".fitsm-pack/lock" && file != ".fitsm-pack/site-stamps.json"
+            // The stamps the site and `check` keep are this machine's, not the pack's.
+            let stamps = [".fitsm-pack/site-stamps.json", ".fitsm-pack/check-stamps.json"];
+            !file.contains("/backup/") && file != ".fitsm-pack/lock" && !stamps.contains(&file.as_str())
         })
         .map(|file| {
             let bytes = std::fs::read(project.path(&format!("dist/{file}"))).expect("read");
