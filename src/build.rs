@@ -136,8 +136,11 @@ pub fn build_with_progress(options: &BuildOptions, progress: &dyn Progress) -> R
     // Another build may have finished while this one waited for the lock.
     let previous = previous.reloaded_if_changed(&options.out)?;
     // Documents that would render as last time take last time's text (`render::reuse`);
-    // `--force` and `--restore` ask for everything anew.
-    let reusable = PreviousRenders::new(&options.out, &previous).filter(|_| !options.force && !options.restore);
+    // `--force` and `--restore` ask for everything anew, and a build that renders
+    // nothing does not read the record.
+    let reusable = (renderer.is_some() && !options.force && !options.restore)
+        .then(|| PreviousRenders::new(&options.out, &previous))
+        .flatten();
     let previous_renders: &dyn Previous = match &reusable {
         Some(previous) => previous,
         None => &NoPrevious,

@@ -7,7 +7,7 @@ use std::path::Path;
 
 use super::endings;
 use super::staging::Staging;
-use super::state::{Backup, Bases, Journal, JournalEntry};
+use super::state::{Backup, Bases, Journal, JournalEntry, Renders};
 use super::{
     Change, FileChange, Finish, Manifest, Text, WriteOptions, WriteReport, decide, decide_orphan, keeps_previous_base,
     store_base,
@@ -52,6 +52,7 @@ impl Apply<'_> {
             self.store_base(change, staging)?;
         }
         let mut backup = Backup::new(self.out);
+        let mut renders = Renders::default();
         report.written_at = Some(std::time::SystemTime::now());
         progress.start(Step::Write, report.changes.iter().filter(|c| c.change.writes()).count());
         let mut writes = 0;
@@ -72,7 +73,7 @@ impl Apply<'_> {
                 self.write(&report.changes[index], &mut backup)?;
                 progress.advance(1);
             }
-            self.record(&mut report.changes[index], &mut manifest);
+            self.record(&mut report.changes[index], &mut manifest, &mut renders);
         }
         progress.finish();
         report.backup = backup.folder().map(Path::to_owned);
@@ -80,6 +81,8 @@ impl Apply<'_> {
             return Ok(()); // killed after the last document, before the manifest
         }
         manifest.settled = report.needs_attention().next().is_none();
+        // Before the manifest: its entries count only where the manifest agrees.
+        renders.save(self.out)?;
         // Until here the previous manifest, corrected by the journal, describes what is
         // on disk; from here the new one does.
         manifest.save(self.out)?;
@@ -166,10 +169,10 @@ impl Apply<'_> {
         }
     }
 
-    /// Enters the file's base in the new manifest. What its rendering read moves
-    /// there: the report has no use for it, and at 50,000 services each copy of the
-    /// link lists is over 100 MB.
-    fn record(&self, change: &mut FileChange, manifest: &mut Manifest) {
+    /// Enters the file's base in the new manifest, and what its rendering read in
+    /// `renders`: it moves there, as the report has no use for it, and at 50,000
+    /// services each copy of the link lists is over 100 MB.
+    fn record(&self, change: &mut FileChange, manifest: &mut Manifest, renders: &mut Renders) {
         let previous = self.previous.files.get(&change.path);
         match (change.change, change.generated_sha256()) {
             (Change::Removed | Change::KeptUnknown, _) => {}
@@ -179,10 +182,10 @@ impl Apply<'_> {
                 }
             }
             (_, Some(generated)) => {
-                manifest.files.insert(change.path.clone(), generated);
                 if let Some(inputs) = change.inputs.take() {
-                    manifest.renders.insert(change.path.clone(), inputs);
+                    renders.insert(change.path.clone(), generated.clone(), inputs);
                 }
+                manifest.files.insert(change.path.clone(), generated);
             }
             (_, None) => {}
         }

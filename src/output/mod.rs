@@ -45,7 +45,7 @@ use endings::LineEnding;
 use merge::Merged;
 use rayon::prelude::*;
 use staging::Staging;
-use state::Bases;
+use state::{Bases, Renders};
 pub use state::{Manifest, PackInfo, State};
 
 /// Whether a build that did not finish left texts staged in `out` (then the pack is
@@ -478,19 +478,21 @@ impl<'a> Pending<'a> {
 /// moved some bases on, and what they were rendered from is not recorded.
 pub struct PreviousRenders<'a> {
     manifest: &'a Manifest,
+    renders: Renders,
     bases: Bases<'a>,
 }
 
 impl<'a> PreviousRenders<'a> {
+    /// Reads the record of what the last build rendered (`renders.json`).
     pub fn new(out: &'a Path, state: &'a State) -> Option<Self> {
         let manifest = state.manifest.as_ref().filter(|_| !state.interrupted)?;
-        Some(PreviousRenders { manifest, bases: Bases::new(out) })
+        Some(PreviousRenders { manifest, renders: Renders::load(out), bases: Bases::new(out) })
     }
 }
 
 impl Previous for PreviousRenders<'_> {
     fn inputs(&self, path: &str) -> Option<&RenderInputs> {
-        self.manifest.renders.get(path).filter(|_| self.manifest.files.contains_key(path))
+        self.renders.of(path, self.manifest)
     }
 
     fn text(&self, path: &str) -> Option<String> {

@@ -2,6 +2,8 @@
 //!
 //! - `manifest.json`: generator version, hashes of the inputs, and for every generated
 //!   file the SHA-256 of what was generated for it (its merge base).
+//! - `renders.json`: what each generated file's rendering read ([`Renders`]), for
+//!   `render::reuse`.
 //! - `bases/<hh>/<sha256>`: the generated texts, stored by their hash. Content
 //!   addressing is what makes a killed build harmless: a new base never overwrites the
 //!   one the manifest still points to, so the manifest and the store agree after any
@@ -20,7 +22,7 @@
 //! - `lock`: held while a build writes (see `lock`).
 //!
 //! The site keeps its own records beside these (`html::record`, `html::stamps`), and
-//! `check` its notes of what each file said (`check::findings`).
+//! `check` its notes of what each file said (`notes`).
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
@@ -29,9 +31,10 @@ use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
 use crate::fs::{Stamp, read_if_exists, remove_if_exists, safe_join, sha256_hex, write_atomic};
-use crate::pack::{STATE_DIR, load_record, save_record};
+use crate::pack::{STATE_DIR, load_record, save_cache, save_record};
 use crate::render::reuse::RenderInputs;
 const MANIFEST: &str = "manifest.json";
+const RENDERS: &str = "renders.json";
 const JOURNAL: &str = "journal.json";
 const BASES: &str = "bases";
 /// Where format 1 kept its bases, one file per document path.
@@ -56,11 +59,6 @@ pub struct Manifest {
     pub pack: PackInfo,
     /// Path (relative to the output folder) → SHA-256 of the generated text.
     pub files: BTreeMap<String, String>,
-    /// Path → what the rendering of that text read (`render::reuse`): the next build
-    /// takes the text from the base store instead of rendering it when the document
-    /// would render the same. Only for paths whose `files` entry is that rendering.
-    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
-    pub renders: BTreeMap<String, RenderInputs>,
 }
 
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
@@ -86,7 +84,6 @@ impl Manifest {
             settled: false,
             pack,
             files: BTreeMap::new(),
-            renders: BTreeMap::new(),
         }
     }
 
@@ -100,6 +97,51 @@ impl Manifest {
     /// Writes the manifest if it differs from what is on disk.
     pub fn save(&self, out: &Path) -> Result<bool, Error> {
         save_record(out, MANIFEST, self)
+    }
+}
+
+/// `renders.json`: path → what the rendering of a generated file read
+/// (`render::reuse`), with the hash of the text it generated. The next build takes
+/// the text from the base store instead of rendering it when the document would
+/// render the same. It is kept apart from the manifest because it is most of what a
+/// build records (at 10,000 services 19 of 22 MB, the links each document looked
+/// up) and only a build that renders needs it: a no-op build and `check` read the
+/// manifest alone. An entry counts only while the manifest still gives its path the
+/// text it generated, so this record may be written before the manifest, and one
+/// that is lost or damaged costs a full rendering, nothing else.
+#[derive(Debug, Default, Serialize, Deserialize)]
+pub(super) struct Renders {
+    files: BTreeMap<String, Rendered>,
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Rendered {
+    /// SHA-256 of the text the rendering generated (its base).
+    generated: String,
+    #[serde(flatten)]
+    inputs: RenderInputs,
+}
+
+impl Renders {
+    /// The record in `out`; an empty one if there is none or it cannot be read.
+    pub(super) fn load(out: &Path) -> Renders {
+        load_record(out, RENDERS).unwrap_or_default()
+    }
+
+    pub(super) fn save(&self, out: &Path) -> Result<(), Error> {
+        save_cache(out, RENDERS, self)
+    }
+
+    /// Notes what the rendering that generated `generated` (a hash) for `path` read.
+    pub(super) fn insert(&mut self, path: String, generated: String, inputs: RenderInputs) {
+        self.files.insert(path, Rendered { generated, inputs });
+    }
+
+    /// What the rendering of `path` read, if `manifest` still gives `path` the text
+    /// that rendering generated.
+    pub(super) fn of<'r>(&'r self, path: &str, manifest: &Manifest) -> Option<&'r RenderInputs> {
+        let rendered = self.files.get(path)?;
+        (manifest.files.get(path) == Some(&rendered.generated)).then_some(&rendered.inputs)
     }
 }
 

@@ -1,20 +1,16 @@
 //! Incremental rendering (`render::reuse`) never changes what a build writes: two
 //! copies of a project go through the same random steps (config changes, hand edits,
 //! deletions, approvals, rebuilds); one builds as usual, reusing what the last build
-//! rendered, the other has the record of what was rendered taken out of its manifest
+//! rendered, the other has the record of what was rendered (`renders.json`) taken away
 //! before every build, so it renders everything. Every file of the two output folders
 //! must be the same after every step, and so must each build's report.
 
 use crate::project::{FULL_EXAMPLE, Project};
 
-/// The manifest without `renders`, the one part only the reusing copy keeps.
-fn without_renders(manifest: &str) -> serde_json::Value {
-    let mut value: serde_json::Value = serde_json::from_str(manifest).expect("the manifest is JSON");
-    value.as_object_mut().expect("an object").remove("renders");
-    value
-}
+/// What the last build rendered, the one record only the reusing copy keeps.
+const RENDERS: &str = ".fitsm-pack/renders.json";
 
-/// Every file below `dist/` with its bytes (the manifest without `renders`).
+/// Every file below `dist/` with its bytes (but the record of what was rendered).
 fn output(project: &Project) -> Vec<(String, Vec<u8>)> {
     project
         .files_below("dist")
@@ -22,15 +18,13 @@ fn output(project: &Project) -> Vec<(String, Vec<u8>)> {
         .filter(|file| {
             // The stamps the site and `check` keep are this machine's, not the pack's.
             let stamps = [".fitsm-pack/site-stamps.json", ".fitsm-pack/check-stamps.json"];
-            !file.contains("/backup/") && file != ".fitsm-pack/lock" && !stamps.contains(&file.as_str())
+            !file.contains("/backup/")
+                && file != ".fitsm-pack/lock"
+                && file != RENDERS
+                && !stamps.contains(&file.as_str())
         })
         .map(|file| {
             let bytes = std::fs::read(project.path(&format!("dist/{file}"))).expect("read");
-            let bytes = if file == ".fitsm-pack/manifest.json" {
-                without_renders(&String::from_utf8_lossy(&bytes)).to_string().into_bytes()
-            } else {
-                bytes
-            };
             (file, bytes)
         })
         .collect()
@@ -50,10 +44,7 @@ fn report(stdout: &str) -> String {
 }
 
 fn forget_renders(project: &Project) {
-    let path = project.path("dist/.fitsm-pack/manifest.json");
-    if let Ok(text) = std::fs::read_to_string(&path) {
-        std::fs::write(&path, without_renders(&text).to_string()).expect("rewrite the manifest");
-    }
+    let _ = std::fs::remove_file(project.path(&format!("dist/{RENDERS}")));
 }
 
 /// A small deterministic generator (which document a step edits or deletes), so a
@@ -127,9 +118,9 @@ fn a_build_that_reuses_renderings_writes_what_a_full_build_writes() {
                 String::from_utf8_lossy(theirs)
             );
         }
-        let manifest: serde_json::Value =
-            serde_json::from_str(&reusing.read("dist/.fitsm-pack/manifest.json")).expect("manifest");
-        reused_any |= manifest["renders"].as_object().is_some_and(|renders| !renders.is_empty());
+        let renders: serde_json::Value =
+            serde_json::from_str(&reusing.read(&format!("dist/{RENDERS}"))).expect("the record is JSON");
+        reused_any |= renders["files"].as_object().is_some_and(|renders| !renders.is_empty());
     }
     assert!(reused_any, "the reusing copy recorded what it rendered");
 }
@@ -157,4 +148,23 @@ fn a_document_whose_links_change_title_is_rendered_again() {
     Project::config_in_place(&project, &renamed);
     project.run(["build"]).success();
     assert!(project.read(POLICY).contains("[Service level agreement: Web Sites]("), "{}", project.read(POLICY));
+}
+
+/// The record of what was rendered is only a shortcut: damaged, it costs a full
+/// rendering and nothing else (it used to live in the manifest, and a damaged one
+/// left the build no record of what it had generated).
+#[test]
+fn a_damaged_record_of_renderings_renders_everything_again() {
+    let project = Project::example(FULL_EXAMPLE);
+    project.run(["build"]).success();
+    let manifest = project.read("dist/.fitsm-pack/manifest.json");
+    std::fs::write(project.path(&format!("dist/{RENDERS}")), "{\"files\": {\"markdown/").expect("damage it");
+    change_config(&project, "name = \"Li Chen\"", "name = \"Li Chen-Wagner\"");
+    project.run(["build"]).success().stderr_contains("wrote");
+    let renders: serde_json::Value =
+        serde_json::from_str(&project.read(&format!("dist/{RENDERS}"))).expect("written anew");
+    assert!(renders["files"].as_object().is_some_and(|files| files.len() > 40), "{renders}");
+    let after: serde_json::Value = serde_json::from_str(&project.read("dist/.fitsm-pack/manifest.json")).expect("JSON");
+    let before: serde_json::Value = serde_json::from_str(&manifest).expect("JSON");
+    assert_eq!(before["files"].as_object().map(|f| f.len()), after["files"].as_object().map(|f| f.len()));
 }
