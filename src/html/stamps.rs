@@ -26,6 +26,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 use std::time::SystemTime;
 
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 
 use crate::error::Error;
@@ -133,7 +134,9 @@ impl SiteStamps {
     /// output folder) are the ones seen, none more, none fewer, and every generated
     /// file is as written.
     pub(super) fn vouch_for(&self, out: &Path, (inputs, record): (&str, &str), sources: &[String]) -> bool {
-        let mut join = SafeJoin::new(out);
+        // A stat per file, tens of thousands in a large pack: spread over the threads,
+        // each with its own record of the folders it has checked.
+        let join = || SafeJoin::new(out);
         !self.inputs.is_empty()
             && self.inputs == inputs
             && self.record_sha256 == crate::fs::sha256_hex(record.as_bytes())
@@ -141,10 +144,17 @@ impl SiteStamps {
             && sources.iter().all(|path| self.sources.contains_key(path))
             && self
                 .sources
-                .iter()
-                .all(|(path, seen)| join.join(path).is_ok_and(|(path, metadata)| seen.still(&path, metadata.as_ref())))
-            && self.generated.iter().all(|(path, stamp)| {
-                join.join(path).is_ok_and(|(_, metadata)| metadata.is_some_and(|m| Stamp::of(&m) == *stamp))
-            })
+                .par_iter()
+                .map_init(join, |join, (path, seen)| {
+                    join.join(path).is_ok_and(|(path, metadata)| seen.still(&path, metadata.as_ref()))
+                })
+                .all(|still| still)
+            && self
+                .generated
+                .par_iter()
+                .map_init(join, |join, (path, stamp)| {
+                    join.join(path).is_ok_and(|(_, metadata)| metadata.is_some_and(|m| Stamp::of(&m) == *stamp))
+                })
+                .all(|same| same)
     }
 }

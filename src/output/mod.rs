@@ -213,12 +213,12 @@ impl WriteReport {
     /// The report of a write that was skipped because nothing could change: every file
     /// is unchanged, except those someone deleted (which stay deleted).
     pub fn unchanged(out: &Path, manifest: &Manifest) -> Self {
-        let mut join = crate::fs::SafeJoin::new(out);
+        let mut listings = crate::fs::Listings::new(out);
         let changes = manifest
             .files
             .keys()
             .map(|path| {
-                let exists = join.join(path).is_ok_and(|(_, metadata)| metadata.is_some());
+                let exists = listings.exists(path);
                 let change = if exists { Change::Unchanged } else { Change::UserDeleted };
                 let (before, after, generated, inputs, staged) = (None, None, None, None, None);
                 FileChange { path: path.clone(), change, before, after, generated, inputs, staged }
