@@ -82,40 +82,6 @@ impl<'a> SafeJoin<'a> {
     }
 }
 
-/// Whether files below an output folder exist, told from one listing of each folder
-/// they are in rather than a `stat` of each: a no-op build of 10,000 services asks
-/// about 25,000 files in a few dozen folders. What [`SafeJoin`] would refuse (a link
-/// on the way or at the end, a name that leaves the folder) counts as not there.
-pub struct Listings<'a> {
-    out: &'a Path,
-    /// Folder (relative, `/`-separated) → the names in it that are not links; `None`
-    /// where it cannot be listed.
-    folders: std::collections::HashMap<String, Option<std::collections::HashSet<std::ffi::OsString>>>,
-}
-
-impl<'a> Listings<'a> {
-    pub fn new(out: &'a Path) -> Self {
-        Listings { out, folders: std::collections::HashMap::new() }
-    }
-
-    /// Whether something that is not a link is at `relative`.
-    pub fn exists(&mut self, relative: &str) -> bool {
-        let (folder, name) = relative.rsplit_once('/').unwrap_or(("", relative));
-        if Path::new(name).components().ne([Component::Normal(name.as_ref())]) {
-            return false;
-        }
-        let out = self.out;
-        let names = self.folders.entry(folder.to_owned()).or_insert_with(|| {
-            let path = if folder.is_empty() { out.to_owned() } else { safe_join(out, folder).ok()? };
-            let entries = std::fs::read_dir(path).ok()?.filter_map(Result::ok);
-            // The kind comes with the listing on most file systems: no stat per name.
-            let plain = entries.filter(|entry| entry.file_type().is_ok_and(|kind| !kind.is_symlink()));
-            Some(plain.map(|entry| entry.file_name()).collect())
-        });
-        names.as_ref().is_some_and(|names| names.contains(std::ffi::OsStr::new(name)))
-    }
-}
-
 /// True if `path` itself is a symbolic link (not following it).
 pub fn is_symlink(path: &Path) -> bool {
     std::fs::symlink_metadata(path).is_ok_and(|m| m.file_type().is_symlink())

@@ -21,20 +21,23 @@ const MAX_ROUNDS: usize = 200;
 
 /// Parses and deserializes the config text. `Err` holds every problem found.
 pub(super) fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
-    let document = match DeTable::parse(text) {
-        Ok(document) => document,
-        Err(error) => return Err(vec![syntax_error(&error)]),
+    // Most configs are valid: the first attempt takes the tree itself (copying the
+    // tree of 10,000 services was a tenth of reading it). Only a config with a
+    // problem is parsed again, to be taken apart one entry at a time.
+    let (root, _) = document(text)?;
+    let first = match Config::deserialize(ValueDeserializer::from(root)) {
+        Ok(config) => return Ok(config),
+        Err(error) => error,
     };
-    let document_span = document.span();
-    let mut root = Spanned::new(document_span.clone(), DeValue::Table(document.into_inner()));
-    clean_strings(&mut root);
+    let (mut root, document_span) = document(text)?;
+    let mut first = Some(Err(first));
 
     let mut problems: Vec<Diagnostic> = Vec::new();
     // Entries cut out so far, as (key, span of the table they were in). A later "missing
     // key" for one of them is a consequence of the cut, not a second problem.
     let mut removed: Vec<(String, Range<usize>)> = Vec::new();
     for _ in 0..MAX_ROUNDS {
-        match Config::deserialize(ValueDeserializer::from(root.clone())) {
+        match first.take().unwrap_or_else(|| Config::deserialize(ValueDeserializer::from(root.clone()))) {
             Ok(config) if problems.is_empty() => return Ok(config),
             Ok(_) => break,
             Err(error) => {
@@ -64,6 +67,15 @@ pub(super) fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
     }
     problems.sort_by_key(|p| p.span.as_ref().map_or(usize::MAX, |s| s.start));
     Err(problems)
+}
+
+/// The config's spanned tree, its strings cleaned, and the span of the whole document.
+fn document(text: &str) -> Result<(Spanned<DeValue<'_>>, Range<usize>), Vec<Diagnostic>> {
+    let document = DeTable::parse(text).map_err(|error| vec![syntax_error(&error)])?;
+    let span = document.span();
+    let mut root = Spanned::new(span.clone(), DeValue::Table(document.into_inner()));
+    clean_strings(&mut root);
+    Ok((root, span))
 }
 
 /// Applies the pack-wide character rule ([`crate::text::clean`]) to every string value,
