@@ -4,9 +4,10 @@
 //! rendered through lists and event buffers many times that size. The allocator keeps
 //! what they free for reuse by the same thread, and with two threads each keeping
 //! the peak of its largest document, a build held twice the memory it used. Purging
-//! after every free (mimalloc's `purge_delay` of 1 ms) made a 1,000-service build 60 % slower, so memory is
-//! handed back only after a large document, by the function the binary registers for
-//! its allocator ([`set_release`]); the library itself does not know the allocator.
+//! after every free (mimalloc's `purge_delay` of 1 ms) made a 1,000-service build
+//! 60 % slower, so memory is handed back only after a large document, by the
+//! function the binary registers for its allocator ([`set_release`]); the library
+//! itself does not know the allocator.
 
 use std::sync::OnceLock;
 
