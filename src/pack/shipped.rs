@@ -16,6 +16,8 @@
 use std::fmt;
 use std::path::{Component, Path};
 
+use rayon::prelude::*;
+
 use super::conflict::has_conflict_markers;
 use crate::error::Error;
 
@@ -127,38 +129,80 @@ fn printable(name: &str) -> String {
 
 /// Every regular file below `out/top` (a folder, or a single file), by name. Hidden
 /// files and folders are passed over; symbolic links and names that cannot ship are
-/// listed as skipped.
+/// listed as skipped, by path.
+///
+/// The walk goes a level at a time and lists the folders of a level on all threads:
+/// a pack of 50,000 services has a folder for each, and a no-op build and `check`
+/// list them all. Level by level, not folder within folder, so that no tree, however
+/// deep, can exhaust a thread's stack.
 pub fn walk(out: &Path, top: &str) -> Result<Listing, Error> {
     let root = out.join(top);
-    let mut listing = Listing::default();
-    if std::fs::symlink_metadata(&root).is_err() {
-        return Ok(listing);
-    }
-    let walker = walkdir::WalkDir::new(&root)
-        .follow_links(false)
-        .follow_root_links(false)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|entry| entry.depth() == 0 || !entry.file_name().to_string_lossy().starts_with('.'));
-    for entry in walker {
-        let entry = entry
-            .map_err(|error| Error::Read { path: error.path().unwrap_or(&root).to_owned(), source: error.into() })?;
-        let Ok(relative) = entry.path().strip_prefix(out) else { continue };
-        let shown = relative.to_string_lossy().replace(std::path::MAIN_SEPARATOR, "/");
-        if entry.path_is_symlink() {
-            listing.skipped.push(Skipped { path: printable(&shown), problem: NameProblem::SymbolicLink });
-            continue;
-        }
-        if !entry.file_type().is_file() {
-            continue;
-        }
-        match name_problem(relative) {
-            Some(problem) => listing.skipped.push(Skipped { path: printable(&shown), problem }),
-            None => listing.files.push(shown),
+    let Ok(metadata) = std::fs::symlink_metadata(&root) else { return Ok(Listing::default()) };
+    let mut walk = Walk { out, listing: Listing::default(), skipped: Vec::new(), folders: Vec::new() };
+    walk.found(root, metadata.file_type());
+    while !walk.folders.is_empty() {
+        let level = std::mem::take(&mut walk.folders);
+        let listed = level.par_iter().map(|folder| list_folder(folder)).collect::<Result<Vec<_>, Error>>()?;
+        for (path, kind) in listed.into_iter().flatten() {
+            walk.found(path, kind);
         }
     }
+    let Walk { mut listing, mut skipped, .. } = walk;
     listing.files.sort();
+    // By path, segment by segment: the order of a walk that takes each folder's
+    // entries by name and goes into a folder where it meets it.
+    skipped.sort_by(|a, b| a.0.cmp(&b.0));
+    listing.skipped = skipped.into_iter().map(|(_, skipped)| skipped).collect();
     Ok(listing)
+}
+
+/// A walk in progress: what it found, and the folders of the next level.
+struct Walk<'a> {
+    out: &'a Path,
+    listing: Listing,
+    skipped: Vec<(std::path::PathBuf, Skipped)>,
+    folders: Vec<std::path::PathBuf>,
+}
+
+impl Walk<'_> {
+    fn found(&mut self, path: std::path::PathBuf, kind: std::fs::FileType) {
+        let Ok(relative) = path.strip_prefix(self.out) else { return };
+        let shown = || relative.to_string_lossy().replace(std::path::MAIN_SEPARATOR, "/");
+        let problem = if kind.is_symlink() {
+            Some(NameProblem::SymbolicLink)
+        } else if kind.is_dir() {
+            self.folders.push(path);
+            return;
+        } else if !kind.is_file() {
+            return;
+        } else {
+            name_problem(relative)
+        };
+        match problem {
+            Some(problem) => {
+                let skipped = Skipped { path: printable(&shown()), problem };
+                self.skipped.push((relative.to_owned(), skipped));
+            }
+            None => self.listing.files.push(shown()),
+        }
+    }
+}
+
+/// The entries of a folder that are not hidden, with their kinds (from the listing:
+/// no `stat` per entry on most file systems).
+fn list_folder(folder: &Path) -> Result<Vec<(std::path::PathBuf, std::fs::FileType)>, Error> {
+    let read_error = |path: &Path, source| Error::Read { path: path.to_owned(), source };
+    let mut entries = Vec::new();
+    for entry in std::fs::read_dir(folder).map_err(|source| read_error(folder, source))? {
+        let entry = entry.map_err(|source| read_error(folder, source))?;
+        if entry.file_name().to_string_lossy().starts_with('.') {
+            continue;
+        }
+        let path = entry.path();
+        let kind = entry.file_type().map_err(|source| read_error(&path, source))?;
+        entries.push((path, kind));
+    }
+    Ok(entries)
 }
 
 /// Everything that ships from `out`: the files the zip holds, besides its README.
@@ -289,6 +333,31 @@ mod tests {
         use std::os::unix::ffi::OsStrExt;
         let name = std::ffi::OsStr::from_bytes(b"markdown/caf\xe9.md");
         assert_eq!(name_problem(Path::new(name)), Some(NameProblem::NotUtf8));
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_walk_lists_files_by_name_and_what_it_skips_by_path() {
+        let dir = tempfile::tempdir().expect("a folder");
+        let out = dir.path();
+        let write = |path: &str| {
+            let path = out.join(path);
+            std::fs::create_dir_all(path.parent().expect("a parent")).expect("folders");
+            std::fs::write(path, "text\n").expect("write");
+        };
+        for path in ["markdown/a/x.md", "markdown/a/b\\c.md", "markdown/a-b\\d.md", "markdown/z/con.txt"] {
+            write(path);
+        }
+        write("markdown/.hidden/e.md");
+        write("markdown/a/deep/er/f.md");
+        std::os::unix::fs::symlink(out.join("markdown/a/x.md"), out.join("markdown/a/l.md")).expect("link");
+        let listing = walk(out, "markdown").expect("walk");
+        assert_eq!(listing.files, ["markdown/a/deep/er/f.md", "markdown/a/x.md"]);
+        let skipped: Vec<&str> = listing.skipped.iter().map(|skipped| skipped.path.as_str()).collect();
+        // Folder by folder, as a walk into each folder met: `a/…` before `a-b…`.
+        assert_eq!(skipped, ["markdown/a/b\\c.md", "markdown/a/l.md", "markdown/a-b\\d.md", "markdown/z/con.txt"]);
+        assert!(walk(out, "html").expect("no folder").files.is_empty());
+        assert_eq!(walk(out, "markdown/a/x.md").expect("a file").files, ["markdown/a/x.md"]);
     }
 
     #[test]
