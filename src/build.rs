@@ -200,7 +200,8 @@ fn write_markdown(
 ) -> Result<WriteReport, Error> {
     let write_options = WriteOptions { force: options.force, restore: options.restore, dry_run: options.dry_run };
     let mut pending = Pending::begin_with(&options.out, write_options, lifecycle, state)?;
-    let mut finals = Finals::default();
+    // A dry run writes no file, so it notes nothing for `check`.
+    let mut finals = Finals { notes: !options.dry_run, ..Finals::default() };
     let today = lifecycle::today();
     let mut note = |decided: &[FileChange]| finals.note(decided, lifecycle, &today);
     renderer.render_documents_in_batches(previous, progress, &mut |batch| {
@@ -230,11 +231,14 @@ struct Finals {
     /// By path in the output folder (`markdown/…`).
     outlines: HashMap<String, Vec<Section>>,
     in_force: HashSet<String>,
+    /// Whether to work out `said` (not for a dry run).
+    notes: bool,
     said: BTreeMap<String, Said>,
 }
 
 impl Finals {
     fn note(&mut self, decided: &[FileChange], lifecycle: &Lifecycle, today: &str) {
+        let notes = self.notes;
         let noted: Vec<(String, Vec<Section>, bool, Option<Said>)> = decided
             .par_iter()
             .with_max_len(1)
@@ -244,7 +248,7 @@ impl Finals {
                 let outline = outline_of(text);
                 // Its sections come from `outline` when the notes are made: two
                 // copies of them for every document were 40 MB at 10,000 services.
-                let said = said(change, lifecycle, Said::of_all_but_sections);
+                let said = said(change, lifecycle, Said::of_all_but_sections).filter(|_| notes);
                 Some((change.path.clone(), outline, in_force, said))
             })
             .collect();
@@ -262,6 +266,9 @@ impl Finals {
     /// What `check` wants of the files in `decided`, the summaries, which nothing
     /// else reads.
     fn note_said(&mut self, decided: &[FileChange], lifecycle: &Lifecycle) {
+        if !self.notes {
+            return;
+        }
         let said: Vec<(String, Said)> = decided
             .par_iter()
             .with_max_len(1)

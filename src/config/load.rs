@@ -30,14 +30,15 @@ pub(super) fn parse(text: &str) -> Result<Config, Vec<Diagnostic>> {
         Err(error) => error,
     };
     let (mut root, document_span) = document(text)?;
-    let mut first = Some(Err(first));
+    // The first round takes the error just found; each later one deserialises anew.
+    let mut found = Some(Err(first));
 
     let mut problems: Vec<Diagnostic> = Vec::new();
     // Entries cut out so far, as (key, span of the table they were in). A later "missing
     // key" for one of them is a consequence of the cut, not a second problem.
     let mut removed: Vec<(String, Range<usize>)> = Vec::new();
     for _ in 0..MAX_ROUNDS {
-        match first.take().unwrap_or_else(|| Config::deserialize(ValueDeserializer::from(root.clone()))) {
+        match found.take().unwrap_or_else(|| Config::deserialize(ValueDeserializer::from(root.clone()))) {
             Ok(config) if problems.is_empty() => return Ok(config),
             Ok(_) => break,
             Err(error) => {

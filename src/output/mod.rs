@@ -166,7 +166,8 @@ struct Staged {
     seen: Option<Stamp>,
     /// The text the file gets, staged; `None` where the file is not written.
     after: Option<PathBuf>,
-    /// The staged file's stamp, which it keeps when it is renamed into place.
+    /// The stamp of the staged file `after` (set only with it), which the file keeps
+    /// when it is renamed into place.
     after_stamp: Option<Stamp>,
     after_sha256: Option<String>,
     /// Hash of the new rendering, which is in the base store.
@@ -185,7 +186,7 @@ impl FileChange {
     /// The stamp the file has once it is written, if it is written by renaming its
     /// staged text into place (see [`WriteReport::written_at`]).
     pub fn written_stamp(&self) -> Option<Stamp> {
-        self.staged.as_ref().filter(|staged| staged.after.is_some()).and_then(|staged| staged.after_stamp)
+        self.staged.as_ref().and_then(|staged| staged.after_stamp)
     }
 
     /// Hash of the text the file has after the build.

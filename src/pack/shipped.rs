@@ -166,24 +166,25 @@ struct Walk<'a> {
 
 impl Walk<'_> {
     fn found(&mut self, path: std::path::PathBuf, kind: std::fs::FileType) {
-        let Ok(relative) = path.strip_prefix(self.out) else { return };
-        let shown = || relative.to_string_lossy().replace(std::path::MAIN_SEPARATOR, "/");
-        let problem = if kind.is_symlink() {
-            Some(NameProblem::SymbolicLink)
-        } else if kind.is_dir() {
+        if kind.is_dir() {
             self.folders.push(path);
             return;
-        } else if !kind.is_file() {
-            return;
-        } else {
+        }
+        let Ok(relative) = path.strip_prefix(self.out) else { return };
+        let problem = if kind.is_symlink() {
+            Some(NameProblem::SymbolicLink)
+        } else if kind.is_file() {
             name_problem(relative)
+        } else {
+            return; // a socket, a device: nothing that ships
         };
+        let shown = relative.to_string_lossy().replace(std::path::MAIN_SEPARATOR, "/");
         match problem {
             Some(problem) => {
-                let skipped = Skipped { path: printable(&shown()), problem };
+                let skipped = Skipped { path: printable(&shown), problem };
                 self.skipped.push((relative.to_owned(), skipped));
             }
-            None => self.listing.files.push(shown()),
+            None => self.listing.files.push(shown),
         }
     }
 }
